@@ -1,0 +1,190 @@
+//! Command-line interface: one clap `Args` struct per subcommand. This is the only place that prints.
+//!
+//! Exit codes: 0 success, 1 content errors, 2 usage or environment errors.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use parkpress::diagnostics::{Report, Severity};
+use parkpress::{BuildError, BuildOptions};
+
+/// Static site generator for investment promotion: bilingual brochure websites for development zones.
+#[derive(Debug, Parser)]
+#[command(name = "parkpress", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+struct GlobalArgs {
+    /// Folder holding content/ and themes/.
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Extra folder of fonts for PDFs (repeatable).
+    #[arg(long = "font-path", global = true, value_name = "DIR")]
+    font_paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate the content, then write the website to output/.
+    Build(BuildArgs),
+    /// Validate everything `build` would, writing nothing.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    /// Output folder (default: <root>/output).
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Publish under another base URL than site.toml's (e.g. a staging server).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include drafts.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+    /// Check drafts too.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Parses the command line, runs the command and returns its exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let build_date = match parkpress::build_date_from_env() {
+        Ok(date) => date,
+        Err(error) => return environment_error(&error),
+    };
+    let options = |output: Option<PathBuf>, base_url: Option<String>, drafts: bool| BuildOptions {
+        root: cli.global.root.clone(),
+        output,
+        base_url,
+        drafts,
+        build_date,
+    };
+    if !parkpress::is_site_root(&cli.global.root) && !cli.global.root.join("content").is_dir() {
+        let error = anyhow::anyhow!(
+            "`{}` has no content/ folder\n  = help: run parkpress in a site folder, or pass --root DIR",
+            cli.global.root.display()
+        );
+        return environment_error(&error);
+    }
+    match cli.command {
+        Command::Build(args) => build(&options(args.output, args.base_url, args.drafts)),
+        Command::Check(args) => check(&options(None, None, args.drafts), args.format, args.strict),
+    }
+}
+
+fn build(options: &BuildOptions) -> ExitCode {
+    match parkpress::build(options) {
+        Ok(summary) => {
+            print_report(&summary.report);
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "Built {} pages ({} files) into {} in {:.2} s",
+                summary.page_count,
+                summary.file_count,
+                summary.output.display(),
+                summary.elapsed.as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Content(report)) => {
+            print_report(&report);
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(
+                err,
+                "parkpress: build failed with {} error(s); output/ was left as it was",
+                report.error_count()
+            );
+            ExitCode::from(1)
+        }
+        Err(BuildError::Environment(error)) => environment_error(&error),
+    }
+}
+
+fn check(options: &BuildOptions, format: Format, strict: bool) -> ExitCode {
+    let mut report = parkpress::check(options);
+    if strict {
+        report.make_strict();
+    }
+    match format {
+        Format::Text => {
+            print_report(&report);
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "{} error(s), {} warning(s)",
+                report.error_count(),
+                report.warning_count()
+            );
+        }
+        Format::Json => {
+            let json = serde_json::json!({ "diagnostics": report.diagnostics });
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
+    }
+    if report.error_count() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_report(report: &Report) {
+    let mut err = std::io::stderr().lock();
+    for diagnostic in &report.diagnostics {
+        let _ = writeln!(err, "{}", diagnostic.render_text());
+    }
+    let _ = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+}
+
+fn environment_error(error: &anyhow::Error) -> ExitCode {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "parkpress: error: {error:#}");
+    ExitCode::from(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

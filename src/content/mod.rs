@@ -1,0 +1,456 @@
+//! Stage 1: walk `content/`, read every file, split front matter and parse TOML into raw structs.
+//! Errors are collected, never fatal: every file that can be read is read, so one run reports all.
+
+pub mod parse;
+pub mod raw;
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, SourceFile};
+use parse::{is_slug, parse_toml, read_source, split_front_matter, suggest_slug};
+use raw::*;
+
+/// Everything read from `content/`, before cross-checking.
+#[derive(Debug)]
+pub struct LoadedContent {
+    /// `content/` on disk.
+    pub content_dir: PathBuf,
+    /// site.toml and its parsed form (None when it could not be parsed).
+    pub site: Option<Parsed<RawSiteConfig>>,
+    /// audiences.toml when present.
+    pub audiences: Option<Parsed<RawAudiences>>,
+    /// Parks by folder key, in key order.
+    pub parks: Vec<LoadedPark>,
+    /// News items.
+    pub news: Vec<Document<RawNews>>,
+    /// Free pages.
+    pub pages: Vec<Document<RawPage>>,
+    /// Every other file under content/ (images and attachments), content-relative with `/`.
+    pub assets: BTreeSet<String>,
+    /// Problems found while reading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A parsed TOML file (or front matter) with the file it came from.
+#[derive(Debug)]
+pub struct Parsed<T> {
+    /// The file.
+    pub file: SourceFile,
+    /// Byte offset of the TOML inside the file (non-zero for front matter), for positions of spans.
+    pub base: usize,
+    /// What it says.
+    pub raw: T,
+}
+
+/// A Markdown document with optional front matter and its translations.
+#[derive(Debug)]
+pub struct Document<T> {
+    /// Slug from the file name.
+    pub key: String,
+    /// The default-language file.
+    pub original: Parsed<T>,
+    /// Where the body starts in the original.
+    pub body_start: usize,
+    /// Line the body starts on.
+    pub body_first_line: usize,
+    /// `<key>.<lang>.md` siblings.
+    pub translations: Vec<Translation>,
+}
+
+/// A translation file: language, text overrides from its front matter, and its body.
+#[derive(Debug)]
+pub struct Translation {
+    /// Language code from the file name.
+    pub lang: String,
+    /// The file.
+    pub file: SourceFile,
+    /// Text fields its front matter overrides, with their byte offset in the file.
+    pub overrides: BTreeMap<String, (String, usize)>,
+    /// Where the body starts.
+    pub body_start: usize,
+    /// Line the body starts on.
+    pub body_first_line: usize,
+}
+
+/// One park folder.
+#[derive(Debug)]
+pub struct LoadedPark {
+    /// Folder name.
+    pub key: String,
+    /// park.toml.
+    pub park: Parsed<RawPark>,
+    /// index.md and translations.
+    pub index: Option<Document<RawParkIndex>>,
+    /// tenants/*.md.
+    pub tenants: Vec<Document<RawTenant>>,
+}
+
+/// Text fields a translation's front matter may override, per kind of document.
+pub trait TranslatableFields {
+    /// Field names whose values are localized text.
+    const TEXT_FIELDS: &'static [&'static str];
+}
+
+impl TranslatableFields for RawTenant {
+    const TEXT_FIELDS: &'static [&'static str] = &["name", "summary"];
+}
+impl TranslatableFields for RawNews {
+    const TEXT_FIELDS: &'static [&'static str] = &["title", "summary"];
+}
+impl TranslatableFields for RawPage {
+    const TEXT_FIELDS: &'static [&'static str] = &["title", "summary"];
+}
+impl TranslatableFields for RawParkIndex {
+    const TEXT_FIELDS: &'static [&'static str] = &["summary"];
+}
+
+/// Reads the whole `content/` folder of `root`.
+pub fn load(root: &Path) -> LoadedContent {
+    let content_dir = root.join("content");
+    let mut diagnostics = Vec::new();
+    let site =
+        load_toml::<RawSiteConfig>(root, &content_dir.join("site.toml"), &mut diagnostics, true);
+    let audiences_path = content_dir.join("audiences.toml");
+    let audiences = audiences_path
+        .exists()
+        .then(|| load_toml::<RawAudiences>(root, &audiences_path, &mut diagnostics, true))
+        .flatten();
+
+    let park_dirs = list_dir(&content_dir.join("parks"), true);
+    let parks_and_problems: Vec<(Option<LoadedPark>, Vec<Diagnostic>)> = park_dirs
+        .par_iter()
+        .map(|dir| load_park(root, dir))
+        .collect();
+    let mut parks = Vec::new();
+    for (park, problems) in parks_and_problems {
+        diagnostics.extend(problems);
+        parks.extend(park);
+    }
+
+    let news = load_documents::<RawNews>(root, &content_dir.join("news"), &mut diagnostics);
+    let pages = load_documents::<RawPage>(root, &content_dir.join("pages"), &mut diagnostics);
+    let assets = collect_assets(root, &content_dir, &mut diagnostics);
+
+    LoadedContent {
+        content_dir,
+        site,
+        audiences,
+        parks,
+        news,
+        pages,
+        assets,
+        diagnostics,
+    }
+}
+
+fn load_toml<T: DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    required: bool,
+) -> Option<Parsed<T>> {
+    if !path.exists() {
+        if required {
+            let display = crate::diagnostics::relative_display(root, path);
+            diagnostics.push(
+                Diagnostic::error("missing-file", format!("`{display}` is missing"))
+                    .with_hint("run `parkpress init DIR` to see a complete example"),
+            );
+        }
+        return None;
+    }
+    let file = read_source(root, path.to_path_buf())
+        .map_err(|d| diagnostics.push(d))
+        .ok()?;
+    match parse_toml::<T>(&file, 0..file.text.len()) {
+        Ok(raw) => Some(Parsed { file, base: 0, raw }),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    }
+}
+
+/// Sorted entries of a folder: sub-folders when `dirs`, else files. A missing folder is empty.
+fn list_dir(dir: &Path, dirs: bool) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_type()
+                .is_ok_and(|t| if dirs { t.is_dir() } else { t.is_file() })
+        })
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
+}
+
+fn load_park(root: &Path, dir: &Path) -> (Option<LoadedPark>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let key = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if key.starts_with('.') {
+        return (None, diagnostics);
+    }
+    let park_toml = dir.join("park.toml");
+    if !is_slug(&key) {
+        diagnostics.push(
+            Diagnostic::error("invalid-slug", format!("park folder `{key}` is not a slug"))
+                .with_hint(format!(
+                    "rename the folder to lower-case letters, digits and hyphens, e.g. `{}`",
+                    suggest_slug(&key)
+                )),
+        );
+        return (None, diagnostics);
+    }
+    if !park_toml.exists() {
+        diagnostics.push(
+            Diagnostic::error(
+                "missing-file",
+                format!("park folder `content/parks/{key}` has no park.toml"),
+            )
+            .with_hint(format!("run `parkpress new park {key}` to create one")),
+        );
+        return (None, diagnostics);
+    }
+    let park = load_toml::<RawPark>(root, &park_toml, &mut diagnostics, true);
+    let md_files = list_dir(dir, false)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect::<Vec<_>>();
+    let index = group_documents::<RawParkIndex>(root, &md_files, &mut diagnostics)
+        .into_iter()
+        .find(|d| d.key == "index");
+    let tenants = load_documents::<RawTenant>(root, &dir.join("tenants"), &mut diagnostics);
+    let park = park.map(|park| LoadedPark {
+        key,
+        park,
+        index,
+        tenants,
+    });
+    (park, diagnostics)
+}
+
+fn load_documents<T: DeserializeOwned + TranslatableFields + Send>(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Document<T>> {
+    let files: Vec<PathBuf> = list_dir(dir, false)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    group_documents(root, &files, diagnostics)
+}
+
+/// Groups `<key>.md` with its `<key>.<lang>.md` translations and parses them all.
+fn group_documents<T: DeserializeOwned + TranslatableFields + Send>(
+    root: &Path,
+    files: &[PathBuf],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Document<T>> {
+    let mut groups: BTreeMap<String, (Option<PathBuf>, Vec<(String, PathBuf)>)> = BTreeMap::new();
+    for path in files {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = name.trim_end_matches(".md");
+        let (key, lang) = match stem.split_once('.') {
+            Some((key, lang)) => (key, Some(lang)),
+            None => (stem, None),
+        };
+        if !is_slug(key) {
+            let display = crate::diagnostics::relative_display(root, path);
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-slug",
+                    format!("file name `{display}` is not a slug"),
+                )
+                .with_hint(format!(
+                    "rename it to lower-case letters, digits and hyphens, e.g. `{}.md`",
+                    suggest_slug(key)
+                )),
+            );
+            continue;
+        }
+        let entry = groups.entry(key.to_owned()).or_default();
+        match lang {
+            Some(lang) => entry.1.push((lang.to_owned(), path.clone())),
+            None => entry.0 = Some(path.clone()),
+        }
+    }
+    let results: Vec<(Option<Document<T>>, Vec<Diagnostic>)> = groups
+        .into_par_iter()
+        .map(|(key, (original, translations))| {
+            let mut problems = Vec::new();
+            let Some(original) = original else {
+                if let Some((_, path)) = translations.first() {
+                    let display = crate::diagnostics::relative_display(root, path);
+                    problems.push(
+                        Diagnostic::error(
+                            "orphan-translation",
+                            format!("`{display}` translates `{key}.md`, which does not exist"),
+                        )
+                        .with_hint(format!(
+                            "add `{key}.md` in the default language, or rename the translation"
+                        )),
+                    );
+                }
+                return (None, problems);
+            };
+            let document = parse_document::<T>(root, key, original, translations, &mut problems);
+            (document, problems)
+        })
+        .collect();
+    let mut documents = Vec::new();
+    for (document, problems) in results {
+        diagnostics.extend(problems);
+        documents.extend(document);
+    }
+    documents
+}
+
+fn parse_document<T: DeserializeOwned + TranslatableFields>(
+    root: &Path,
+    key: String,
+    original: PathBuf,
+    translations: Vec<(String, PathBuf)>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Document<T>> {
+    let file = read_source(root, original)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let split = split_front_matter(&file)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let range = split.front.clone().unwrap_or(0..0);
+    let raw = parse_toml::<T>(&file, range.clone())
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let translations = translations
+        .into_iter()
+        .filter_map(|(lang, path)| parse_translation::<T>(root, lang, path, problems))
+        .collect();
+    Some(Document {
+        key,
+        original: Parsed {
+            file,
+            base: range.start,
+            raw,
+        },
+        body_start: split.body_start,
+        body_first_line: split.body_first_line,
+        translations,
+    })
+}
+
+fn parse_translation<T: TranslatableFields>(
+    root: &Path,
+    lang: String,
+    path: PathBuf,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Translation> {
+    let file = read_source(root, path).map_err(|d| problems.push(d)).ok()?;
+    let split = split_front_matter(&file)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let mut overrides = BTreeMap::new();
+    if let Some(range) = split.front.clone() {
+        let table: toml::Spanned<toml::Table> = parse_toml(&file, range.clone())
+            .map_err(|d| problems.push(d))
+            .ok()?;
+        let text = &file.text[range.clone()];
+        for (field, value) in table.into_inner() {
+            let offset = range.start + find_key(text, &field);
+            match value {
+                toml::Value::String(s) if T::TEXT_FIELDS.contains(&field.as_str()) => {
+                    overrides.insert(field, (s, offset));
+                }
+                _ => problems.push(
+                    Diagnostic::error(
+                        "translation-field",
+                        format!("a translation's front matter may only override text, not `{field}`"),
+                    )
+                    .at(&file, offset)
+                    .with_hint(format!(
+                        "give `{field}` in the original file; here only {} may be set, as plain strings",
+                        T::TEXT_FIELDS.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                    )),
+                ),
+            }
+        }
+    }
+    Some(Translation {
+        lang,
+        file,
+        overrides,
+        body_start: split.body_start,
+        body_first_line: split.body_first_line,
+    })
+}
+
+/// Offset of `key =` at the start of a line in a TOML text, or 0.
+fn find_key(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return offset + (line.len() - trimmed.len());
+            }
+        }
+        offset += line.len();
+    }
+    0
+}
+
+/// Every non-Markdown, non-TOML file under content/, and symlinks that lead out of it.
+fn collect_assets(
+    root: &Path,
+    content_dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeSet<String> {
+    let mut assets = BTreeSet::new();
+    let canonical_content = content_dir
+        .canonicalize()
+        .unwrap_or_else(|_| content_dir.to_path_buf());
+    for entry in walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        let is_text = path.extension().is_some_and(|e| e == "md" || e == "toml");
+        if is_text || entry.file_type().is_dir() {
+            continue;
+        }
+        if entry.file_type().is_symlink() {
+            let inside = path
+                .canonicalize()
+                .is_ok_and(|target| target.starts_with(&canonical_content) && target.is_file());
+            if !inside {
+                let display = crate::diagnostics::relative_display(root, path);
+                diagnostics.push(
+                    Diagnostic::error(
+                        "path-outside-content",
+                        format!("`{display}` is a link that leads outside content/"),
+                    )
+                    .with_hint("copy the file into content/ instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        let rel = crate::diagnostics::relative_display(content_dir, path);
+        assets.insert(rel);
+    }
+    assets
+}

@@ -1,0 +1,249 @@
+//! Reading one file: UTF-8 check, front matter split, TOML into raw structs with positioned errors.
+
+use serde::de::DeserializeOwned;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, SourceFile};
+
+/// Reads a content file, reporting unreadable files and invalid UTF-8 with a position.
+pub fn read_source(root: &Path, path: PathBuf) -> Result<SourceFile, Diagnostic> {
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let display = crate::diagnostics::relative_display(root, &path);
+            return Err(Diagnostic::error(
+                "unreadable-file",
+                format!("cannot read `{display}`: {err}"),
+            )
+            .with_hint("check that the file exists and that you may read it"));
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_owned(),
+                None => text,
+            };
+            Ok(SourceFile::new(root, path, text))
+        }
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let file = SourceFile::new(root, path, prefix);
+            Err(
+                Diagnostic::error("invalid-utf8", "the file is not valid UTF-8")
+                    .at(&file, valid)
+                    .with_hint("save the file as UTF-8 (in Notepad: Save as… → Encoding: UTF-8)"),
+            )
+        }
+    }
+}
+
+/// A Markdown file split into its optional `+++` TOML front matter and its body.
+#[derive(Debug, Clone)]
+pub struct Split {
+    /// Byte range of the front matter TOML inside the file, if any.
+    pub front: Option<Range<usize>>,
+    /// Byte offset where the body starts.
+    pub body_start: usize,
+    /// 1-based line where the body starts.
+    pub body_first_line: usize,
+}
+
+/// Splits `+++` front matter from the body.
+pub fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
+    let text = &file.text;
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "+++" {
+        return Ok(Split {
+            front: None,
+            body_start: 0,
+            body_first_line: 1,
+        });
+    }
+    let mut offset = first_line_end;
+    while offset < text.len() {
+        let line_end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
+        if text[offset..line_end].trim_end() == "+++" {
+            let (body_line, _) = file.line_column(line_end);
+            let body_first_line = if line_end >= text.len() && !text.ends_with('\n') {
+                body_line
+            } else {
+                file.line_column(line_end).0
+            };
+            return Ok(Split {
+                front: Some(first_line_end..offset),
+                body_start: line_end,
+                body_first_line,
+            });
+        }
+        offset = line_end;
+    }
+    Err(Diagnostic::error(
+        "front-matter-unclosed",
+        "front matter opened with `+++` is never closed",
+    )
+    .at(file, 0)
+    .with_hint("end the TOML front matter with a line holding only `+++`"))
+}
+
+/// Parses TOML (the whole file, or the front matter `range`) into `T`, with a positioned error.
+pub fn parse_toml<T: DeserializeOwned>(
+    file: &SourceFile,
+    range: Range<usize>,
+) -> Result<T, Diagnostic> {
+    let Some(source) = file.text.get(range.clone()) else {
+        return Err(
+            Diagnostic::error("toml-syntax", "front matter could not be read").in_file(file),
+        );
+    };
+    toml::from_str::<T>(source).map_err(|err| toml_diagnostic(file, range.start, &err))
+}
+
+/// Turns a TOML error into a diagnostic with a code, position and a hint.
+fn toml_diagnostic(file: &SourceFile, base: usize, err: &toml::de::Error) -> Diagnostic {
+    let message = err.message().trim().to_owned();
+    let offset = base + err.span().map_or(0, |s| s.start);
+    let (code, hint) = classify(&message);
+    let mut diagnostic = Diagnostic::error(code, message).at(file, offset);
+    if let Some(hint) = hint {
+        diagnostic = diagnostic.with_hint(hint);
+    }
+    diagnostic
+}
+
+fn classify(message: &str) -> (&'static str, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let hint = nearest(field, &known)
+            .map(|near| format!("did you mean `{near}`?"))
+            .or_else(|| (!known.is_empty()).then(|| format!("known fields: {}", known.join(", "))));
+        return ("unknown-field", hint);
+    }
+    if message.starts_with("missing field") {
+        return (
+            "missing-field",
+            Some("add the field; see the content format in the README".into()),
+        );
+    }
+    if message.starts_with("unknown variant") {
+        let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
+        let hint = (!expected.is_empty()).then(|| format!("use one of: {}", expected.join(", ")));
+        return ("unknown-value", hint);
+    }
+    if message.contains("date") {
+        return (
+            "invalid-date",
+            Some("write dates as YYYY-MM-DD without quotes, e.g. 2020-05-29".into()),
+        );
+    }
+    if message.starts_with("invalid type") {
+        return (
+            "wrong-type",
+            Some(
+                "text is a string in quotes or { zh = \"…\", en = \"…\" }; numbers have no quotes"
+                    .into(),
+            ),
+        );
+    }
+    if message.starts_with("duplicate key") {
+        return (
+            "duplicate-key",
+            Some("remove one of the two entries".into()),
+        );
+    }
+    (
+        "toml-syntax",
+        Some("check quotes, brackets and `=` on this line (TOML syntax)".into()),
+    )
+}
+
+/// The known name closest to `word`, when it is close enough to be a likely typo.
+pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(word, k), *k))
+        .filter(|(distance, k)| *distance <= (k.chars().count() / 3).max(2))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
+}
+
+/// Whether `s` is a slug: `[a-z0-9]+(-[a-z0-9]+)*`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A slug made from a name that is not one, for hints.
+pub fn suggest_slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() {
+        "my-page".into()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(
+            Path::new("/site"),
+            PathBuf::from("/site/content/x.md"),
+            text.into(),
+        )
+    }
+
+    #[test]
+    fn splits_front_matter_and_counts_body_line() {
+        let f = file("+++\ntitle = \"a\"\n+++\nbody\n");
+        let split = split_front_matter(&f).unwrap();
+        assert_eq!(&f.text[split.front.unwrap()], "title = \"a\"\n");
+        assert_eq!(&f.text[split.body_start..], "body\n");
+        assert_eq!(split.body_first_line, 4);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let err = split_front_matter(&file("+++\ntitle = 1\n")).unwrap_err();
+        assert_eq!(err.code, "front-matter-unclosed");
+    }
+
+    #[test]
+    fn suggests_nearest_field() {
+        assert_eq!(
+            nearest("operater", &["name", "operator", "order"]),
+            Some("operator")
+        );
+        assert_eq!(nearest("zzzzzz", &["name", "operator"]), None);
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("data-lake"));
+        assert!(is_slug("a1"));
+        assert!(!is_slug("Data_Lake"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("-a"));
+        assert_eq!(suggest_slug("Data_Lake 2"), "data-lake-2");
+    }
+}

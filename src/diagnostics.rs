@@ -1,0 +1,267 @@
+//! One diagnostic type for every stage: content errors and warnings with file, line, column,
+//! message and hint, printed rustc-style or as JSON.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Blocks the build (exit 1).
+    Error,
+    /// Reported, does not block unless `--strict`.
+    Warning,
+}
+
+/// A problem found in the content, the theme or the environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable machine-readable code, e.g. `unknown-field`.
+    pub code: &'static str,
+    /// File relative to the site root, with `/` separators.
+    pub file: Option<String>,
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// 1-based column, in characters.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+    /// The source line the position points into, for display.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a code and message and no location yet.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    /// A warning with a code and message and no location yet.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity,
+            code,
+            file: None,
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    /// Names the file (relative to the site root) without a position.
+    pub fn in_file(mut self, file: &SourceFile) -> Self {
+        self.file = Some(file.display_path.clone());
+        self
+    }
+
+    /// Points at a byte offset of a file, filling line, column and the source line.
+    pub fn at(mut self, file: &SourceFile, offset: usize) -> Self {
+        let (line, column) = file.line_column(offset);
+        self.file = Some(file.display_path.clone());
+        self.line = Some(line);
+        self.column = Some(column);
+        self.source_line = file.line_text(line).map(str::to_owned);
+        self
+    }
+
+    /// Points at a 1-based line and column of a file.
+    pub fn at_line(mut self, file: &SourceFile, line: usize, column: usize) -> Self {
+        self.file = Some(file.display_path.clone());
+        self.line = Some(line);
+        self.column = Some(column);
+        self.source_line = file.line_text(line).map(str::to_owned);
+        self
+    }
+
+    /// Adds a hint on how to fix the problem.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Formats the diagnostic like rustc: header, location, source line with a caret, hint.
+    pub fn render_text(&self) -> String {
+        let mut out = String::new();
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{label}[{}]: {}", self.code, self.message);
+        if let Some(file) = &self.file {
+            match (self.line, self.column) {
+                (Some(line), Some(column)) => {
+                    let _ = writeln!(out, "  --> {file}:{line}:{column}");
+                }
+                (Some(line), None) => {
+                    let _ = writeln!(out, "  --> {file}:{line}");
+                }
+                _ => {
+                    let _ = writeln!(out, "  --> {file}");
+                }
+            }
+        }
+        if let (Some(line), Some(column), Some(text)) = (self.line, self.column, &self.source_line)
+        {
+            let gutter = line.to_string().len();
+            let pad = " ".repeat(gutter);
+            let caret_pad: String = text
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .flat_map(|c| std::iter::repeat_n(c, if is_wide(c) { 2 } else { 1 }))
+                .collect();
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{line} | {text}");
+            let _ = writeln!(out, "{pad} | {caret_pad}^");
+        }
+        if let Some(hint) = &self.hint {
+            let _ = writeln!(out, "  = help: {hint}");
+        }
+        out
+    }
+}
+
+/// Wide characters (CJK) take two terminal columns, so carets under them need two spaces.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// A text file of the site held in memory, with what is needed to turn offsets into positions.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root, `/`-separated, as shown in diagnostics.
+    pub display_path: String,
+    /// Absolute path on disk.
+    pub path: PathBuf,
+    /// The file's text.
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// Wraps a file's text; `root` is the site root the display path is relative to.
+    pub fn new(root: &Path, path: PathBuf, text: String) -> Self {
+        let display_path = relative_display(root, &path);
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            display_path,
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and character column of a byte offset (clamped to the text).
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts[line_index];
+        let column = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        (line_index + 1, column + 1)
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text
+            .get(start..end)
+            .map(|s| s.trim_end_matches(['\n', '\r']))
+    }
+
+    /// Byte offset at which a 1-based line starts.
+    pub fn line_offset(&self, line: usize) -> usize {
+        line.checked_sub(1)
+            .and_then(|i| self.line_starts.get(i))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+}
+
+/// `path` relative to `root` with `/` separators, or the full path when outside it.
+pub fn relative_display(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// All diagnostics of one run, sorted for stable output.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Report {
+    /// Every error and warning, in file and line order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Adds diagnostics.
+    pub fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(more);
+    }
+
+    /// Adds one diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+
+    /// Whether anything blocks the build; with `strict`, warnings do too.
+    pub fn has_blocking(&self, strict: bool) -> bool {
+        self.error_count() > 0 || (strict && self.warning_count() > 0)
+    }
+
+    /// Orders diagnostics by file, line, column, then errors before warnings, and drops exact repeats.
+    pub fn sort(&mut self) {
+        self.diagnostics.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.severity, a.code, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.severity, b.code, &b.message))
+        });
+        self.diagnostics.dedup();
+    }
+
+    /// Turns every warning into an error (`--strict`).
+    pub fn make_strict(&mut self) {
+        for d in &mut self.diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+}

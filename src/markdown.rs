@@ -1,0 +1,1484 @@
+//! Markdown bodies to HTML: pulldown-cmark plus a few small passes over its events.
+//!
+//! The passes run in order over one parsed event list: heading ids (so the table of contents and
+//! `#anchor` checks agree with the HTML), text collection (summary and search text, taken before
+//! links are rewritten so broken links still count as text), then link, image, table and raw HTML
+//! rewriting. Sanitizing happens last, on the finished HTML, so it sees exactly what a browser would.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+/// How raw HTML in Markdown is treated (`[markdown] raw_html` in site.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Keep raw HTML but pass the whole page body through an allow-list sanitizer: content comes
+    /// from several park operators, so this is the default.
+    #[default]
+    Sanitize,
+    /// Pass raw HTML through untouched, for sites whose authors are all trusted.
+    Allow,
+    /// Show raw HTML as text, so nothing an author types can become markup.
+    Escape,
+}
+
+/// Resolves links found in Markdown to URLs. Implemented by the site model.
+pub trait LinkResolver: Sync {
+    /// `target` is an `@/` link without the `@/` prefix and without `#anchor`, e.g. `parks/data-lake`,
+    /// `parks/data-lake/tenants/huawei`, `news/some-slug`, `pages/about`. Returns the root-relative URL of
+    /// that page in language `lang` (e.g. `/en/parks/data-lake/`), or None if no such content exists.
+    fn resolve_content(&self, target: &str, lang: &str) -> Option<String>;
+    /// `content_path` is a relative link or image already joined with the Markdown file's folder and
+    /// normalized (no `.` or `..` segments), relative to `content/`, e.g. `parks/data-lake/hall.jpg`
+    /// or `pages/about.md`. Returns its URL (a `.md` file maps to its page in `lang`; other files to the
+    /// published asset), or None if the file does not exist.
+    fn resolve_relative(&self, content_path: &str, lang: &str) -> Option<String>;
+}
+
+/// What to render.
+#[derive(Debug, Clone, Copy)]
+pub struct MarkdownInput<'a> {
+    /// The Markdown body (front matter already removed).
+    pub source: &'a str,
+    /// Folder of the file relative to `content/`, e.g. `parks/data-lake`, or `""` for the root;
+    /// `/` separators.
+    pub file_dir: &'a str,
+    /// Language the page is rendered in.
+    pub lang: &'a str,
+    /// How raw HTML in the body is treated.
+    pub raw_html: RawHtml,
+    /// 1-based line number in the file where `source` starts (front matter precedes it).
+    pub first_line: usize,
+}
+
+/// One heading, for a table of contents and for checking `#anchor` links.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TocEntry {
+    /// Heading level, 1 to 6.
+    pub level: u8,
+    /// The `id` attribute of the heading: `{#custom}` if given, else [`heading_id`] de-duplicated.
+    pub id: String,
+    /// Plain text of the heading.
+    pub title: String,
+}
+
+/// What kind of reference a [`LinkRef`] is, so later checks know where its anchor must exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// An `@/…` link to content.
+    Content,
+    /// A path relative to the Markdown file (a page's `.md` file or an asset), or an absolute
+    /// path that was rejected.
+    File,
+    /// A pure `#anchor` link into the same page.
+    Anchor,
+}
+
+/// A link or image reference found in the body, with where it is, for later checks (anchors).
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    /// The destination as written in the Markdown.
+    pub target: String,
+    /// The URL it resolved to (anchor included), or None if it could not be resolved.
+    pub resolved: Option<String>,
+    /// The `#anchor` part, percent-decoded, without `#`; None when there is none.
+    pub anchor: Option<String>,
+    /// 1-based line in the file of the start of the link or image markup.
+    pub line: usize,
+    /// 1-based column (in characters) of the start of the link or image markup.
+    pub column: usize,
+    /// What the destination points at.
+    pub kind: LinkKind,
+    /// The normalized key the resolver was asked about: the `@/` target (`parks/data-lake`) or the
+    /// path relative to `content/` (`parks/data-lake/hall.jpg`); None for anchors and rejected paths.
+    pub path: Option<String>,
+    /// Whether this is an image rather than a link.
+    pub image: bool,
+}
+
+/// A problem found while rendering (broken link, path leaving content/…). Line and column are 1-based
+/// positions in the file (use first_line), columns counted in characters.
+#[derive(Debug, Clone)]
+pub struct MarkdownProblem {
+    /// Stable diagnostic code: `broken-link`, `path-outside-content` or `missing-file`.
+    pub code: &'static str,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column in the file, counted in characters.
+    pub column: usize,
+    /// What is wrong, naming the link as written.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+/// The result of rendering one Markdown body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The body as HTML, sanitized when [`RawHtml::Sanitize`] is in effect.
+    pub html: String,
+    /// Every heading in document order, with the id used in `html`.
+    pub toc: Vec<TocEntry>,
+    /// Every `@/`, relative and `#anchor` link or image, resolved or not.
+    pub links: Vec<LinkRef>,
+    /// Broken links and rejected paths.
+    pub problems: Vec<MarkdownProblem>,
+    /// Plain text of the first paragraph, for meta descriptions.
+    pub summary: String,
+    /// All text, whitespace-collapsed, for search indexes.
+    pub plain_text: String,
+}
+
+/// Renders one Markdown body to HTML, resolving and checking its links.
+///
+/// Never panics: problems in the input are reported in [`Rendered::problems`].
+pub fn render(input: &MarkdownInput<'_>, resolver: &dyn LinkResolver) -> Rendered {
+    let mut events = parse(input.source);
+    let toc = assign_heading_ids(&mut events);
+    let (summary, plain_text) = collect_text(&events);
+
+    let mut rewriter = Rewriter::new(input, resolver);
+    let output = rewriter.rewrite(events);
+
+    let mut html = String::with_capacity(input.source.len().saturating_mul(3) / 2);
+    pulldown_cmark::html::push_html(&mut html, output.into_iter());
+    if input.raw_html == RawHtml::Sanitize {
+        html = SANITIZER.clean(&html).to_string();
+    }
+
+    Rendered {
+        html,
+        toc,
+        links: rewriter.links,
+        problems: rewriter.problems,
+        summary,
+        plain_text,
+    }
+}
+
+/// The CJK-safe heading id used for `title` (before de-duplication), exposed for other stages.
+///
+/// Letters and digits of any script are kept (`园区优势` stays readable in the address bar and in
+/// `@/parks/x#园区优势` links), ASCII is lowercased, whitespace, `-` and `_` runs become one `-`,
+/// and other punctuation (full-width included) is dropped. An id with nothing left is `section`.
+pub fn heading_id(title: &str) -> String {
+    let mut id = String::with_capacity(title.len());
+    let mut pending_dash = false;
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            // Dashes are only written between kept characters, which trims both ends for free.
+            if pending_dash && !id.is_empty() {
+                id.push('-');
+            }
+            pending_dash = false;
+            id.push(c.to_ascii_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            pending_dash = true;
+        }
+    }
+    if id.is_empty() {
+        "section".to_owned()
+    } else {
+        id
+    }
+}
+
+/// One parser event with the byte range of its markup in the source.
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+fn parse(source: &str) -> Vec<Spanned<'_>> {
+    // Smart punctuation stays off: it would turn the author's quotes into curly ones, and Chinese
+    // text must keep the quotes (“” 「」) exactly as written.
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    Parser::new_ext(source, options)
+        .into_offset_iter()
+        .collect()
+}
+
+/// Gives every heading an id and returns the table of contents.
+fn assign_heading_ids(events: &mut [Spanned<'_>]) -> Vec<TocEntry> {
+    // Explicit ids and footnote ids are reserved up front, so a generated id never takes one that
+    // appears later in the body.
+    let mut ids = UniqueIds::default();
+    for (event, _) in events.iter() {
+        match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) if !id.is_empty() => {
+                ids.reserve(id);
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => ids.reserve(name),
+            _ => {}
+        }
+    }
+
+    let mut toc = Vec::new();
+    for index in 0..events.len() {
+        let Some((level, custom)) = heading_at(events, index) else {
+            continue;
+        };
+        let title = heading_title(events.get(index + 1..).unwrap_or_default());
+        let id = custom.unwrap_or_else(|| ids.claim(heading_id(&title)));
+        if let Some((Event::Start(Tag::Heading { id: slot, .. }), _)) = events.get_mut(index) {
+            *slot = Some(CowStr::from(id.clone()));
+        }
+        toc.push(TocEntry { level, id, title });
+    }
+    toc
+}
+
+/// The level and explicit id of the heading starting at `index`, if one starts there.
+fn heading_at(events: &[Spanned<'_>], index: usize) -> Option<(u8, Option<String>)> {
+    match events.get(index) {
+        Some((Event::Start(Tag::Heading { level, id, .. }), _)) => {
+            let custom = id
+                .as_ref()
+                .filter(|id| !id.is_empty())
+                .map(|id| id.to_string());
+            Some((*level as u8, custom))
+        }
+        _ => None,
+    }
+}
+
+/// Plain text of a heading, from the events following its start.
+fn heading_title(events: &[Spanned<'_>]) -> String {
+    let mut title = TextSink::default();
+    for (event, _) in events {
+        match event {
+            // Headings cannot contain headings, so the first end is this heading's.
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(text) | Event::Code(text) => title.push(text),
+            Event::SoftBreak | Event::HardBreak => title.soft_break(),
+            _ => {}
+        }
+    }
+    title.finish()
+}
+
+/// Ids in use in one body, handing out `-1`, `-2`… suffixes for repeats.
+#[derive(Default)]
+struct UniqueIds {
+    used: HashSet<String>,
+    /// Next suffix to try per base id, so many equal headings stay linear rather than quadratic.
+    next_suffix: HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    fn reserve(&mut self, id: &str) {
+        self.used.insert(id.to_owned());
+    }
+
+    fn claim(&mut self, base: String) -> String {
+        let mut candidate = base.clone();
+        let mut suffix = self.next_suffix.get(&base).copied().unwrap_or(1);
+        while self.used.contains(&candidate) {
+            candidate = format!("{base}-{suffix}");
+            suffix += 1;
+        }
+        self.next_suffix.insert(base, suffix);
+        self.used.insert(candidate.clone());
+        candidate
+    }
+}
+
+/// Summary (first paragraph with text) and whitespace-collapsed text of the whole body.
+fn collect_text(events: &[Spanned<'_>]) -> (String, String) {
+    let mut all = TextSink::default();
+    let mut summary = TextSink::default();
+    let mut summary_done = false;
+    let mut in_summary = false;
+    let mut footnote_depth = 0usize;
+    let mut image_depth = 0usize;
+
+    for (event, _) in events {
+        match event {
+            Event::Start(tag) => {
+                match tag {
+                    // A footnote is an aside, not the opening of the text.
+                    Tag::FootnoteDefinition(_) => footnote_depth += 1,
+                    Tag::Image { .. } => image_depth += 1,
+                    Tag::Paragraph if !summary_done && footnote_depth == 0 => in_summary = true,
+                    _ => {}
+                }
+                if is_block(&tag.to_end()) {
+                    all.hard_break();
+                }
+            }
+            Event::End(end) => {
+                match end {
+                    TagEnd::FootnoteDefinition => footnote_depth = footnote_depth.saturating_sub(1),
+                    TagEnd::Image => image_depth = image_depth.saturating_sub(1),
+                    // A paragraph holding only an image says nothing a description could use.
+                    TagEnd::Paragraph if in_summary => {
+                        in_summary = false;
+                        summary_done = !summary.is_empty();
+                    }
+                    _ => {}
+                }
+                if is_block(end) {
+                    all.hard_break();
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                all.push(text);
+                if in_summary && image_depth == 0 {
+                    summary.push(text);
+                }
+            }
+            Event::SoftBreak => {
+                all.soft_break();
+                summary.soft_break();
+            }
+            Event::HardBreak | Event::Rule => {
+                all.hard_break();
+                summary.hard_break();
+            }
+            _ => {}
+        }
+    }
+    (summary.finish(), all.finish())
+}
+
+fn is_block(end: &TagEnd) -> bool {
+    !matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// Accumulates text with collapsed whitespace.
+#[derive(Default)]
+struct TextSink {
+    text: String,
+    gap: Gap,
+}
+
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    #[default]
+    None,
+    /// A line break inside a paragraph: a space, except between two CJK characters, where the
+    /// author only wrapped the line and a space would split a word.
+    Soft,
+    /// Whitespace the author typed, or a block boundary: always a space.
+    Hard,
+}
+
+impl TextSink {
+    fn push(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.gap = Gap::Hard;
+                continue;
+            }
+            let space = match self.gap {
+                Gap::None => false,
+                Gap::Soft => !(self.text.chars().next_back().is_some_and(is_cjk) && is_cjk(c)),
+                Gap::Hard => true,
+            };
+            if space && !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.gap = Gap::None;
+            self.text.push(c);
+        }
+    }
+
+    fn soft_break(&mut self) {
+        if self.gap == Gap::None {
+            self.gap = Gap::Soft;
+        }
+    }
+
+    fn hard_break(&mut self) {
+        self.gap = Gap::Hard;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    fn finish(self) -> String {
+        self.text
+    }
+}
+
+/// Scripts written without spaces between words (Korean uses spaces, so Hangul is not here).
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{2FDF}'     // radicals
+        | '\u{3000}'..='\u{303F}'   // CJK punctuation
+        | '\u{3040}'..='\u{30FF}'   // kana
+        | '\u{3400}'..='\u{4DBF}'   // extension A
+        | '\u{4E00}'..='\u{9FFF}'   // unified ideographs
+        | '\u{F900}'..='\u{FAFF}'   // compatibility ideographs
+        | '\u{FF00}'..='\u{FFEF}'   // full-width forms and punctuation
+        | '\u{20000}'..='\u{3FFFF}' // extensions B and later
+    )
+}
+
+/// Where a link or image destination points, decided from its text alone.
+enum Destination<'d> {
+    /// Another site, a scheme such as `mailto:`, a root-relative link or nothing: left alone.
+    External,
+    /// The same scheme-bearing destination as `External`, but one a browser would run or load as
+    /// code (`javascript:`, `data:`…); only acted on where raw HTML is escaped.
+    UnsafeScheme,
+    /// `#anchor` in the same page.
+    Anchor(&'d str),
+    /// `@/target#anchor`.
+    Content {
+        target: &'d str,
+        fragment: Option<&'d str>,
+    },
+    /// A path relative to the Markdown file.
+    Relative {
+        path: &'d str,
+        query: &'d str,
+        fragment: Option<&'d str>,
+    },
+    /// A path that cannot stay inside `content/`: absolute, a drive letter, or `file:`.
+    Absolute,
+}
+
+fn classify(dest: &str, link_type: LinkType, image: bool) -> Destination<'_> {
+    if matches!(link_type, LinkType::Email) || dest.is_empty() {
+        return Destination::External;
+    }
+    if let Some(rest) = dest.strip_prefix("@/") {
+        let (target, fragment) = split_fragment(rest);
+        return Destination::Content { target, fragment };
+    }
+    if let Some(anchor) = dest.strip_prefix('#') {
+        return Destination::Anchor(anchor);
+    }
+    if dest.starts_with('\\') {
+        return Destination::Absolute;
+    }
+    if let Some(scheme) = scheme(dest) {
+        // A one-letter "scheme" is a Windows drive (`C:\…`, `c:/…`), not a URL.
+        if scheme.len() == 1 || scheme.eq_ignore_ascii_case("file") {
+            return Destination::Absolute;
+        }
+        let safe = ["http", "https", "mailto", "tel"]
+            .iter()
+            .any(|allowed| scheme.eq_ignore_ascii_case(allowed));
+        return if safe {
+            Destination::External
+        } else {
+            Destination::UnsafeScheme
+        };
+    }
+    if dest.starts_with('/') {
+        // Root-relative page links are fine (`/search/`), but an image there would be loaded from
+        // outside content/, where nothing checks or publishes it.
+        return if image {
+            Destination::Absolute
+        } else {
+            Destination::External
+        };
+    }
+    let (rest, fragment) = split_fragment(dest);
+    let (path, query) = match rest.find('?') {
+        Some(at) => rest.split_at(at),
+        None => (rest, ""),
+    };
+    if path.is_empty() {
+        // `?page=2` only changes the query of the current page.
+        return Destination::External;
+    }
+    Destination::Relative {
+        path,
+        query,
+        fragment,
+    }
+}
+
+/// The URL scheme of `dest` (`https` in `https://…`), if it has one.
+fn scheme(dest: &str) -> Option<&str> {
+    let (scheme, _) = dest.split_once(':')?;
+    let mut chars = scheme.chars();
+    let starts_with_letter = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    let rest_valid = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    (starts_with_letter && rest_valid).then_some(scheme)
+}
+
+fn split_fragment(dest: &str) -> (&str, Option<&str>) {
+    match dest.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment)),
+        None => (dest, None),
+    }
+}
+
+/// `@/` targets as written by Zola users (`@/news/x.md`, `@/parks/p/index.md`, `@/parks/p/`) are
+/// reduced to the form the resolver knows (`news/x`, `parks/p`).
+fn content_key(target: &str) -> &str {
+    let target = target.trim_end_matches('/');
+    match target.strip_suffix(".md") {
+        Some(stem) => stem
+            .strip_suffix("/index")
+            .or_else(|| stem.strip_suffix("/_index"))
+            .unwrap_or(stem),
+        None => target,
+    }
+}
+
+/// Joins a relative path to the file's folder and removes `.` and `..` segments; None if a `..`
+/// climbs above `content/`.
+fn join_normalized(file_dir: &str, relative: &str) -> Option<String> {
+    let mut segments: Vec<&str> = Vec::new();
+    // Backslashes are treated as separators so `..\..\x` cannot slip past the `..` check.
+    let dir = file_dir.split(['/', '\\']);
+    for segment in dir.chain(relative.split(['/', '\\'])) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            other => segments.push(other),
+        }
+    }
+    Some(segments.join("/"))
+}
+
+/// Decodes `%XX` escapes; text that would not decode to UTF-8 is kept as written.
+fn percent_decode(text: &str) -> Cow<'_, str> {
+    if !text.contains('%') {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        let escaped = match (byte, bytes.get(index + 1), bytes.get(index + 2)) {
+            (b'%', Some(&high), Some(&low)) => hex_value(high).zip(hex_value(low)),
+            _ => None,
+        };
+        match escaped {
+            Some((high, low)) => {
+                decoded.push(high << 4 | low);
+                index += 3;
+            }
+            None => {
+                decoded.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(decoded).map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit)
+        .to_digit(16)
+        .and_then(|value| u8::try_from(value).ok())
+}
+
+/// Maps byte offsets in the body to 1-based line and character column in the file.
+struct LineIndex<'s> {
+    source: &'s str,
+    /// Byte offset where each line starts.
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'s> LineIndex<'s> {
+    fn new(source: &'s str, first_line: usize) -> Self {
+        let bytes = source.as_bytes();
+        let mut starts = vec![0];
+        for (index, &byte) in bytes.iter().enumerate() {
+            // CommonMark accepts `\n`, `\r\n` and a lone `\r` as line endings.
+            let ends_line =
+                byte == b'\n' || (byte == b'\r' && bytes.get(index + 1) != Some(&b'\n'));
+            if ends_line {
+                starts.push(index + 1);
+            }
+        }
+        LineIndex {
+            source,
+            starts,
+            first_line: first_line.max(1),
+        }
+    }
+
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let line = self
+            .starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let column = self
+            .source
+            .get(start..offset)
+            .map_or(offset.saturating_sub(start), |text| text.chars().count());
+        (self.first_line.saturating_add(line), column + 1)
+    }
+}
+
+/// What to do with a link or image after looking at its destination.
+enum Outcome {
+    Keep,
+    Rewrite(String),
+    /// Unusable: render only the link text or the image's alt text.
+    Drop,
+}
+
+const CONTENT_LINK_HINT: &str = "links to content look like `@/parks/<park>`, \
+    `@/parks/<park>/tenants/<tenant>`, `@/news/<slug>` or `@/pages/<slug>`, optionally followed \
+    by `#anchor`";
+
+/// The event pass that resolves links and images, formats table cells and handles raw HTML.
+struct Rewriter<'i, 'r> {
+    file_dir: &'i str,
+    lang: &'i str,
+    raw_html: RawHtml,
+    resolver: &'r dyn LinkResolver,
+    lines: LineIndex<'i>,
+    links: Vec<LinkRef>,
+    problems: Vec<MarkdownProblem>,
+    /// For each open link, whether its `<a>` was kept (a dropped link keeps only its text).
+    open_links: Vec<bool>,
+    table: TableCells,
+}
+
+/// Table state for writing cells with `align` rather than pulldown-cmark's inline `style`, which
+/// the sanitizer removes and a strict Content-Security-Policy blocks.
+#[derive(Default)]
+struct TableCells {
+    alignments: Vec<Alignment>,
+    in_head: bool,
+    column: usize,
+}
+
+impl TableCells {
+    fn open(&self) -> &'static str {
+        let alignment = self.alignments.get(self.column).copied();
+        match (self.in_head, alignment) {
+            (true, Some(Alignment::Left)) => "<th align=\"left\">",
+            (true, Some(Alignment::Center)) => "<th align=\"center\">",
+            (true, Some(Alignment::Right)) => "<th align=\"right\">",
+            (true, _) => "<th>",
+            (false, Some(Alignment::Left)) => "<td align=\"left\">",
+            (false, Some(Alignment::Center)) => "<td align=\"center\">",
+            (false, Some(Alignment::Right)) => "<td align=\"right\">",
+            (false, _) => "<td>",
+        }
+    }
+
+    fn close(&self) -> &'static str {
+        if self.in_head { "</th>" } else { "</td>" }
+    }
+}
+
+impl<'i, 'r> Rewriter<'i, 'r> {
+    fn new(input: &MarkdownInput<'i>, resolver: &'r dyn LinkResolver) -> Self {
+        Rewriter {
+            file_dir: input.file_dir,
+            lang: input.lang,
+            raw_html: input.raw_html,
+            resolver,
+            lines: LineIndex::new(input.source, input.first_line),
+            links: Vec::new(),
+            problems: Vec::new(),
+            open_links: Vec::new(),
+            table: TableCells::default(),
+        }
+    }
+
+    fn rewrite<'e>(&mut self, events: Vec<Spanned<'e>>) -> Vec<Event<'e>> {
+        let mut output = Vec::with_capacity(events.len());
+        let mut events = events.into_iter();
+        while let Some((event, range)) = events.next() {
+            match event {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest_url = match self.check(&dest_url, link_type, range.start, false) {
+                        Outcome::Keep => dest_url,
+                        Outcome::Rewrite(url) => CowStr::from(url),
+                        Outcome::Drop => {
+                            self.open_links.push(false);
+                            continue;
+                        }
+                    };
+                    self.open_links.push(true);
+                    output.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+                Event::End(TagEnd::Link) => {
+                    if self.open_links.pop().unwrap_or(true) {
+                        output.push(event);
+                    }
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                }) => {
+                    let alt = take_alt_text(&mut events);
+                    let src = match self.check(&dest_url, link_type, range.start, true) {
+                        Outcome::Keep => Some(dest_url.to_string()),
+                        Outcome::Rewrite(url) => Some(url),
+                        Outcome::Drop => None,
+                    };
+                    match src {
+                        Some(src) => {
+                            output.push(Event::InlineHtml(img_html(&src, &alt, &title).into()))
+                        }
+                        None if !alt.is_empty() => output.push(Event::Text(alt.into())),
+                        None => {}
+                    }
+                }
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
+                    // `{onclick=…}` on a heading is raw HTML by another name.
+                    let attrs = if self.raw_html == RawHtml::Escape {
+                        Vec::new()
+                    } else {
+                        attrs
+                    };
+                    output.push(Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs,
+                    }));
+                }
+                Event::Start(Tag::Table(alignments)) => {
+                    self.table = TableCells {
+                        alignments,
+                        ..TableCells::default()
+                    };
+                    output.push(Event::Start(Tag::Table(Vec::new())));
+                }
+                Event::Start(Tag::TableHead) => {
+                    self.table.in_head = true;
+                    self.table.column = 0;
+                    output.push(event);
+                }
+                Event::End(TagEnd::TableHead) => {
+                    self.table.in_head = false;
+                    output.push(event);
+                }
+                Event::Start(Tag::TableRow) => {
+                    self.table.column = 0;
+                    output.push(event);
+                }
+                Event::Start(Tag::TableCell) => {
+                    output.push(Event::Html(self.table.open().into()));
+                }
+                Event::End(TagEnd::TableCell) => {
+                    output.push(Event::Html(self.table.close().into()));
+                    self.table.column += 1;
+                }
+                Event::Html(html) | Event::InlineHtml(html) if self.raw_html == RawHtml::Escape => {
+                    output.push(Event::Text(html));
+                }
+                // Escaped HTML blocks read as text, so they get the paragraph text would get.
+                Event::Start(Tag::HtmlBlock) if self.raw_html == RawHtml::Escape => {
+                    output.push(Event::Start(Tag::Paragraph));
+                }
+                Event::End(TagEnd::HtmlBlock) if self.raw_html == RawHtml::Escape => {
+                    output.push(Event::End(TagEnd::Paragraph));
+                }
+                other => output.push(other),
+            }
+        }
+        output
+    }
+
+    /// Resolves one link or image destination, recording it and any problem.
+    fn check(&mut self, dest: &str, link_type: LinkType, offset: usize, image: bool) -> Outcome {
+        let (line, column) = self.lines.position(offset);
+        let mut record = LinkRef {
+            target: dest.to_owned(),
+            resolved: None,
+            anchor: None,
+            line,
+            column,
+            kind: LinkKind::File,
+            path: None,
+            image,
+        };
+        let outcome = match classify(dest, link_type, image) {
+            Destination::External => return Outcome::Keep,
+            Destination::UnsafeScheme => {
+                // Sanitize strips these in the finished HTML and Allow trusts the author; Escape
+                // promises no markup from authors, so a script URL must not survive either.
+                return if self.raw_html == RawHtml::Escape {
+                    Outcome::Drop
+                } else {
+                    Outcome::Keep
+                };
+            }
+            Destination::Anchor(fragment) => {
+                record.kind = LinkKind::Anchor;
+                record.anchor = decoded_anchor(Some(fragment));
+                record.resolved = Some(dest.to_owned());
+                Outcome::Keep
+            }
+            Destination::Content { target, fragment } => {
+                record.kind = LinkKind::Content;
+                record.anchor = decoded_anchor(fragment);
+                self.content(dest, target, fragment, &mut record)
+            }
+            Destination::Relative {
+                path,
+                query,
+                fragment,
+            } => {
+                record.anchor = decoded_anchor(fragment);
+                self.relative(dest, path, query, fragment, &mut record)
+            }
+            Destination::Absolute => {
+                self.problem(
+                    "path-outside-content",
+                    &record,
+                    format!("`{dest}` is an absolute path, outside content/"),
+                    if image {
+                        "put the image inside content/ (e.g. beside this file) and refer to it by a \
+                         path relative to this file, e.g. `hall.jpg`"
+                    } else {
+                        "refer to files inside content/ by a path relative to this file, and to \
+                         pages with `@/…` links"
+                    },
+                );
+                Outcome::Drop
+            }
+        };
+        self.links.push(record);
+        outcome
+    }
+
+    fn content(
+        &mut self,
+        dest: &str,
+        target: &str,
+        fragment: Option<&str>,
+        record: &mut LinkRef,
+    ) -> Outcome {
+        let key = content_key(target);
+        record.path = Some(key.to_owned());
+        match self.resolver.resolve_content(key, self.lang) {
+            Some(url) => {
+                let url = with_suffix(url, "", fragment);
+                record.resolved = Some(url.clone());
+                Outcome::Rewrite(url)
+            }
+            None => {
+                let message = if key.is_empty() {
+                    format!("broken link `{dest}`: it names no content")
+                } else {
+                    format!("broken link `{dest}`: no content at `@/{key}`")
+                };
+                self.problem("broken-link", record, message, CONTENT_LINK_HINT);
+                Outcome::Drop
+            }
+        }
+    }
+
+    fn relative(
+        &mut self,
+        dest: &str,
+        path: &str,
+        query: &str,
+        fragment: Option<&str>,
+        record: &mut LinkRef,
+    ) -> Outcome {
+        // Decoding first means `%2e%2e/` is seen as the `..` it is.
+        let decoded = percent_decode(path);
+        let Some(content_path) = join_normalized(self.file_dir, &decoded) else {
+            self.problem(
+                "path-outside-content",
+                record,
+                format!("`{dest}` points outside content/"),
+                "only files inside content/ are published; copy the file next to this one \
+                 and refer to it by its name",
+            );
+            return Outcome::Drop;
+        };
+        record.path = Some(content_path.clone());
+        match self.resolver.resolve_relative(&content_path, self.lang) {
+            Some(url) => {
+                let url = with_suffix(url, query, fragment);
+                record.resolved = Some(url.clone());
+                Outcome::Rewrite(url)
+            }
+            None => {
+                self.problem(
+                    "missing-file",
+                    record,
+                    format!("`{dest}` not found: there is no `content/{content_path}`"),
+                    "paths are relative to the folder of this Markdown file and case-sensitive; \
+                     link to pages with `@/parks/<park>`, `@/news/<slug>` or `@/pages/<slug>`",
+                );
+                Outcome::Drop
+            }
+        }
+    }
+
+    fn problem(&mut self, code: &'static str, at: &LinkRef, message: String, hint: &str) {
+        self.problems.push(MarkdownProblem {
+            code,
+            line: at.line,
+            column: at.column,
+            message,
+            hint: hint.to_owned(),
+        });
+    }
+}
+
+fn decoded_anchor(fragment: Option<&str>) -> Option<String> {
+    fragment
+        .filter(|fragment| !fragment.is_empty())
+        .map(|fragment| percent_decode(fragment).into_owned())
+}
+
+fn with_suffix(mut url: String, query: &str, fragment: Option<&str>) -> String {
+    url.push_str(query);
+    if let Some(fragment) = fragment.filter(|fragment| !fragment.is_empty()) {
+        url.push('#');
+        url.push_str(fragment);
+    }
+    url
+}
+
+/// Consumes the events inside an image up to its end and returns their text, for `alt`.
+fn take_alt_text<'e>(events: &mut impl Iterator<Item = Spanned<'e>>) -> String {
+    let mut alt = TextSink::default();
+    let mut depth = 0usize;
+    for (event, _) in events.by_ref() {
+        match event {
+            Event::Start(Tag::Image { .. }) => depth += 1,
+            Event::End(TagEnd::Image) => {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            }
+            Event::Text(text) | Event::Code(text) => alt.push(&text),
+            Event::SoftBreak | Event::HardBreak => alt.soft_break(),
+            _ => {}
+        }
+    }
+    alt.finish()
+}
+
+/// `<img>` written by hand because pulldown-cmark's has no `loading="lazy"`.
+fn img_html(src: &str, alt: &str, title: &str) -> String {
+    let mut html = String::with_capacity(src.len() + alt.len() + title.len() + 48);
+    html.push_str("<img src=\"");
+    push_href(&mut html, src);
+    html.push_str("\" alt=\"");
+    push_attribute(&mut html, alt);
+    if !title.is_empty() {
+        html.push_str("\" title=\"");
+        push_attribute(&mut html, title);
+    }
+    html.push_str("\" loading=\"lazy\">");
+    html
+}
+
+/// Writes a URL into a double-quoted attribute, percent-encoding what pulldown-cmark encodes in
+/// `href`, so links and images come out encoded alike.
+fn push_href(html: &mut String, url: &str) {
+    for c in url.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '\'' => html.push_str("&#x27;"),
+            c if c.is_ascii_alphanumeric() || "!#$%()*+,-./:;=?@^_~".contains(c) => html.push(c),
+            c => {
+                let mut buffer = [0u8; 4];
+                for byte in c.encode_utf8(&mut buffer).bytes() {
+                    html.push_str(&format!("%{byte:02X}"));
+                }
+            }
+        }
+    }
+}
+
+fn push_attribute(html: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            c => html.push(c),
+        }
+    }
+}
+
+/// The allow-list for [`RawHtml::Sanitize`]: ammonia's defaults plus what Markdown itself emits
+/// (heading ids, code language classes, footnotes, task list boxes, lazy images).
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(["input"])
+        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        // Most links are internal; `noreferrer` on them would only hide referrers from our own
+        // analytics, and `target` is not allowed, so there is no opener to protect.
+        .link_rel(None)
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("pre", ["class"])
+        .add_tag_attributes("div", ["id"])
+        .add_tag_attributes("img", ["loading"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        // Whatever an author writes, an `<input>` that survives is an inert checkbox.
+        .set_tag_attribute_value("input", "type", "checkbox")
+        .set_tag_attribute_value("input", "disabled", "")
+        .add_allowed_classes("div", ["footnote-definition"])
+        .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"]);
+    for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        builder.add_tag_attributes(heading, ["id", "class"]);
+    }
+    builder
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct FakeSite;
+
+    impl LinkResolver for FakeSite {
+        fn resolve_content(&self, target: &str, lang: &str) -> Option<String> {
+            match target {
+                "parks/data-lake" => Some(format!("/{lang}/parks/data-lake/")),
+                "pages/about" => Some(format!("/{lang}/about/")),
+                _ => None,
+            }
+        }
+
+        fn resolve_relative(&self, content_path: &str, lang: &str) -> Option<String> {
+            match content_path {
+                "parks/data-lake/hall.jpg" => Some("/parks/data-lake/hall.jpg".to_owned()),
+                "parks/shared/map.png" => Some("/parks/shared/map.png".to_owned()),
+                "pages/about.md" => Some(format!("/{lang}/about/")),
+                _ => None,
+            }
+        }
+    }
+
+    fn input(source: &str) -> MarkdownInput<'_> {
+        MarkdownInput {
+            source,
+            file_dir: "parks/data-lake",
+            lang: "en",
+            raw_html: RawHtml::Sanitize,
+            first_line: 1,
+        }
+    }
+
+    fn md(source: &str) -> Rendered {
+        render(&input(source), &FakeSite)
+    }
+
+    fn md_with(source: &str, raw_html: RawHtml) -> Rendered {
+        render(
+            &MarkdownInput {
+                raw_html,
+                ..input(source)
+            },
+            &FakeSite,
+        )
+    }
+
+    #[test]
+    fn heading_ids_keep_chinese_and_drop_punctuation() {
+        assert_eq!(heading_id("园区优势"), "园区优势");
+        assert_eq!(heading_id("Why Data Lake?"), "why-data-lake");
+        assert_eq!(heading_id("一、区位：交通（高速）"), "一区位交通高速");
+        assert_eq!(heading_id("  __snake_case -- Title__ "), "snake-case-title");
+        assert_eq!(heading_id("？！。"), "section");
+        assert_eq!(heading_id(""), "section");
+    }
+
+    #[test]
+    fn repeated_headings_get_suffixes() {
+        let out = md("## 园区优势\n\n## 园区优势\n\n## 园区优势\n");
+        let ids: Vec<_> = out.toc.iter().map(|entry| entry.id.as_str()).collect();
+        assert_eq!(ids, ["园区优势", "园区优势-1", "园区优势-2"]);
+        assert!(out.html.contains("<h2 id=\"园区优势\">园区优势</h2>"));
+        assert!(out.html.contains("<h2 id=\"园区优势-1\">"));
+        assert_eq!(out.toc[0].level, 2);
+        assert_eq!(out.toc[0].title, "园区优势");
+    }
+
+    #[test]
+    fn custom_heading_id_wins_and_is_reserved() {
+        let out = md("## Overview\n\n## 概览 {#overview}\n\n## Title {#a&b}\n");
+        let ids: Vec<_> = out.toc.iter().map(|entry| entry.id.as_str()).collect();
+        assert_eq!(ids, ["overview-1", "overview", "a&b"]);
+        assert_eq!(out.toc[1].title, "概览");
+        assert!(out.html.contains("<h2 id=\"overview\">概览</h2>"));
+        assert!(out.html.contains("<h2 id=\"a&amp;b\">"));
+    }
+
+    #[test]
+    fn content_link_resolves_with_anchor() {
+        let out = md("See [the park](@/parks/data-lake#园区优势).");
+        assert!(
+            out.html.contains(
+                "<a href=\"/en/parks/data-lake/#%E5%9B%AD%E5%8C%BA%E4%BC%98%E5%8A%BF\">the park</a>"
+            ),
+            "{}",
+            out.html
+        );
+        assert!(out.problems.is_empty());
+        let link = &out.links[0];
+        assert_eq!(link.kind, LinkKind::Content);
+        assert_eq!(link.anchor.as_deref(), Some("园区优势"));
+        assert_eq!(link.path.as_deref(), Some("parks/data-lake"));
+        assert_eq!(
+            link.resolved.as_deref(),
+            Some("/en/parks/data-lake/#园区优势")
+        );
+        assert_eq!((link.line, link.column), (1, 5));
+    }
+
+    #[test]
+    fn broken_content_link_is_reported_where_it_is() {
+        let source = "# 标题\n\n第二段，见 [园区](@/parks/nowhere#x)。\n";
+        let out = render(
+            &MarkdownInput {
+                first_line: 5,
+                ..input(source)
+            },
+            &FakeSite,
+        );
+        assert_eq!(out.problems.len(), 1);
+        let problem = &out.problems[0];
+        assert_eq!(problem.code, "broken-link");
+        // Line 3 of the body is line 7 of the file; `[` is the 7th character of that line.
+        assert_eq!((problem.line, problem.column), (7, 7));
+        assert!(problem.message.contains("@/parks/nowhere"));
+        assert!(problem.hint.contains("@/parks/<park>"));
+        assert!(out.html.contains("第二段，见 园区。"), "{}", out.html);
+        assert!(!out.html.contains("<a"));
+        assert_eq!(out.links[0].resolved, None);
+        assert_eq!(out.links[0].anchor.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn zola_style_content_links_are_accepted() {
+        let out =
+            md("[a](@/pages/about.md) [b](@/parks/data-lake/index.md) [c](@/parks/data-lake/)");
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert_eq!(out.html.matches("href=\"/en/").count(), 3);
+    }
+
+    #[test]
+    fn relative_image_resolves_against_file_dir() {
+        let out = md("![展厅 hall](hall.jpg \"The hall\")\n\n![map](../shared/./map.png)\n");
+        assert!(
+            out.html.contains(
+                "<img src=\"/parks/data-lake/hall.jpg\" alt=\"展厅 hall\" title=\"The hall\" loading=\"lazy\">"
+            ),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("src=\"/parks/shared/map.png\""));
+        assert!(out.problems.is_empty());
+        assert!(out.links.iter().all(|link| link.image));
+        assert_eq!(out.links[1].path.as_deref(), Some("parks/shared/map.png"));
+    }
+
+    #[test]
+    fn relative_md_link_resolves_to_its_page() {
+        let mut about = input("[About us](../../pages/about.md#team)");
+        about.lang = "zh";
+        let out = render(&about, &FakeSite);
+        assert!(
+            out.html.contains("href=\"/zh/about/#team\""),
+            "{}",
+            out.html
+        );
+        assert_eq!(out.links[0].anchor.as_deref(), Some("team"));
+    }
+
+    #[test]
+    fn paths_leaving_content_are_rejected() {
+        let from_pages = render(
+            &MarkdownInput {
+                file_dir: "pages",
+                ..input("[x](../../etc/passwd)")
+            },
+            &FakeSite,
+        );
+        assert_eq!(from_pages.problems[0].code, "path-outside-content");
+        assert!(from_pages.links[0].path.is_none());
+        for source in [
+            "![x](../../../etc/passwd)",
+            "[x](%2e%2e/%2e%2e/%2e%2e/etc/passwd)",
+            "[x](..\\..\\..\\secret.txt)",
+            "![x](/etc/passwd)",
+            "[x](C:\\Windows\\win.ini)",
+            "[x](file:///etc/passwd)",
+        ] {
+            let out = md(source);
+            assert_eq!(out.problems.len(), 1, "{source}");
+            assert_eq!(out.problems[0].code, "path-outside-content", "{source}");
+            assert!(!out.html.contains("passwd"), "{source}: {}", out.html);
+            assert_eq!(out.links.len(), 1, "{source}");
+        }
+    }
+
+    #[test]
+    fn missing_files_are_reported() {
+        let out = md("text\n\n  ![gone](gone.png)");
+        assert_eq!(out.problems[0].code, "missing-file");
+        assert_eq!((out.problems[0].line, out.problems[0].column), (3, 3));
+        assert!(
+            out.problems[0]
+                .message
+                .contains("content/parks/data-lake/gone.png")
+        );
+        assert!(out.html.contains("gone"));
+        assert!(!out.html.contains("<img"));
+    }
+
+    #[test]
+    fn external_root_and_anchor_links_are_left_alone() {
+        let out = md(
+            "[a](https://example.com/x) [b](mailto:a@b.cn) [c](/search/) [d](#园区优势) <https://x.cn>",
+        );
+        assert!(out.problems.is_empty());
+        assert!(out.html.contains("href=\"https://example.com/x\""));
+        assert!(out.html.contains("href=\"mailto:a@b.cn\""));
+        assert!(out.html.contains("href=\"/search/\""));
+        assert!(
+            out.html
+                .contains("href=\"#%E5%9B%AD%E5%8C%BA%E4%BC%98%E5%8A%BF\"")
+        );
+        assert_eq!(out.links.len(), 1);
+        assert_eq!(out.links[0].kind, LinkKind::Anchor);
+        assert_eq!(out.links[0].anchor.as_deref(), Some("园区优势"));
+    }
+
+    #[test]
+    fn raw_html_modes() {
+        let source = "<script>alert(1)</script>\n\nText <b onclick=\"x()\">bold</b>\n";
+        let sanitized = md_with(source, RawHtml::Sanitize);
+        assert!(!sanitized.html.contains("script"), "{}", sanitized.html);
+        assert!(!sanitized.html.contains("alert"), "{}", sanitized.html);
+        assert!(!sanitized.html.contains("onclick"), "{}", sanitized.html);
+        assert!(sanitized.html.contains("<b>bold</b>"));
+
+        let escaped = md_with(source, RawHtml::Escape);
+        assert!(
+            escaped
+                .html
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{}",
+            escaped.html
+        );
+        assert!(
+            escaped
+                .html
+                .contains("&lt;b onclick=\"x()\"&gt;bold&lt;/b&gt;"),
+            "{}",
+            escaped.html
+        );
+        assert!(!escaped.html.contains("<script"));
+
+        let allowed = md_with(source, RawHtml::Allow);
+        assert!(allowed.html.contains("<script>alert(1)</script>"));
+        assert!(allowed.html.contains("<b onclick=\"x()\">"));
+    }
+
+    #[test]
+    fn javascript_urls_are_stripped() {
+        let out = md("<a href=\"javascript:alert(1)\">x</a> [y](javascript:alert(2))");
+        assert!(!out.html.contains("javascript"), "{}", out.html);
+        assert!(out.html.contains(">x</a>"));
+
+        let escaped = md_with(
+            "[y](javascript:alert(2)) <javascript:alert(3)>",
+            RawHtml::Escape,
+        );
+        assert!(!escaped.html.contains("href"), "{}", escaped.html);
+        assert!(escaped.html.contains('y'));
+    }
+
+    #[test]
+    fn heading_attributes_cannot_smuggle_handlers() {
+        for mode in [RawHtml::Sanitize, RawHtml::Escape] {
+            let out = md_with("## Title {#t .wide onclick=alert(1)}", mode);
+            assert!(!out.html.contains("onclick"), "{mode:?}: {}", out.html);
+            assert!(out.html.contains("id=\"t\""));
+            assert!(out.html.contains("class=\"wide\""));
+        }
+    }
+
+    #[test]
+    fn extensions_survive_sanitizing() {
+        let source = "\
+| 要素 | 价格 |
+|:-----|-----:|
+| 电 | 0.6 |
+
+- [x] done
+- [ ] todo
+
+~~旧~~ 新[^1]
+
+[^1]: 来源：济阳区
+
+```rust
+fn main() {}
+```
+";
+        for mode in [RawHtml::Sanitize, RawHtml::Allow] {
+            let html = md_with(source, mode).html;
+            assert!(html.contains("<table>"), "{html}");
+            assert!(html.contains("<th align=\"left\">要素</th>"), "{html}");
+            assert!(html.contains("<td align=\"right\">0.6</td>"), "{html}");
+            assert!(html.contains("type=\"checkbox\""), "{html}");
+            assert!(html.contains("checked"), "{html}");
+            assert!(html.contains("disabled"), "{html}");
+            assert!(html.contains("<del>旧</del>"), "{html}");
+            assert!(
+                html.contains("<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup>"),
+                "{html}"
+            );
+            assert!(
+                html.contains("<div class=\"footnote-definition\" id=\"1\">"),
+                "{html}"
+            );
+            assert!(html.contains("<code class=\"language-rust\">"), "{html}");
+            assert!(!html.contains("style="), "{html}");
+        }
+    }
+
+    #[test]
+    fn sanitizer_keeps_only_inert_checkboxes() {
+        let out = md("<input type=\"text\" value=\"x\" onfocus=\"y()\">");
+        assert!(!out.html.contains("text"), "{}", out.html);
+        assert!(!out.html.contains("onfocus"), "{}", out.html);
+    }
+
+    #[test]
+    fn chinese_quotes_are_kept() {
+        let out = md("他说：“投资济北”，‘好’。\"plain\" 'quotes' -- ...");
+        assert!(
+            out.html.contains("他说：“投资济北”，‘好’。"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("\"plain\" 'quotes' -- ..."),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn summary_and_plain_text() {
+        let source = "\
+# 济北开发区
+
+![logo](hall.jpg)
+
+济北开发区位于
+**济南**北部，[数据湖](@/parks/data-lake)产业园
+is   here.
+
+## 优势
+
+- 交通
+- 土地[^n]
+
+[^n]: 脚注
+";
+        let out = md(source);
+        assert_eq!(out.summary, "济北开发区位于济南北部，数据湖产业园 is here.");
+        assert_eq!(
+            out.plain_text,
+            "济北开发区 logo 济北开发区位于济南北部，数据湖产业园 is here. 优势 交通 土地 脚注"
+        );
+    }
+
+    #[test]
+    fn summary_is_empty_without_paragraphs() {
+        let out = md("# Only a heading\n\n- item\n");
+        assert_eq!(out.summary, "");
+        assert_eq!(out.plain_text, "Only a heading item");
+    }
+
+    #[test]
+    fn positions_count_characters_and_crlf() {
+        let out = md("第一行\r\n园区 [x](@/nope)\r\n");
+        assert_eq!((out.problems[0].line, out.problems[0].column), (2, 4));
+    }
+
+    #[test]
+    fn hostile_input_does_not_panic() {
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let alphabet = b"#*_[]()!<>`~|-:\\/@.%&\"'^{}\n\n \t1aZ\xe5\x9b\xad";
+        for round in 0..300 {
+            let mut bytes = Vec::new();
+            for _ in 0..(round * 7 % 600) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let pick = usize::try_from(seed % 1000).unwrap_or(0);
+                bytes.push(if pick < 900 {
+                    alphabet[pick % alphabet.len()]
+                } else {
+                    u8::try_from(seed >> 56).unwrap_or(0)
+                });
+            }
+            let source = String::from_utf8_lossy(&bytes);
+            for mode in [RawHtml::Sanitize, RawHtml::Allow, RawHtml::Escape] {
+                md_with(&source, mode);
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_panic() {
+        let sources = [
+            "> ".repeat(20_000) + "x",
+            "[".repeat(50_000) + &"](x)".repeat(50_000),
+            "*".repeat(50_000) + "x" + &"*".repeat(50_000),
+            "<div>".repeat(20_000),
+            (0..2_000)
+                .map(|depth| format!("{}- x\n", "  ".repeat(depth)))
+                .collect(),
+            "## a\n".repeat(5_000),
+        ];
+        for source in &sources {
+            let out = md(source);
+            assert!(!out.html.is_empty() || source.starts_with("<div>"));
+        }
+    }
+}

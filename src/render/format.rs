@@ -1,0 +1,177 @@
+//! Numbers, money and dates as each language writes them.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::model::{MoneyUnit, Quantity, Unit};
+
+/// A figure split into number and unit text, plus both joined, in one language.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Figure {
+    /// The number as written, e.g. `265.92` or `26.59`.
+    pub number: String,
+    /// The unit, e.g. `亿元` or `billion yuan`.
+    pub unit: String,
+    /// Number and unit together, e.g. `265.92亿元` or `26.59 billion yuan`.
+    pub display: String,
+}
+
+/// Formats a quantity in `lang`: money in the language's own scale, other units beside the number.
+pub fn figure(quantity: &Quantity, lang: &str) -> Figure {
+    let (number, unit) = match &quantity.unit {
+        Unit::None => (number(quantity.value, lang), String::new()),
+        Unit::Text(text) => (number(quantity.value, lang), text.get(lang).to_owned()),
+        Unit::Money(money) => money_parts(quantity.value, *money, lang),
+    };
+    let display = join_unit(&number, &unit);
+    Figure {
+        number,
+        unit,
+        display,
+    }
+}
+
+/// Number and unit joined: no space before a Chinese unit (`800亩`), a space before others (`800 mu`).
+pub fn join_unit(number: &str, unit: &str) -> String {
+    match unit.chars().next() {
+        None => number.to_owned(),
+        Some(c) if is_cjk(c) => format!("{number}{unit}"),
+        Some(_) => format!("{number} {unit}"),
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFD)
+}
+
+fn money_parts(value: f64, unit: MoneyUnit, lang: &str) -> (String, String) {
+    if lang == "zh" || lang.starts_with("zh-") {
+        let unit = match unit {
+            MoneyUnit::Yuan => "元",
+            MoneyUnit::WanYuan => "万元",
+            MoneyUnit::YiYuan => "亿元",
+        };
+        return (number(value, lang), unit.to_owned());
+    }
+    let yuan = value
+        * match unit {
+            MoneyUnit::Yuan => 1.0,
+            MoneyUnit::WanYuan => 1e4,
+            MoneyUnit::YiYuan => 1e8,
+        };
+    let (scaled, word) = if yuan.abs() >= 1e9 {
+        (yuan / 1e9, "billion yuan")
+    } else if yuan.abs() >= 1e6 {
+        (yuan / 1e6, "million yuan")
+    } else {
+        (yuan, "yuan")
+    };
+    (number(round2(scaled), lang), word.to_owned())
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// A number without trailing zeros; thousands grouped outside Chinese.
+pub fn number(value: f64, lang: &str) -> String {
+    let mut text = format!("{:.4}", value);
+    if text.contains('.') {
+        text = text.trim_end_matches('0').trim_end_matches('.').to_owned();
+    }
+    if lang.starts_with("zh") {
+        return text;
+    }
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A date as the language writes it: `2020年5月29日`, `29 May 2020`, else ISO.
+pub fn date(date: NaiveDate, lang: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    if lang.starts_with("zh") {
+        format!("{}年{}月{}日", date.year(), date.month(), date.day())
+    } else if lang == "en" {
+        format!(
+            "{} {} {}",
+            date.day(),
+            MONTHS[date.month0() as usize],
+            date.year()
+        )
+    } else {
+        date.format("%Y-%m-%d").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Text;
+
+    fn money(value: f64, unit: MoneyUnit) -> Quantity {
+        Quantity {
+            value,
+            unit: Unit::Money(unit),
+        }
+    }
+
+    #[test]
+    fn money_in_each_language_scale() {
+        assert_eq!(
+            figure(&money(265.92, MoneyUnit::YiYuan), "zh").display,
+            "265.92亿元"
+        );
+        assert_eq!(
+            figure(&money(265.92, MoneyUnit::YiYuan), "en").display,
+            "26.59 billion yuan"
+        );
+        assert_eq!(
+            figure(&money(500.0, MoneyUnit::WanYuan), "en").display,
+            "5 million yuan"
+        );
+        assert_eq!(
+            figure(&money(500.0, MoneyUnit::WanYuan), "zh").display,
+            "500万元"
+        );
+        assert_eq!(
+            figure(&money(1200.0, MoneyUnit::Yuan), "en").display,
+            "1,200 yuan"
+        );
+    }
+
+    #[test]
+    fn text_units_sit_beside_the_number() {
+        let mut unit = Text::plain("亩", "zh");
+        unit.set("en", "mu".into());
+        let q = Quantity {
+            value: 800.0,
+            unit: Unit::Text(unit),
+        };
+        assert_eq!(figure(&q, "zh").display, "800亩");
+        assert_eq!(figure(&q, "en").display, "800 mu");
+        assert_eq!(number(12000.5, "en"), "12,000.5");
+        assert_eq!(number(-0.62, "en"), "-0.62");
+    }
+
+    #[test]
+    fn dates() {
+        let d = NaiveDate::from_ymd_opt(2020, 5, 29).unwrap();
+        assert_eq!(date(d, "zh"), "2020年5月29日");
+        assert_eq!(date(d, "en"), "29 May 2020");
+        assert_eq!(date(d, "fr"), "2020-05-29");
+    }
+}

@@ -1,0 +1,329 @@
+//! Stage 3: the theme's Tera templates, filled with typed contexts, every page of every language
+//! rendered in parallel into an in-memory list of output files.
+
+pub mod context;
+pub mod format;
+mod pages;
+pub mod theme;
+pub mod urls;
+pub mod views;
+
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, LinkResolver, MarkdownInput, Rendered};
+use crate::model::{Body, Site};
+use theme::{Theme, ThemeFile};
+use urls::Urls;
+
+/// One file of the finished site.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Path inside the output folder, `/`-separated.
+    pub path: String,
+    /// Its bytes.
+    pub contents: Contents,
+}
+
+/// Where an output file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Contents {
+    /// Generated.
+    Bytes(Vec<u8>),
+    /// Copied from the content folder.
+    Copy(PathBuf),
+    /// A theme file.
+    Theme(ThemeFile),
+}
+
+/// The rendered site, or what stopped it.
+#[derive(Debug, Default)]
+pub struct RenderResult {
+    /// Files to write.
+    pub files: Vec<OutputFile>,
+    /// Problems found while rendering (broken links, template errors).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of HTML pages.
+    pub page_count: usize,
+}
+
+/// Options of a render.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// Renders every page of the site with `theme`.
+pub fn render_site(site: &Site, theme: &Theme, options: RenderOptions) -> RenderResult {
+    let urls = Urls::new(&site.base_url, site.default_lang());
+    let tera = match build_tera(theme, &urls) {
+        Ok(tera) => tera,
+        Err(diagnostic) => {
+            return RenderResult {
+                diagnostics: vec![diagnostic],
+                ..RenderResult::default()
+            };
+        }
+    };
+    let links = SiteLinks::new(site, &urls);
+    let image_sizes = measure_images(site);
+    let cx = views::ViewCx {
+        site,
+        theme,
+        urls: &urls,
+        image_sizes: &image_sizes,
+        drafts: options.drafts,
+    };
+    let lang_views: Vec<views::LangViews> = site
+        .languages
+        .par_iter()
+        .map(|lang| cx.lang_views(lang))
+        .collect();
+    let renderer = pages::PageRenderer {
+        cx: &cx,
+        tera: &tera,
+        links: &links,
+        lang_views: &lang_views,
+    };
+    let mut result = renderer.render_all();
+    result.files.extend(static_files(theme));
+    result
+        .files
+        .extend(published_assets(site, &result.referenced_assets));
+    RenderResult {
+        files: result.files,
+        diagnostics: result.diagnostics,
+        page_count: result.page_count,
+    }
+}
+
+/// Templates every theme (with its parents) must provide.
+const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "parks.html",
+    "park.html",
+    "tenant.html",
+    "tenants.html",
+    "policies.html",
+    "news_list.html",
+    "news.html",
+    "page.html",
+    "404.html",
+    "atom.xml",
+];
+
+/// Parses every template once, registers the functions, and reports template errors by name.
+fn build_tera(theme: &Theme, urls: &Urls) -> Result<tera::Tera, Diagnostic> {
+    let missing: Vec<&str> = REQUIRED_TEMPLATES
+        .iter()
+        .copied()
+        .filter(|name| !theme.templates.contains_key(*name))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Diagnostic::error(
+            "template-error",
+            format!("theme `{}` has no template {}", theme.chain.join(" → "), missing.join(", ")),
+        )
+        .with_hint("add the templates to templates/, or extend the default theme with `extends = \"default\"` in theme.toml"));
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let templates: Vec<(String, String)> = theme
+        .templates
+        .iter()
+        .map(|(name, (_, source))| (name.clone(), source.clone()))
+        .collect();
+    tera.add_raw_templates(templates).map_err(|e| {
+        Diagnostic::error(
+            "template-error",
+            format!(
+                "a template of theme `{}` does not parse: {}",
+                theme.chain.join(" → "),
+                error_chain(&e)
+            ),
+        )
+        .with_hint("fix the template named above (Tera syntax, as in Zola)")
+    })?;
+    let prefix_urls = urls.clone();
+    tera.register_function(
+        "get_url",
+        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+            let path = args
+                .get("path")
+                .and_then(tera::Value::as_str)
+                .ok_or_else(|| {
+                    tera::Error::msg("get_url needs `path`, e.g. get_url(path=\"css/site.css\")")
+                })?;
+            let url = match args.get("lang").and_then(tera::Value::as_str) {
+                Some(lang) => prefix_urls.page(lang, path.trim_start_matches('/')),
+                None => prefix_urls.root(path),
+            };
+            Ok(tera::Value::String(url))
+        },
+    );
+    Ok(tera)
+}
+
+/// A Tera error with its causes, which hold the useful part (template name and line).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// Pixel sizes of every raster image referenced by the model, read from file headers in parallel.
+fn measure_images(site: &Site) -> HashMap<String, (u32, u32)> {
+    let content = site.root.join("content");
+    site.assets
+        .par_iter()
+        .filter(|path| {
+            let lower = path.to_ascii_lowercase();
+            [".jpg", ".jpeg", ".png"]
+                .iter()
+                .any(|ext| lower.ends_with(ext))
+        })
+        .filter_map(|path| {
+            image::image_dimensions(content.join(path))
+                .ok()
+                .map(|size| (path.clone(), size))
+        })
+        .collect()
+}
+
+/// Resolves `@/` and relative links to URLs in a language.
+pub struct SiteLinks<'a> {
+    urls: &'a Urls,
+    /// `parks/x`, `parks/x/tenants/y`, `news/s`, `pages/p` → page path without language.
+    pages: HashMap<String, String>,
+    /// Content-relative Markdown file → the page it renders.
+    files: HashMap<String, String>,
+    assets: &'a BTreeSet<String>,
+    langs: Vec<String>,
+}
+
+impl<'a> SiteLinks<'a> {
+    fn new(site: &'a Site, urls: &'a Urls) -> Self {
+        let mut pages = HashMap::new();
+        let mut files = HashMap::new();
+        let mut add = |target: String, file: String, path: String| {
+            pages.insert(target, path.clone());
+            files.insert(file, path);
+        };
+        for park in &site.parks {
+            let path = views::ViewCx::park_path(&park.key);
+            for key in std::iter::once(&park.key).chain(&park.aliases) {
+                add(
+                    format!("parks/{key}"),
+                    format!("parks/{key}/index.md"),
+                    path.clone(),
+                );
+            }
+            for tenant in &park.tenants {
+                add(
+                    format!("parks/{}/tenants/{}", park.key, tenant.key),
+                    format!("parks/{}/tenants/{}.md", park.key, tenant.key),
+                    views::ViewCx::tenant_path(&park.key, &tenant.key),
+                );
+            }
+        }
+        for news in &site.news {
+            add(
+                format!("news/{}", news.key),
+                format!("news/{}.md", news.key),
+                format!("news/{}/", news.key),
+            );
+        }
+        for page in &site.pages {
+            add(
+                format!("pages/{}", page.key),
+                format!("pages/{}.md", page.key),
+                format!("{}/", page.key),
+            );
+        }
+        Self {
+            urls,
+            pages,
+            files,
+            assets: &site.assets,
+            langs: site.languages.iter().map(|l| l.code.clone()).collect(),
+        }
+    }
+
+    /// Renders a body in `lang` (its translation, else the default language's text).
+    pub fn render_body<'b>(
+        &self,
+        body: &'b Body,
+        lang: &str,
+        raw_html: markdown::RawHtml,
+    ) -> Option<(Rendered, &'b crate::model::BodySource)> {
+        let source = body.source(lang)?;
+        let input = MarkdownInput {
+            source: source.text(),
+            file_dir: &body.dir,
+            lang,
+            raw_html,
+            first_line: source.first_line,
+        };
+        Some((markdown::render(&input, self), source))
+    }
+}
+
+impl LinkResolver for SiteLinks<'_> {
+    fn resolve_content(&self, target: &str, lang: &str) -> Option<String> {
+        self.pages
+            .get(target.trim_end_matches('/'))
+            .map(|path| self.urls.page(lang, path))
+    }
+
+    fn resolve_relative(&self, content_path: &str, lang: &str) -> Option<String> {
+        if let Some(stem) = content_path.strip_suffix(".md") {
+            if let Some(path) = self.files.get(content_path) {
+                return Some(self.urls.page(lang, path));
+            }
+            // `about.en.md` is the English page of `about.md`.
+            let (base, link_lang) = stem.rsplit_once('.')?;
+            if !self.langs.iter().any(|l| l == link_lang) {
+                return None;
+            }
+            return self
+                .files
+                .get(&format!("{base}.md"))
+                .map(|path| self.urls.page(link_lang, path));
+        }
+        self.assets
+            .contains(content_path)
+            .then(|| self.urls.root(content_path))
+    }
+}
+
+fn static_files(theme: &Theme) -> Vec<OutputFile> {
+    theme
+        .static_files
+        .iter()
+        .map(|(path, file)| OutputFile {
+            path: path.clone(),
+            contents: Contents::Theme(file.clone()),
+        })
+        .collect()
+}
+
+/// Copies only the assets that published content uses, so files of hidden tenants stay private.
+fn published_assets(site: &Site, referenced: &BTreeSet<String>) -> Vec<OutputFile> {
+    let content = site.root.join("content");
+    referenced
+        .iter()
+        .filter(|path| site.assets.contains(*path))
+        .map(|path| OutputFile {
+            path: path.clone(),
+            contents: Contents::Copy(content.join(path)),
+        })
+        .collect()
+}

@@ -1,0 +1,722 @@
+//! Every page of the site as a job (kind × language), rendered in parallel, plus the files that
+//! exist once: 404, sitemap, robots, and redirects from old park keys.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use super::context::*;
+use super::views::{LangViews, ViewCx};
+use super::{Contents, OutputFile, SiteLinks};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{LinkKind, Rendered};
+use crate::model::{Asset, Body};
+
+/// Renders pages with shared, read-only inputs.
+pub struct PageRenderer<'a> {
+    /// View inputs.
+    pub cx: &'a ViewCx<'a>,
+    /// Parsed templates.
+    pub tera: &'a tera::Tera,
+    /// Link resolver.
+    pub links: &'a SiteLinks<'a>,
+    /// Views per language, in site language order.
+    pub lang_views: &'a [LangViews],
+}
+
+/// Output of all page jobs.
+pub struct PagesResult {
+    /// Files.
+    pub files: Vec<OutputFile>,
+    /// Problems.
+    pub diagnostics: Vec<Diagnostic>,
+    /// HTML pages written.
+    pub page_count: usize,
+    /// Content files the published pages use.
+    pub referenced_assets: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Parks,
+    Park(usize),
+    Tenant(usize, usize),
+    Tenants,
+    Policies,
+    NewsList,
+    News(usize),
+    Page(usize),
+    Feed,
+    NotFound,
+}
+
+impl Job {
+    fn template(self) -> &'static str {
+        match self {
+            Job::Home => "index.html",
+            Job::Parks => "parks.html",
+            Job::Park(_) => "park.html",
+            Job::Tenant(..) => "tenant.html",
+            Job::Tenants => "tenants.html",
+            Job::Policies => "policies.html",
+            Job::NewsList => "news_list.html",
+            Job::News(_) => "news.html",
+            Job::Page(_) => "page.html",
+            Job::Feed => "atom.xml",
+            Job::NotFound => "404.html",
+        }
+    }
+
+    fn kind(self) -> &'static str {
+        match self {
+            Job::Home => "home",
+            Job::Parks => "parks",
+            Job::Park(_) => "park",
+            Job::Tenant(..) => "tenant",
+            Job::Tenants => "tenants",
+            Job::Policies => "policies",
+            Job::NewsList => "news_list",
+            Job::News(_) => "news",
+            Job::Page(_) => "page",
+            Job::Feed => "feed",
+            Job::NotFound => "not_found",
+        }
+    }
+}
+
+/// What one job produced.
+#[derive(Default)]
+struct JobOutput {
+    file: Option<OutputFile>,
+    diagnostics: Vec<Diagnostic>,
+    assets: Vec<String>,
+    sitemap: Option<String>,
+}
+
+impl PageRenderer<'_> {
+    /// Renders every page in every language, then the once-only files.
+    pub fn render_all(&self) -> PagesResult {
+        let site = self.cx.site;
+        let mut jobs = vec![
+            Job::Home,
+            Job::Parks,
+            Job::Tenants,
+            Job::Policies,
+            Job::NewsList,
+            Job::Feed,
+        ];
+        for (p, park) in site.parks.iter().enumerate() {
+            jobs.push(Job::Park(p));
+            jobs.extend((0..park.tenants.len()).map(|t| Job::Tenant(p, t)));
+        }
+        jobs.extend((0..site.news.len()).map(Job::News));
+        jobs.extend((0..site.pages.len()).map(Job::Page));
+        let mut pairs: Vec<(Job, usize)> = jobs
+            .iter()
+            .flat_map(|job| (0..self.lang_views.len()).map(move |l| (*job, l)))
+            .collect();
+        pairs.push((Job::NotFound, 0));
+
+        let outputs: Vec<JobOutput> = pairs
+            .par_iter()
+            .map(|(job, l)| self.render_job(*job, &self.lang_views[*l]))
+            .collect();
+
+        let mut result = PagesResult {
+            files: Vec::with_capacity(outputs.len() + 8),
+            diagnostics: Vec::new(),
+            page_count: 0,
+            referenced_assets: self.model_assets(),
+        };
+        let mut sitemap_paths = Vec::new();
+        for output in outputs {
+            if let Some(file) = output.file {
+                if file.path.ends_with(".html") {
+                    result.page_count += 1;
+                }
+                result.files.push(file);
+            }
+            result.diagnostics.extend(output.diagnostics);
+            result.referenced_assets.extend(output.assets);
+            sitemap_paths.extend(output.sitemap);
+        }
+        sitemap_paths.sort();
+        sitemap_paths.dedup();
+        result.files.push(self.sitemap(&sitemap_paths));
+        result.files.push(self.robots());
+        result.files.extend(self.alias_redirects());
+        result
+    }
+
+    fn render_job(&self, job: Job, views: &LangViews) -> JobOutput {
+        let site = self.cx.site;
+        let lang = views.lang.as_str();
+        let mut out = JobOutput::default();
+        let mut context = tera::Context::new();
+        let (path, title, description, og_image, og_type): (
+            String,
+            String,
+            String,
+            Option<Asset>,
+            &str,
+        ) = match job {
+            Job::Home => {
+                context.insert("zone", &views.zone);
+                context.insert("parks", &views.parks);
+                let featured: Vec<&TenantCard> = views
+                    .tenants
+                    .iter()
+                    .flatten()
+                    .filter(|t| t.featured)
+                    .collect();
+                context.insert("featured_tenants", &featured);
+                context.insert("news", &views.news.iter().take(3).collect::<Vec<_>>());
+                let description = site
+                    .zone
+                    .summary
+                    .as_ref()
+                    .or(site.description.as_ref())
+                    .map(|t| t.get(lang).to_owned())
+                    .unwrap_or_default();
+                (
+                    String::new(),
+                    views.site.title.clone(),
+                    description,
+                    None,
+                    "website",
+                )
+            }
+            Job::Parks => {
+                context.insert("parks", &views.parks);
+                let title = self.cx.s(lang, "nav.parks");
+                let description = views
+                    .parks
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                ("parks/".into(), title, description, None, "website")
+            }
+            Job::Park(index) => {
+                let park = &site.parks[index];
+                let (body, toc) = self.body(park.body.as_ref(), lang, &mut out);
+                let view = self.cx.park_view(views, index, body, toc);
+                let card = view.card;
+                context.insert("park", &view);
+                let description = card.summary.clone();
+                (
+                    ViewCx::park_path(&park.key),
+                    card.name.clone(),
+                    description,
+                    park.cover.clone(),
+                    "website",
+                )
+            }
+            Job::Tenant(p, t) => {
+                let park = &site.parks[p];
+                let tenant = &park.tenants[t];
+                let card = &views.tenants[p][t];
+                let (body, toc) = self.body(Some(&tenant.body), lang, &mut out);
+                let view = TenantView {
+                    card,
+                    website: tenant.website.clone(),
+                    since: tenant.since.map(|d| super::format::date(d, lang)),
+                    body,
+                    toc,
+                };
+                context.insert("tenant", &view);
+                context.insert("park", &views.parks[p]);
+                let description = card
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| format!("{} · {}", card.name, card.park_name));
+                let image = tenant.logo.clone().or_else(|| park.cover.clone());
+                (
+                    ViewCx::tenant_path(&park.key, &tenant.key),
+                    card.name.clone(),
+                    description,
+                    image,
+                    "website",
+                )
+            }
+            Job::Tenants => {
+                let tenants: Vec<&TenantCard> = views.tenants.iter().flatten().collect();
+                context.insert("tenants", &tenants);
+                context.insert("parks", &views.parks);
+                context.insert("industries", &views.zone.industries);
+                let title = self.cx.s(lang, "nav.tenants");
+                let description = tenants
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                ("tenants/".into(), title, description, None, "website")
+            }
+            Job::Policies => {
+                let policies: Vec<&PolicyView> = views.policies.iter().flatten().collect();
+                context.insert("policies", &policies);
+                context.insert("filters", &self.policy_filters(views, &policies));
+                let title = self.cx.s(lang, "nav.policies");
+                let description = policies
+                    .iter()
+                    .map(|p| p.title.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                ("policies/".into(), title, description, None, "website")
+            }
+            Job::NewsList => {
+                context.insert("news", &views.news);
+                let title = self.cx.s(lang, "nav.news");
+                let description = views
+                    .news
+                    .iter()
+                    .map(|n| n.title.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                ("news/".into(), title, description, None, "website")
+            }
+            Job::News(index) => {
+                let news = &site.news[index];
+                let card = &views.news[index];
+                let (body, toc) = self.body(Some(&news.body), lang, &mut out);
+                context.insert("news", &NewsView { card, body, toc });
+                let image = news.cover.clone().or_else(|| {
+                    news.parks
+                        .first()
+                        .and_then(|k| site.park(k))
+                        .and_then(|p| p.cover.clone())
+                });
+                let description = card.summary.clone().unwrap_or_default();
+                (
+                    format!("news/{}/", news.key),
+                    card.title.clone(),
+                    description,
+                    image,
+                    "article",
+                )
+            }
+            Job::Page(index) => {
+                let page = &site.pages[index];
+                let rendered = self.rendered(&page.body, lang, &mut out);
+                let summary = page
+                    .summary
+                    .as_ref()
+                    .map(|s| s.get(lang).to_owned())
+                    .or_else(|| rendered.as_ref().map(|r| r.summary.clone()));
+                let (body, toc) = rendered.map(|r| (r.html, r.toc)).unwrap_or_default();
+                let view = FreePageView {
+                    key: page.key.clone(),
+                    title: page.title.get(lang).to_owned(),
+                    summary: summary.clone(),
+                    body,
+                    toc,
+                };
+                context.insert("content", &view);
+                (
+                    format!("{}/", page.key),
+                    view.title.clone(),
+                    summary.unwrap_or_default(),
+                    None,
+                    "website",
+                )
+            }
+            Job::Feed => {
+                context.insert("news", &views.news);
+                let feed_path = "news/atom.xml";
+                context.insert(
+                    "feed_url",
+                    &self.cx.urls.absolute(&self.cx.urls.page(lang, feed_path)),
+                );
+                let updated = site.news.first().map_or(site.build_date, |n| n.date);
+                context.insert("updated", &format!("{updated}T00:00:00Z"));
+                context.insert("origin", &self.cx.urls.absolute(""));
+                (
+                    feed_path.into(),
+                    views.site.title.clone(),
+                    String::new(),
+                    None,
+                    "website",
+                )
+            }
+            Job::NotFound => {
+                let title = self.cx.s(lang, "not_found.title");
+                ("404.html".into(), title, String::new(), None, "website")
+            }
+        };
+        let meta = self.page_meta(
+            job,
+            views,
+            &path,
+            title,
+            &description,
+            og_image.as_ref(),
+            og_type,
+        );
+        context.insert("site", &views.site);
+        context.insert("page", &meta);
+        context.insert("t", &views.strings);
+        context.insert("lang", lang);
+        context.insert("theme", &self.cx.theme.config.settings);
+
+        let file_path = match job {
+            Job::NotFound => "404.html".to_owned(),
+            Job::Feed => format!("{}{path}", lang_dir(lang, self.cx.site.default_lang())),
+            _ => self.cx.urls.page_file(lang, &path),
+        };
+        match self.tera.render(job.template(), &context) {
+            Ok(html) => {
+                out.file = Some(OutputFile {
+                    path: file_path,
+                    contents: Contents::Bytes(html.into_bytes()),
+                });
+                if !matches!(job, Job::NotFound | Job::Feed) {
+                    out.sitemap = Some(path);
+                }
+            }
+            Err(error) => out.diagnostics.push(
+                Diagnostic::error(
+                    "template-error",
+                    format!(
+                        "template `{}` failed for {} page `{file_path}`: {}",
+                        job.template(),
+                        job.kind(),
+                        super::error_chain(&error)
+                    ),
+                )
+                .with_hint(
+                    "fix the template (see docs/themes.md for the variables each template gets)",
+                ),
+            ),
+        }
+        out
+    }
+
+    /// Renders a body, collecting its problems and the assets it uses.
+    fn rendered(&self, body: &Body, lang: &str, out: &mut JobOutput) -> Option<Rendered> {
+        let Some((rendered, source)) = self.links.render_body(body, lang, self.cx.site.raw_html)
+        else {
+            return None;
+        };
+        for problem in &rendered.problems {
+            out.diagnostics.push(
+                Diagnostic::error(problem.code, problem.message.clone())
+                    .at_line(&source.file, problem.line, problem.column)
+                    .with_hint(problem.hint.clone()),
+            );
+        }
+        out.assets.extend(
+            rendered
+                .links
+                .iter()
+                .filter(|l| l.kind == LinkKind::File && l.resolved.is_some())
+                .filter_map(|l| l.path.clone())
+                .filter(|p| !p.ends_with(".md")),
+        );
+        Some(rendered)
+    }
+
+    fn body(
+        &self,
+        body: Option<&Body>,
+        lang: &str,
+        out: &mut JobOutput,
+    ) -> (String, Vec<TocEntry>) {
+        match body {
+            Some(body) => {
+                let rendered = self.rendered(body, lang, out);
+                rendered.map(|r| (r.html, r.toc)).unwrap_or_default()
+            }
+            None => Default::default(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn page_meta(
+        &self,
+        job: Job,
+        views: &LangViews,
+        path: &str,
+        title: String,
+        description: &str,
+        image: Option<&Asset>,
+        og_type: &'static str,
+    ) -> PageMeta {
+        let urls = self.cx.urls;
+        let lang = views.lang.as_str();
+        let url = match job {
+            Job::NotFound => urls.root("404.html"),
+            _ => urls.page(lang, path),
+        };
+        let alternates = self
+            .cx
+            .site
+            .languages
+            .iter()
+            .map(|l| {
+                let alt_url = urls.page(&l.code, path);
+                Alternate {
+                    lang: l.code.clone(),
+                    tag: l.tag.clone(),
+                    name: self.cx.s(&l.code, "language_name"),
+                    absolute: urls.absolute(&alt_url),
+                    url: alt_url,
+                    current: l.code == lang,
+                }
+            })
+            .collect();
+        let description = if description.trim().is_empty() {
+            views.site.description.clone()
+        } else {
+            description.to_owned()
+        };
+        PageMeta {
+            kind: job.kind(),
+            title,
+            description: trim_description(&description, lang),
+            canonical: urls.absolute(&url),
+            url,
+            og_image: self.og_image(image),
+            og_type,
+            alternates,
+        }
+    }
+
+    /// The first image that is large enough to share: the page's, the zone's, the theme's.
+    fn og_image(&self, image: Option<&Asset>) -> Option<ImageRef> {
+        let site = self.cx.site;
+        let urls = self.cx.urls;
+        let large = |asset: &Asset| {
+            self.cx
+                .image_sizes
+                .get(&asset.path)
+                .filter(|(w, h)| *w >= 300 && *h >= 300)
+                .map(|(w, h)| ImageRef {
+                    url: urls.absolute(&urls.root(&asset.path)),
+                    width: *w,
+                    height: *h,
+                })
+        };
+        image
+            .and_then(large)
+            .or_else(|| site.zone.share_image.as_ref().and_then(large))
+            .or_else(|| {
+                let path = self.cx.theme.config.share_image.as_ref()?;
+                let bytes = self.cx.theme.static_files.get(path)?.bytes().ok()?;
+                let (width, height) = image::ImageReader::new(std::io::Cursor::new(bytes))
+                    .with_guessed_format()
+                    .ok()?
+                    .into_dimensions()
+                    .ok()?;
+                Some(ImageRef {
+                    url: urls.absolute(&urls.root(path)),
+                    width,
+                    height,
+                })
+            })
+    }
+
+    fn policy_filters(&self, views: &LangViews, policies: &[&PolicyView]) -> serde_json::Value {
+        let parks: Vec<FilterOption> = views
+            .parks
+            .iter()
+            .map(|p| FilterOption {
+                value: p.key.clone(),
+                label: p.name.clone(),
+            })
+            .collect();
+        let mut categories: Vec<FilterOption> = Vec::new();
+        for policy in policies {
+            if !categories.iter().any(|c| c.value == policy.category) {
+                categories.push(FilterOption {
+                    value: policy.category.to_owned(),
+                    label: policy.category_label.clone(),
+                });
+            }
+        }
+        let industries: Vec<FilterOption> = views
+            .zone
+            .industries
+            .iter()
+            .map(|i| FilterOption {
+                value: i.key.clone(),
+                label: i.name.clone(),
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct Filters {
+            parks: Vec<FilterOption>,
+            categories: Vec<FilterOption>,
+            industries: Vec<FilterOption>,
+        }
+        serde_json::to_value(Filters {
+            parks,
+            categories,
+            industries,
+        })
+        .unwrap_or_default()
+    }
+
+    /// Content files used by published model data (covers, logos, gallery, QR).
+    fn model_assets(&self) -> BTreeSet<String> {
+        let site = self.cx.site;
+        let zone = &site.zone;
+        let mut assets: BTreeSet<String> = zone
+            .wechat_qr
+            .iter()
+            .chain(&zone.share_image)
+            .map(|a| a.path.clone())
+            .collect();
+        for park in &site.parks {
+            assets.extend(park.cover.iter().chain(&park.map).map(|a| a.path.clone()));
+            assets.extend(park.gallery.iter().map(|g| g.image.path.clone()));
+            assets.extend(
+                park.tenants
+                    .iter()
+                    .filter_map(|t| t.logo.as_ref())
+                    .map(|a| a.path.clone()),
+            );
+        }
+        assets.extend(
+            site.news
+                .iter()
+                .filter_map(|n| n.cover.as_ref())
+                .map(|a| a.path.clone()),
+        );
+        assets
+    }
+
+    fn sitemap(&self, paths: &[String]) -> OutputFile {
+        let urls = self.cx.urls;
+        let languages = &self.cx.site.languages;
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        );
+        for path in paths {
+            for lang in languages {
+                let _ = writeln!(
+                    xml,
+                    "  <url>\n    <loc>{}</loc>",
+                    xml_escape(&urls.absolute(&urls.page(&lang.code, path)))
+                );
+                for alt in languages {
+                    let _ = writeln!(
+                        xml,
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        xml_escape(&alt.tag),
+                        xml_escape(&urls.absolute(&urls.page(&alt.code, path)))
+                    );
+                }
+                xml.push_str("  </url>\n");
+            }
+        }
+        xml.push_str("</urlset>\n");
+        OutputFile {
+            path: "sitemap.xml".into(),
+            contents: Contents::Bytes(xml.into_bytes()),
+        }
+    }
+
+    fn robots(&self) -> OutputFile {
+        let urls = self.cx.urls;
+        let text = format!(
+            "User-agent: *\nDisallow: {}\nAllow: /\n\nSitemap: {}\n",
+            urls.root("s/"),
+            urls.absolute(&urls.root("sitemap.xml"))
+        );
+        OutputFile {
+            path: "robots.txt".into(),
+            contents: Contents::Bytes(text.into_bytes()),
+        }
+    }
+
+    /// Pages at old park keys that forward to the park's current page.
+    fn alias_redirects(&self) -> Vec<OutputFile> {
+        let urls = self.cx.urls;
+        let mut files = Vec::new();
+        for park in &self.cx.site.parks {
+            for alias in &park.aliases {
+                for lang in &self.cx.site.languages {
+                    let target =
+                        urls.absolute(&urls.page(&lang.code, &ViewCx::park_path(&park.key)));
+                    let html = redirect_page(&target, &lang.tag);
+                    files.push(OutputFile {
+                        path: urls.page_file(&lang.code, &ViewCx::park_path(alias)),
+                        contents: Contents::Bytes(html.into_bytes()),
+                    });
+                }
+            }
+        }
+        files
+    }
+}
+
+/// A page that forwards at once, for moved URLs.
+pub fn redirect_page(target: &str, lang_tag: &str) -> String {
+    let target = xml_escape(target);
+    format!(
+        "<!doctype html>\n<html lang=\"{lang_tag}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{target}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body><p><a href=\"{target}\">{target}</a></p></body>\n</html>\n"
+    )
+}
+
+fn lang_dir(lang: &str, default: &str) -> String {
+    if lang == default {
+        String::new()
+    } else {
+        format!("{lang}/")
+    }
+}
+
+/// Escapes text for XML and HTML attributes.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Trims a description to what search results and chat previews show: ~120 characters of Chinese,
+/// ~160 of other scripts, cut at a character boundary with an ellipsis.
+pub fn trim_description(text: &str, lang: &str) -> String {
+    let limit = if lang.starts_with("zh") || lang.starts_with("ja") {
+        120
+    } else {
+        160
+    };
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() <= limit {
+        return collapsed;
+    }
+    let mut cut: String = collapsed.chars().take(limit - 1).collect();
+    if !lang.starts_with("zh") {
+        if let Some(space) = cut.rfind(' ') {
+            cut.truncate(space);
+        }
+    }
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim_description;
+
+    #[test]
+    fn trims_descriptions() {
+        let zh = "园".repeat(200);
+        assert_eq!(trim_description(&zh, "zh").chars().count(), 120);
+        let en = "word ".repeat(100);
+        let trimmed = trim_description(&en, "en");
+        assert!(trimmed.chars().count() <= 160 && trimmed.ends_with("word…"));
+        assert_eq!(trim_description("short", "en"), "short");
+    }
+}

@@ -1,0 +1,266 @@
+//! Themes: the built-in `default` theme embedded in the binary, site themes from `themes/<name>/`,
+//! and `extends` chains in which a child ships only what it overrides.
+
+use include_dir::{Dir, include_dir};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+
+static BUILTIN_THEMES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes");
+
+/// `theme.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeConfig {
+    /// Theme name.
+    pub name: Option<String>,
+    /// Parent theme.
+    pub extends: Option<String>,
+    /// Responsive image widths (used by the image stage).
+    #[serde(default)]
+    pub image_widths: Vec<u32>,
+    /// Share image used when a page has none, relative to the theme's static/.
+    pub share_image: Option<String>,
+    /// Free-form settings passed to templates as `theme`.
+    #[serde(default)]
+    pub settings: toml::Table,
+}
+
+/// Where a theme file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum ThemeFile {
+    /// Embedded in the binary.
+    Builtin(&'static [u8]),
+    /// On disk.
+    Disk(PathBuf),
+}
+
+impl ThemeFile {
+    /// Reads the bytes.
+    pub fn bytes(&self) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
+        match self {
+            Self::Builtin(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
+            Self::Disk(path) => std::fs::read(path).map(std::borrow::Cow::Owned),
+        }
+    }
+}
+
+/// A theme with its chain merged: child files replace parent files of the same name.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    /// Names from the child up to the root of the chain.
+    pub chain: Vec<String>,
+    /// Merged settings (the child's theme.toml wins field by field).
+    pub config: ThemeConfig,
+    /// Web templates by name (`park.html`), with the theme they came from.
+    pub templates: BTreeMap<String, (String, String)>,
+    /// Print templates by name (`flyer.typ`).
+    pub print_templates: BTreeMap<String, (String, String)>,
+    /// Static files by output path.
+    pub static_files: BTreeMap<String, ThemeFile>,
+    /// Fonts.
+    pub fonts: BTreeMap<String, ThemeFile>,
+    /// Interface strings per language.
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// One theme's own files, before merging.
+struct ThemeSource {
+    config: ThemeConfig,
+    files: BTreeMap<String, ThemeFile>,
+}
+
+/// Loads `name` and its parents. A site's `themes/<name>/` wins over a built-in theme of that name.
+pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+    let mut chain = Vec::new();
+    let mut sources = Vec::new();
+    let mut next = Some(name.to_owned());
+    while let Some(current) = next.take() {
+        if chain.contains(&current) {
+            return Err(Diagnostic::error(
+                "theme-cycle",
+                format!(
+                    "themes extend each other in a circle: {} → {current}",
+                    chain.join(" → ")
+                ),
+            )
+            .with_hint("remove `extends` from one of them"));
+        }
+        let source = read_theme(root, &current)?;
+        next = source.config.extends.clone();
+        chain.push(current);
+        sources.push(source);
+    }
+    let mut theme = Theme {
+        chain,
+        config: ThemeConfig::default(),
+        templates: BTreeMap::new(),
+        print_templates: BTreeMap::new(),
+        static_files: BTreeMap::new(),
+        fonts: BTreeMap::new(),
+        strings: BTreeMap::new(),
+    };
+    // Apply from the root of the chain down, so children override parents.
+    for (source, theme_name) in sources
+        .into_iter()
+        .rev()
+        .zip(theme.chain.clone().into_iter().rev())
+    {
+        merge_config(&mut theme.config, source.config);
+        for (path, file) in source.files {
+            theme.add_file(&theme_name, path, file)?;
+        }
+    }
+    Ok(theme)
+}
+
+fn merge_config(into: &mut ThemeConfig, from: ThemeConfig) {
+    if from.name.is_some() {
+        into.name = from.name;
+    }
+    if !from.image_widths.is_empty() {
+        into.image_widths = from.image_widths;
+    }
+    if from.share_image.is_some() {
+        into.share_image = from.share_image;
+    }
+    for (k, v) in from.settings {
+        into.settings.insert(k, v);
+    }
+}
+
+impl Theme {
+    fn add_file(
+        &mut self,
+        theme_name: &str,
+        path: String,
+        file: ThemeFile,
+    ) -> Result<(), Diagnostic> {
+        let read_text = |file: &ThemeFile| -> Result<String, Diagnostic> {
+            let bytes = file.bytes().map_err(|e| {
+                Diagnostic::error(
+                    "unreadable-file",
+                    format!("cannot read theme file `{path}` of theme `{theme_name}`: {e}"),
+                )
+            })?;
+            String::from_utf8(bytes.into_owned()).map_err(|_| {
+                Diagnostic::error(
+                    "invalid-utf8",
+                    format!("theme file `{path}` of theme `{theme_name}` is not UTF-8"),
+                )
+                .with_hint("save the file as UTF-8")
+            })
+        };
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = read_text(&file)?;
+            self.templates
+                .insert(name.to_owned(), (theme_name.to_owned(), text));
+        } else if let Some(name) = path.strip_prefix("print/") {
+            let text = read_text(&file)?;
+            self.print_templates
+                .insert(name.to_owned(), (theme_name.to_owned(), text));
+        } else if let Some(name) = path.strip_prefix("static/") {
+            self.static_files.insert(name.to_owned(), file);
+        } else if let Some(name) = path.strip_prefix("fonts/") {
+            self.fonts.insert(name.to_owned(), file);
+        } else if let Some(name) = path.strip_prefix("i18n/") {
+            let Some(lang) = name.strip_suffix(".toml") else {
+                return Ok(());
+            };
+            let text = read_text(&file)?;
+            let table: BTreeMap<String, String> = toml::from_str(&text).map_err(|e| {
+                Diagnostic::error(
+                    "toml-syntax",
+                    format!("theme `{theme_name}`, i18n/{lang}.toml: {}", e.message()),
+                )
+                .with_hint("interface strings are `key = \"text\"` lines")
+            })?;
+            self.strings
+                .entry(lang.to_owned())
+                .or_default()
+                .extend(table);
+        }
+        Ok(())
+    }
+
+    /// The interface string `key` in `lang`, falling back to `fallback_lang`, then to the key.
+    pub fn string<'a>(&'a self, lang: &str, fallback_lang: &str, key: &'a str) -> &'a str {
+        self.strings
+            .get(lang)
+            .and_then(|s| s.get(key))
+            .or_else(|| self.strings.get(fallback_lang).and_then(|s| s.get(key)))
+            .or_else(|| self.strings.get("en").and_then(|s| s.get(key)))
+            .map_or(key, String::as_str)
+    }
+}
+
+fn read_theme(root: &Path, name: &str) -> Result<ThemeSource, Diagnostic> {
+    let dir = root.join("themes").join(name);
+    if dir.is_dir() {
+        return read_disk_theme(&dir, name);
+    }
+    match BUILTIN_THEMES.get_dir(name) {
+        Some(dir) => read_builtin_theme(dir, name),
+        None => Err(
+            Diagnostic::error("unknown-theme", format!("theme `{name}` not found")).with_hint(
+                format!("create themes/{name}/ in the site, or use the built-in theme \"default\""),
+            ),
+        ),
+    }
+}
+
+fn parse_theme_config(text: &str, name: &str) -> Result<ThemeConfig, Diagnostic> {
+    toml::from_str(text).map_err(|e| {
+        Diagnostic::error(
+            "toml-syntax",
+            format!("theme `{name}`, theme.toml: {}", e.message()),
+        )
+        .with_hint("see docs/themes.md for the fields of theme.toml")
+    })
+}
+
+fn read_disk_theme(dir: &Path, name: &str) -> Result<ThemeSource, Diagnostic> {
+    let config_path = dir.join("theme.toml");
+    let config = match std::fs::read_to_string(&config_path) {
+        Ok(text) => parse_theme_config(&text, name)?,
+        Err(_) => ThemeConfig::default(),
+    };
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = crate::diagnostics::relative_display(dir, entry.path());
+        files.insert(rel, ThemeFile::Disk(entry.path().to_path_buf()));
+    }
+    Ok(ThemeSource { config, files })
+}
+
+fn read_builtin_theme(dir: &'static Dir<'static>, name: &str) -> Result<ThemeSource, Diagnostic> {
+    let config = match dir.get_file(format!("{name}/theme.toml")) {
+        Some(file) => parse_theme_config(file.contents_utf8().unwrap_or(""), name)?,
+        None => ThemeConfig::default(),
+    };
+    let mut files = BTreeMap::new();
+    collect_builtin(dir, name, &mut files);
+    Ok(ThemeSource { config, files })
+}
+
+fn collect_builtin(dir: &'static Dir<'static>, theme: &str, out: &mut BTreeMap<String, ThemeFile>) {
+    for file in dir.files() {
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(&format!("{theme}/"))
+            .unwrap_or(&path)
+            .to_owned();
+        out.insert(rel, ThemeFile::Builtin(file.contents()));
+    }
+    for sub in dir.dirs() {
+        collect_builtin(sub, theme, out);
+    }
+}

@@ -1,0 +1,86 @@
+//! Every URL the site uses, built in one place: root-relative links that include the path of
+//! `base_url`, and absolute URLs for canonical, Open Graph, sitemap and feeds.
+
+/// Builds URLs for one site.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    origin: String,
+    prefix: String,
+    default_lang: String,
+}
+
+impl Urls {
+    /// From `base_url` (e.g. `https://example.gov.cn/invest`) and the default language.
+    pub fn new(base_url: &str, default_lang: &str) -> Self {
+        let base = base_url.trim_end_matches('/');
+        let after_scheme = base.find("://").map_or(0, |i| i + 3);
+        let (origin, prefix) = match base[after_scheme..].find('/') {
+            Some(slash) => base.split_at(after_scheme + slash),
+            None => (base, ""),
+        };
+        Self {
+            origin: origin.to_owned(),
+            prefix: prefix.trim_end_matches('/').to_owned(),
+            default_lang: default_lang.to_owned(),
+        }
+    }
+
+    /// The path of `base_url`, e.g. `/invest`, or empty.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Root-relative URL of a page `path` (like `parks/data-lake/`, or empty for home) in `lang`.
+    pub fn page(&self, lang: &str, path: &str) -> String {
+        if lang == self.default_lang {
+            format!("{}/{}", self.prefix, path)
+        } else {
+            format!("{}/{}/{}", self.prefix, lang, path)
+        }
+    }
+
+    /// Root-relative URL of something that exists once, not per language (assets, `pdf/`, `s/`).
+    pub fn root(&self, path: &str) -> String {
+        format!("{}/{}", self.prefix, path.trim_start_matches('/'))
+    }
+
+    /// Absolute URL of a root-relative URL made by [`Urls::page`] or [`Urls::root`].
+    pub fn absolute(&self, root_relative: &str) -> String {
+        format!("{}{}", self.origin, root_relative)
+    }
+
+    /// The output file of a page path: `parks/x/` → `[lang/]parks/x/index.html`.
+    pub fn page_file(&self, lang: &str, path: &str) -> String {
+        let lang_dir = if lang == self.default_lang {
+            String::new()
+        } else {
+            format!("{lang}/")
+        };
+        format!("{lang_dir}{path}index.html")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Urls;
+
+    #[test]
+    fn keeps_base_path_in_links() {
+        let urls = Urls::new("https://example.gov.cn/invest/", "zh");
+        assert_eq!(urls.page("zh", "parks/a/"), "/invest/parks/a/");
+        assert_eq!(urls.page("en", ""), "/invest/en/");
+        assert_eq!(urls.root("pdf/zone.zh.pdf"), "/invest/pdf/zone.zh.pdf");
+        assert_eq!(
+            urls.absolute(&urls.page("en", "news/")),
+            "https://example.gov.cn/invest/en/news/"
+        );
+        assert_eq!(urls.page_file("en", "parks/a/"), "en/parks/a/index.html");
+    }
+
+    #[test]
+    fn bare_domain_has_no_prefix() {
+        let urls = Urls::new("https://invest.example.gov.cn", "zh");
+        assert_eq!(urls.page("zh", ""), "/");
+        assert_eq!(urls.absolute("/"), "https://invest.example.gov.cn/");
+    }
+}

@@ -1,0 +1,538 @@
+//! Builds the per-language views of the site once: cards, policy views, zone view. Pages borrow
+//! them, so no page clones the whole site.
+
+use std::collections::HashMap;
+
+use super::context::*;
+use super::format::{self, figure};
+use super::theme::Theme;
+use super::urls::Urls;
+use crate::model::*;
+
+/// Everything about one language that several pages share.
+pub struct LangViews {
+    /// Language code.
+    pub lang: String,
+    /// `site` for every page.
+    pub site: SiteView,
+    /// Interface strings as a JSON map (`t`).
+    pub strings: serde_json::Value,
+    /// The zone.
+    pub zone: ZoneView,
+    /// Park cards in listing order.
+    pub parks: Vec<ParkCard>,
+    /// Tenant cards per park, in the park's tenant order.
+    pub tenants: Vec<Vec<TenantCard>>,
+    /// Live policies per park.
+    pub policies: Vec<Vec<PolicyView>>,
+    /// News cards, newest first.
+    pub news: Vec<NewsCard>,
+}
+
+/// Shared inputs of view building.
+pub struct ViewCx<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// The theme (strings).
+    pub theme: &'a Theme,
+    /// URL builder.
+    pub urls: &'a Urls,
+    /// Known image sizes by content path.
+    pub image_sizes: &'a HashMap<String, (u32, u32)>,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+impl ViewCx<'_> {
+    /// Interface string.
+    pub fn s(&self, lang: &str, key: &str) -> String {
+        self.theme
+            .string(lang, self.site.default_lang(), key)
+            .to_owned()
+    }
+
+    fn picture(&self, asset: &Asset, alt: &str) -> Picture {
+        let size = self.image_sizes.get(&asset.path);
+        Picture {
+            url: self.urls.root(&asset.path),
+            alt: alt.to_owned(),
+            width: size.map(|s| s.0),
+            height: size.map(|s| s.1),
+        }
+    }
+
+    fn date(&self, date: chrono::NaiveDate, lang: &str) -> String {
+        format::date(date, lang)
+    }
+
+    fn pipeline(&self, p: &Pipeline, lang: &str) -> PipelineView {
+        PipelineView {
+            signed: p.signed,
+            to_sign: p.to_sign,
+            negotiating: p.negotiating,
+            total: p.signed.unwrap_or(0) + p.to_sign.unwrap_or(0) + p.negotiating.unwrap_or(0),
+            as_of: p.as_of.to_string(),
+            as_of_display: self.date(p.as_of, lang),
+        }
+    }
+
+    fn access(&self, access: &[Access], lang: &str) -> Vec<AccessView> {
+        access
+            .iter()
+            .map(|a| AccessView {
+                to: a.to.get(lang).to_owned(),
+                km: a.km.map(|km| format::number(km, lang)),
+                minutes: a.minutes,
+            })
+            .collect()
+    }
+
+    fn steps(&self, steps: &[Step], lang: &str) -> Vec<StepView> {
+        steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StepView {
+                number: i + 1,
+                title: s.title.get(lang).to_owned(),
+                detail: s.detail.as_ref().map(|d| d.get(lang).to_owned()),
+            })
+            .collect()
+    }
+
+    fn industry(&self, key: &str, lang: &str) -> Option<IndustryView> {
+        self.site.industry(key).map(|i| IndustryView {
+            key: i.key.clone(),
+            name: i.name.get(lang).to_owned(),
+        })
+    }
+
+    /// URL path (no language prefix) of a park.
+    pub fn park_path(key: &str) -> String {
+        format!("parks/{key}/")
+    }
+
+    /// URL path of a tenant.
+    pub fn tenant_path(park: &str, tenant: &str) -> String {
+        format!("parks/{park}/tenants/{tenant}/")
+    }
+
+    /// Builds all shared views of one language.
+    pub fn lang_views(&self, lang: &Language) -> LangViews {
+        let code = lang.code.as_str();
+        let site = self.site;
+        let parks: Vec<ParkCard> = site.parks.iter().map(|p| self.park_card(p, code)).collect();
+        let tenants: Vec<Vec<TenantCard>> = site
+            .parks
+            .iter()
+            .map(|p| {
+                p.tenants
+                    .iter()
+                    .map(|t| self.tenant_card(p, t, code))
+                    .collect()
+            })
+            .collect();
+        let policies = site
+            .parks
+            .iter()
+            .map(|p| {
+                p.policies
+                    .iter()
+                    .filter(|policy| policy.is_live(site.build_date, self.drafts))
+                    .map(|policy| self.policy_view(p, policy, code))
+                    .collect()
+            })
+            .collect();
+        let news = site.news.iter().map(|n| self.news_card(n, code)).collect();
+        let strings = serde_json::to_value(
+            self.theme
+                .strings
+                .get(site.default_lang())
+                .into_iter()
+                .chain(self.theme.strings.get(code))
+                .flatten()
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        )
+        .unwrap_or_default();
+        LangViews {
+            lang: code.to_owned(),
+            site: self.site_view(lang),
+            strings,
+            zone: self.zone_view(code),
+            parks,
+            tenants,
+            policies,
+            news,
+        }
+    }
+
+    fn site_view(&self, lang: &Language) -> SiteView {
+        let code = lang.code.as_str();
+        let site = self.site;
+        let zone = &site.zone;
+        let page = |path: &str| self.urls.page(code, path);
+        SiteView {
+            title: site.title.get(code).to_owned(),
+            description: site
+                .description
+                .as_ref()
+                .map(|d| d.get(code).to_owned())
+                .unwrap_or_default(),
+            notice: site.notice.as_ref().map(|n| n.get(code).to_owned()),
+            lang: code.to_owned(),
+            lang_tag: lang.tag.clone(),
+            default_lang: site.default_lang().to_owned(),
+            base_path: self.urls.prefix().to_owned(),
+            base_url: site.base_url.clone(),
+            nav: Nav {
+                home: page(""),
+                parks: page("parks/"),
+                tenants: page("tenants/"),
+                policies: page("policies/"),
+                news: page("news/"),
+                feed: page("news/atom.xml"),
+            },
+            menu: site
+                .pages
+                .iter()
+                .filter(|p| p.menu)
+                .map(|p| Link {
+                    title: p.title.get(code).to_owned(),
+                    url: page(&format!("{}/", p.key)),
+                })
+                .collect(),
+            zone: ZoneBrief {
+                name: zone.name.get(code).to_owned(),
+                region: zone.region.as_ref().map(|t| t.get(code).to_owned()),
+                address: zone.address.as_ref().map(|t| t.get(code).to_owned()),
+                hotline: zone.hotline.clone(),
+                email: zone.email.clone(),
+                wechat: zone.wechat.clone(),
+                wechat_qr: zone.wechat_qr.as_ref().map(|a| self.urls.root(&a.path)),
+                site_code: zone.site_code.clone(),
+                icp: zone.icp.clone(),
+                police_record: zone.police_record.clone(),
+            },
+            build_date: site.build_date.to_string(),
+            build_date_display: self.date(site.build_date, code),
+            year: chrono::Datelike::year(&site.build_date),
+        }
+    }
+
+    fn zone_view(&self, lang: &str) -> ZoneView {
+        let zone = &self.site.zone;
+        ZoneView {
+            name: zone.name.get(lang).to_owned(),
+            region: zone.region.as_ref().map(|t| t.get(lang).to_owned()),
+            summary: zone.summary.as_ref().map(|t| t.get(lang).to_owned()),
+            address: zone.address.as_ref().map(|t| t.get(lang).to_owned()),
+            industries: zone
+                .industries
+                .iter()
+                .map(|i| IndustryView {
+                    key: i.key.clone(),
+                    name: i.name.get(lang).to_owned(),
+                })
+                .collect(),
+            metrics: zone
+                .metrics
+                .iter()
+                .map(|m| MetricView {
+                    label: m.label.get(lang).to_owned(),
+                    figure: figure(&m.quantity, lang),
+                    as_of: m.as_of.to_string(),
+                    as_of_display: self.date(m.as_of, lang),
+                    source: m.source.as_ref().map(|s| s.get(lang).to_owned()),
+                })
+                .collect(),
+            pipeline: zone.pipeline.as_ref().map(|p| self.pipeline(p, lang)),
+            access: self.access(&zone.access, lang),
+            process: self.steps(&zone.process, lang),
+            services: self.steps(&zone.services, lang),
+            location: zone.location,
+        }
+    }
+
+    fn park_card(&self, park: &Park, lang: &str) -> ParkCard {
+        let name = park.name.get(lang).to_owned();
+        ParkCard {
+            key: park.key.clone(),
+            url: self.urls.page(lang, &Self::park_path(&park.key)),
+            operator: park.operator.get(lang).to_owned(),
+            positioning: park.positioning.get(lang).to_owned(),
+            summary: park
+                .summary
+                .as_ref()
+                .unwrap_or(&park.positioning)
+                .get(lang)
+                .to_owned(),
+            status: park_status_code(park.status),
+            status_label: self.s(
+                lang,
+                &format!("park_status.{}", park_status_code(park.status)),
+            ),
+            industries: park
+                .industries
+                .iter()
+                .filter_map(|k| self.industry(k, lang))
+                .collect(),
+            cover: park.cover.as_ref().map(|c| self.picture(c, &name)),
+            area: park.area.as_ref().map(|a| figure(a, lang)),
+            tenant_count: park.tenants.len(),
+            policy_count: park
+                .policies
+                .iter()
+                .filter(|p| p.is_live(self.site.build_date, self.drafts))
+                .count(),
+            name,
+        }
+    }
+
+    fn tenant_card(&self, park: &Park, tenant: &Tenant, lang: &str) -> TenantCard {
+        let name = tenant.name.get(lang).to_owned();
+        let status = tenant_status_code(tenant.status);
+        TenantCard {
+            key: tenant.key.clone(),
+            url: self
+                .urls
+                .page(lang, &Self::tenant_path(&park.key, &tenant.key)),
+            status,
+            status_label: self.s(lang, &format!("tenant_status.{status}")),
+            industry: tenant
+                .industry
+                .as_deref()
+                .and_then(|k| self.industry(k, lang)),
+            summary: tenant.summary.as_ref().map(|s| s.get(lang).to_owned()),
+            logo: tenant.logo.as_ref().map(|l| self.picture(l, &name)),
+            featured: tenant.featured,
+            park_key: park.key.clone(),
+            park_name: park.name.get(lang).to_owned(),
+            park_url: self.urls.page(lang, &Self::park_path(&park.key)),
+            name,
+        }
+    }
+
+    fn policy_view(&self, park: &Park, policy: &Policy, lang: &str) -> PolicyView {
+        let category = policy_category_code(policy.category);
+        let text = |t: &Option<Text>| t.as_ref().map(|t| t.get(lang).to_owned());
+        PolicyView {
+            key: policy.key.clone(),
+            title: policy.title.get(lang).to_owned(),
+            category,
+            category_label: self.s(lang, &format!("policy_category.{category}")),
+            summary: policy.summary.get(lang).to_owned(),
+            benefit: text(&policy.benefit),
+            eligibility: text(&policy.eligibility),
+            source: text(&policy.source),
+            document: policy.document.clone(),
+            issuer: text(&policy.issuer),
+            source_url: policy.source_url.clone(),
+            valid_from: policy.valid_from.map(|d| self.date(d, lang)),
+            valid_until: policy.valid_until.map(|d| self.date(d, lang)),
+            park_key: park.key.clone(),
+            park_name: park.name.get(lang).to_owned(),
+            url: format!(
+                "{}#{}",
+                self.urls.page(lang, &Self::park_path(&park.key)),
+                policy.key
+            ),
+            industries: park.industries.join(" "),
+        }
+    }
+
+    fn news_card(&self, news: &News, lang: &str) -> NewsCard {
+        let title = news.title.get(lang).to_owned();
+        NewsCard {
+            key: news.key.clone(),
+            url: self.urls.page(lang, &format!("news/{}/", news.key)),
+            date: news.date.to_string(),
+            date_display: self.date(news.date, lang),
+            summary: news.summary.as_ref().map(|s| s.get(lang).to_owned()),
+            cover: news.cover.as_ref().map(|c| self.picture(c, &title)),
+            parks: news
+                .parks
+                .iter()
+                .filter_map(|k| self.site.park(k))
+                .map(|p| Link {
+                    title: p.name.get(lang).to_owned(),
+                    url: self.urls.page(lang, &Self::park_path(&p.key)),
+                })
+                .collect(),
+            source: news
+                .source
+                .as_ref()
+                .map(|(name, _)| name.get(lang).to_owned()),
+            source_url: news.source.as_ref().and_then(|(_, url)| url.clone()),
+            title,
+        }
+    }
+
+    /// The full view of a park page.
+    pub fn park_view<'v>(
+        &self,
+        views: &'v LangViews,
+        index: usize,
+        body: String,
+        toc: Vec<TocEntry>,
+    ) -> ParkView<'v> {
+        let park = &self.site.parks[index];
+        let lang = views.lang.as_str();
+        let text = |t: &Option<Text>| t.as_ref().map(|t| t.get(lang).to_owned());
+        let tenants = &views.tenants[index];
+        ParkView {
+            card: &views.parks[index],
+            developer: text(&park.developer),
+            highlights: park
+                .highlights
+                .iter()
+                .map(|h| h.get(lang).to_owned())
+                .collect(),
+            policies: views.policies[index].iter().collect(),
+            factors: park
+                .factors
+                .iter()
+                .map(|f| {
+                    let kind = factor_kind_code(f.kind);
+                    let unit = f.unit.as_ref().map(|u| u.get(lang).to_owned());
+                    FactorView {
+                        kind,
+                        label: f.label.as_ref().map_or_else(
+                            || self.s(lang, &format!("factor_kind.{kind}")),
+                            |l| l.get(lang).to_owned(),
+                        ),
+                        value: f.value.as_ref().map(|v| {
+                            let value = match v {
+                                FactorValue::Number(n) => format::number(*n, lang),
+                                FactorValue::Text(t) => t.get(lang).to_owned(),
+                            };
+                            format::join_unit(&value, unit.as_deref().unwrap_or(""))
+                        }),
+                        unit,
+                        note: text(&f.note),
+                        as_of: f.as_of.map(|d| self.date(d, lang)),
+                    }
+                })
+                .collect(),
+            carriers: park
+                .carriers
+                .iter()
+                .map(|c| {
+                    let kind = carrier_kind_code(c.kind);
+                    CarrierView {
+                        kind,
+                        kind_label: self.s(lang, &format!("carrier_kind.{kind}")),
+                        name: c.name.get(lang).to_owned(),
+                        area: c.area.as_ref().map(|q| figure(q, lang)),
+                        available: c.available.as_ref().map(|q| figure(q, lang)),
+                        price: c.price.as_ref().map(|q| figure(q, lang)),
+                        note: text(&c.note),
+                        as_of: c.as_of.map(|d| self.date(d, lang)),
+                    }
+                })
+                .collect(),
+            access: self.access(&park.access, lang),
+            pipeline: park.pipeline.as_ref().map(|p| self.pipeline(p, lang)),
+            contacts: park
+                .contacts
+                .iter()
+                .map(|c| ContactView {
+                    name: c.name.get(lang).to_owned(),
+                    role: text(&c.role),
+                    tel: c.phone.as_ref().map(|p| {
+                        format!(
+                            "tel:{}",
+                            p.chars()
+                                .filter(|c| c.is_ascii_digit() || *c == '+')
+                                .collect::<String>()
+                        )
+                    }),
+                    phone: c.phone.clone(),
+                    email: c.email.clone(),
+                    wechat: c.wechat.clone(),
+                })
+                .collect(),
+            gallery: park
+                .gallery
+                .iter()
+                .map(|g| {
+                    let caption = text(&g.caption);
+                    GalleryView {
+                        image: self
+                            .picture(&g.image, caption.as_deref().unwrap_or(park.name.get(lang))),
+                        caption,
+                    }
+                })
+                .collect(),
+            map: park
+                .map
+                .as_ref()
+                .map(|m| self.picture(m, park.name.get(lang))),
+            featured_tenants: tenants.iter().filter(|t| t.featured).collect(),
+            other_tenants: tenants.iter().filter(|t| !t.featured).collect(),
+            body,
+            toc,
+        }
+    }
+}
+
+/// Status code as templates see it.
+pub fn park_status_code(status: ParkStatus) -> &'static str {
+    match status {
+        ParkStatus::Operating => "operating",
+        ParkStatus::Building => "building",
+        ParkStatus::Planning => "planning",
+    }
+}
+
+/// Tenant status code.
+pub fn tenant_status_code(status: TenantStatus) -> &'static str {
+    match status {
+        TenantStatus::Settled => "settled",
+        TenantStatus::Signed => "signed",
+        TenantStatus::Reserve => "reserve",
+        TenantStatus::Negotiating => "negotiating",
+    }
+}
+
+/// Policy category code.
+pub fn policy_category_code(category: PolicyCategory) -> &'static str {
+    match category {
+        PolicyCategory::Tax => "tax",
+        PolicyCategory::Rent => "rent",
+        PolicyCategory::Land => "land",
+        PolicyCategory::Talent => "talent",
+        PolicyCategory::Finance => "finance",
+        PolicyCategory::Equipment => "equipment",
+        PolicyCategory::Other => "other",
+    }
+}
+
+/// Factor kind code.
+pub fn factor_kind_code(kind: FactorKind) -> &'static str {
+    match kind {
+        FactorKind::Land => "land",
+        FactorKind::Electricity => "electricity",
+        FactorKind::Water => "water",
+        FactorKind::Gas => "gas",
+        FactorKind::Steam => "steam",
+        FactorKind::Heating => "heating",
+        FactorKind::Sewage => "sewage",
+        FactorKind::Broadband => "broadband",
+        FactorKind::Logistics => "logistics",
+        FactorKind::Talent => "talent",
+        FactorKind::Housing => "housing",
+        FactorKind::Finance => "finance",
+        FactorKind::Other => "other",
+    }
+}
+
+/// Carrier kind code.
+pub fn carrier_kind_code(kind: CarrierKind) -> &'static str {
+    match kind {
+        CarrierKind::Land => "land",
+        CarrierKind::Factory => "factory",
+        CarrierKind::Office => "office",
+        CarrierKind::Warehouse => "warehouse",
+        CarrierKind::Lab => "lab",
+        CarrierKind::Apartment => "apartment",
+    }
+}
