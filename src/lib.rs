@@ -4,6 +4,8 @@
 //! into the domain, [`markdown`] renders bodies, [`render`] fills the theme's templates and
 //! [`output`] writes the result safely. Only the binary prints.
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
+// Diagnostics travel on the error path, which is cold; boxing them would only add noise.
+#![allow(clippy::result_large_err)]
 
 pub mod content;
 pub mod diagnostics;
@@ -116,9 +118,22 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<(Site, RenderResult)>
     (Some((site, rendered)), report)
 }
 
+/// What `check` found.
+#[derive(Debug)]
+pub struct CheckResult {
+    /// Errors and warnings.
+    pub report: Report,
+    /// Translation coverage, when site.toml could be read.
+    pub translation: Option<model::TranslationReport>,
+}
+
 /// Validates everything `build` would, writing nothing.
-pub fn check(options: &BuildOptions) -> Report {
-    render_in_memory(options).1
+pub fn check(options: &BuildOptions) -> CheckResult {
+    let (rendered, report) = render_in_memory(options);
+    CheckResult {
+        report,
+        translation: rendered.map(|(site, _)| site.translation),
+    }
 }
 
 /// Builds the site into the output folder, replacing it only when everything succeeded.

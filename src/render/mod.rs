@@ -131,6 +131,7 @@ fn build_tera(theme: &Theme, urls: &Urls) -> Result<tera::Tera, Diagnostic> {
     }
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let templates: Vec<(String, String)> = theme
         .templates
         .iter()
@@ -165,6 +166,12 @@ fn build_tera(theme: &Theme, urls: &Urls) -> Result<tera::Tera, Diagnostic> {
         },
     );
     Ok(tera)
+}
+
+/// Escapes what HTML requires and nothing more: Tera's default also escapes `/`, which turns every
+/// URL into `https:&#x2F;&#x2F;…`, valid but unreadable and a trap for crawlers and chat previews.
+fn escape_html(input: &str) -> String {
+    pages::xml_escape(input)
 }
 
 /// A Tera error with its causes, which hold the useful part (template name and line).

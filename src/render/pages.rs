@@ -395,10 +395,7 @@ impl PageRenderer<'_> {
 
     /// Renders a body, collecting its problems and the assets it uses.
     fn rendered(&self, body: &Body, lang: &str, out: &mut JobOutput) -> Option<Rendered> {
-        let Some((rendered, source)) = self.links.render_body(body, lang, self.cx.site.raw_html)
-        else {
-            return None;
-        };
+        let (rendered, source) = self.links.render_body(body, lang, self.cx.site.raw_html)?;
         for problem in &rendered.problems {
             out.diagnostics.push(
                 Diagnostic::error(problem.code, problem.message.clone())

@@ -1,0 +1,470 @@
+//! Integration tests: the real `parkpress` binary on small fixture sites copied to temp folders.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// 2026-06-01T00:00:00Z: fixtures have a policy that expired in 2021 and one valid until 2030.
+const BUILD_EPOCH: &str = "1780272000";
+
+/// A fixture site copied into a temporary folder, so builds never touch the repository.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn fixture(name: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        copy_dir(&source, dir.path());
+        Self { dir }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_parkpress"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .env("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+            .output()
+            .expect("run parkpress")
+    }
+
+    fn build(&self) -> Output {
+        let output = self.run(&["build"]);
+        assert!(
+            output.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    fn out(&self, path: &str) -> String {
+        let file = self.root().join("output").join(path);
+        std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()))
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        self.root().join("output").join(path).exists()
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        std::fs::write(self.root().join(path), text).expect("write fixture file");
+    }
+
+    /// Every output file's text, for "appears nowhere" assertions.
+    fn all_output_text(&self) -> String {
+        let mut all = String::new();
+        for entry in walk(&self.root().join("output")) {
+            if let Ok(text) = std::fs::read_to_string(&entry) {
+                all.push_str(&text);
+            }
+        }
+        all
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walk(from) {
+        let rel = entry.strip_prefix(from).expect("inside fixture");
+        let target = to.join(rel);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&entry, &target).expect("copy");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn builds_every_page_in_both_languages() {
+    let site = Site::fixture("basic");
+    site.build();
+    for page in [
+        "index.html",
+        "parks/index.html",
+        "parks/data-lake/index.html",
+        "parks/data-lake/tenants/cloud-co/index.html",
+        "tenants/index.html",
+        "policies/index.html",
+        "news/index.html",
+        "news/opening/index.html",
+        "news/atom.xml",
+        "about/index.html",
+        "en/index.html",
+        "en/parks/data-lake/index.html",
+        "en/news/atom.xml",
+        "en/about/index.html",
+        "404.html",
+        "robots.txt",
+        "sitemap.xml",
+        ".parkpress-output",
+    ] {
+        assert!(site.exists(page), "missing {page}");
+    }
+    assert!(site.out("index.html").contains(r#"<html lang="zh-CN""#));
+    assert!(site.out("en/index.html").contains(r#"<html lang="en""#));
+}
+
+#[test]
+fn localized_text_falls_back_to_the_default_language() {
+    let site = Site::fixture("basic");
+    site.build();
+    let en = site.out("en/parks/data-lake/index.html");
+    assert!(en.contains("Data Lake Park"));
+    assert!(en.contains("Big data and cloud computing"));
+    // `operator` has only Chinese: the English page shows it rather than nothing.
+    assert!(en.contains("智达公司"), "operator should fall back to zh");
+    let zh = site.out("parks/data-lake/index.html");
+    assert!(zh.contains("数据湖产业园") && zh.contains("大数据与云计算"));
+    // Money in each language's own scale.
+    assert!(site.out("index.html").contains("265.92"));
+    assert!(site.out("en/index.html").contains("26.59"));
+}
+
+#[test]
+fn text_from_toml_is_escaped() {
+    let site = Site::fixture("basic");
+    site.build();
+    let page = site.out("parks/data-lake/index.html");
+    assert!(
+        page.contains("智达公司 &lt;Zhida&gt; &amp; 合作方"),
+        "operator must be HTML-escaped"
+    );
+    assert!(!page.contains("<Zhida>"));
+}
+
+#[test]
+fn raw_script_in_markdown_is_sanitized() {
+    let site = Site::fixture("basic");
+    site.build();
+    let page = site.out("parks/data-lake/index.html");
+    assert!(
+        !page.contains("alert(\"stolen\")"),
+        "script from Markdown must be removed"
+    );
+    assert!(!page.contains("<script>alert"));
+}
+
+#[test]
+fn expired_policies_are_hidden_everywhere() {
+    let site = Site::fixture("basic");
+    site.build();
+    for page in [
+        "parks/data-lake/index.html",
+        "policies/index.html",
+        "en/policies/index.html",
+    ] {
+        let html = site.out(page);
+        assert!(
+            html.contains("租金补贴") || html.contains("Rent subsidy"),
+            "{page} lacks the live policy"
+        );
+        assert!(
+            !html.contains("已过期的旧政策") && !html.contains("An expired old policy"),
+            "{page} shows an expired policy"
+        );
+    }
+    assert!(
+        site.out("parks/data-lake/index.html")
+            .contains(r#"id="rent-subsidy""#)
+    );
+}
+
+#[test]
+fn content_links_resolve_per_language() {
+    let site = Site::fixture("basic");
+    site.build();
+    let zh = site.out("parks/data-lake/index.html");
+    assert!(
+        zh.contains(r#"href="/invest/parks/zhizao/""#),
+        "zh link to the other park"
+    );
+    // The anchor keeps its Chinese id; in the href it is percent-encoded, as URLs are.
+    assert!(
+        zh.contains(r#"href="/invest/about/#%E5%85%A5%E5%9B%AD%E6%B5%81%E7%A8%8B""#),
+        "link to a page with a CJK anchor"
+    );
+    let en = site.out("en/parks/data-lake/index.html");
+    assert!(
+        en.contains(r#"href="/invest/en/parks/zhizao/""#),
+        "en link to the other park"
+    );
+}
+
+#[test]
+fn cjk_headings_get_stable_unique_ids() {
+    let site = Site::fixture("basic");
+    site.build();
+    let page = site.out("parks/data-lake/index.html");
+    assert!(page.contains(r#"id="园区优势""#));
+    assert!(page.contains(r#"id="园区优势-1""#));
+    assert!(site.out("about/index.html").contains(r#"id="入园流程""#));
+}
+
+#[test]
+fn drafts_and_confidential_tenants_are_left_out() {
+    let site = Site::fixture("basic");
+    site.build();
+    assert!(!site.exists("news/hidden-draft/index.html"));
+    assert!(!site.exists("parks/data-lake/tenants/secret-deal/index.html"));
+    assert!(
+        !site.exists("parks/data-lake/tenants/secret-logo.svg"),
+        "files of hidden tenants stay private"
+    );
+    let all = site.all_output_text();
+    assert!(
+        !all.contains("草稿新闻不应发布"),
+        "draft news appears somewhere"
+    );
+    assert!(
+        !all.contains("机密洽谈项目"),
+        "a negotiating tenant is named somewhere"
+    );
+    assert!(
+        site.out("parks/data-lake/index.html")
+            .contains("云计算公司")
+    );
+
+    let with_drafts = site.run(&["build", "--drafts"]);
+    assert!(with_drafts.status.success(), "{}", stderr(&with_drafts));
+    assert!(site.exists("news/hidden-draft/index.html"));
+    assert!(
+        !site.exists("parks/data-lake/tenants/secret-deal/index.html"),
+        "--drafts never publishes confidential deals"
+    );
+}
+
+#[test]
+fn pages_carry_absolute_canonical_og_image_and_hreflang() {
+    let site = Site::fixture("basic");
+    site.build();
+    let page = site.out("en/parks/data-lake/index.html");
+    assert!(page.contains(
+        r#"<link rel="canonical" href="https://invest.example.gov.cn/invest/en/parks/data-lake/">"#
+    ));
+    assert!(page.contains(
+        r#"hreflang="zh-CN" href="https://invest.example.gov.cn/invest/parks/data-lake/""#
+    ));
+    assert!(page.contains(
+        r#"hreflang="en" href="https://invest.example.gov.cn/invest/en/parks/data-lake/""#
+    ));
+    let og_image = page
+        .split(r#"property="og:image" content=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("og:image");
+    assert!(
+        og_image.starts_with("https://invest.example.gov.cn/invest/"),
+        "og:image not absolute: {og_image}"
+    );
+    assert!(page.contains(r#"property="og:title""#) && page.contains(r#"name="description""#));
+    assert!(page.contains("Sample data for tests"), "notice banner");
+    assert!(
+        page.contains("鲁ICP备00000000号"),
+        "ICP filing in the footer"
+    );
+    // Nothing is loaded from another host.
+    for attr in ["src=\"http", "href=\"//", "src=\"//"] {
+        assert!(!page.contains(attr), "external resource ({attr}) in page");
+    }
+}
+
+#[test]
+fn sitemap_lists_pages_with_alternates_and_no_drafts() {
+    let site = Site::fixture("basic");
+    site.build();
+    let sitemap = site.out("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://invest.example.gov.cn/invest/parks/data-lake/</loc>"));
+    assert!(
+        sitemap.contains("<loc>https://invest.example.gov.cn/invest/en/parks/data-lake/</loc>")
+    );
+    assert!(
+        sitemap.contains(
+            r#"hreflang="en" href="https://invest.example.gov.cn/invest/en/news/opening/""#
+        )
+    );
+    assert!(!sitemap.contains("hidden-draft"));
+    assert!(!sitemap.contains("secret-deal"));
+    assert!(
+        site.out("robots.txt")
+            .contains("Sitemap: https://invest.example.gov.cn/invest/sitemap.xml")
+    );
+    let feed = site.out("news/atom.xml");
+    assert!(feed.contains("园区开园") && !feed.contains("草稿新闻"));
+}
+
+#[test]
+fn same_input_and_date_give_identical_output() {
+    let site = Site::fixture("basic");
+    site.build();
+    let first: Vec<(PathBuf, Vec<u8>)> = walk(&site.root().join("output"))
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).expect("read")))
+        .collect();
+    site.build();
+    let second: Vec<(PathBuf, Vec<u8>)> = walk(&site.root().join("output"))
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).expect("read")))
+        .collect();
+    assert_eq!(first.len(), second.len());
+    for ((path, a), (_, b)) in first.iter().zip(&second) {
+        assert!(a == b, "{} differs between builds", path.display());
+    }
+}
+
+#[test]
+fn three_languages_and_a_theme_that_extends_default() {
+    let site = Site::fixture("three-langs");
+    site.build();
+    let ja = site.out("ja/parks/port/index.html");
+    assert!(ja.contains(r#"<html lang="ja-JP""#));
+    assert!(ja.contains("物流パーク"));
+    assert!(
+        ja.contains("港务集团"),
+        "ja falls back to zh where a table has no ja"
+    );
+    assert!(site.out("en/parks/port/index.html").contains("Port Group"));
+    // The child theme overrides one template, one string and adds a static file; the rest is inherited.
+    assert!(site.out("404.html").contains("Brand theme: page not found"));
+    assert!(site.out("en/index.html").contains("Industrial Parks"));
+    assert!(
+        !site.out("index.html").contains("Industrial Parks"),
+        "zh keeps the parent's string"
+    );
+    assert!(site.exists("brand.css"));
+    assert!(
+        site.exists("css/site.css"),
+        "parent static files are inherited"
+    );
+    assert!(
+        site.out("parks/port/index.html")
+            .contains(r#"hreflang="ja-JP""#)
+    );
+}
+
+#[test]
+fn errors_in_two_files_are_all_reported_with_positions() {
+    let site = Site::fixture("errors");
+    let output = site.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("content/parks/data-lake/park.toml:2:1"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `operator`?"), "{err}");
+    assert!(err.contains("content/news/bad-date.md:3:8"), "{err}");
+    assert!(
+        err.contains("unknown-field") && err.contains("invalid-date"),
+        "{err}"
+    );
+
+    let json = site.run(&["check", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    let diagnostics = value["diagnostics"].as_array().expect("array");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["file"] == "content/parks/data-lake/park.toml"
+                && d["line"] == 2
+                && d["column"] == 1)
+    );
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["file"] == "content/news/bad-date.md" && d["line"] == 3)
+    );
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let site = Site::fixture("basic");
+    site.build();
+    let before = site.out("parks/data-lake/index.html");
+    site.write(
+        "content/parks/zhizao/park.toml",
+        "name = \"x\"\noperater = \"typo\"\n",
+    );
+    let output = site.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("content/parks/zhizao/park.toml:2:1"));
+    assert_eq!(site.out("parks/data-lake/index.html"), before);
+    assert!(
+        site.exists("parks/zhizao/index.html"),
+        "previous output kept whole"
+    );
+}
+
+#[test]
+fn refuses_output_folders_it_did_not_make() {
+    let site = Site::fixture("basic");
+    let foreign = site.root().join("precious");
+    std::fs::create_dir_all(&foreign).expect("mkdir");
+    std::fs::write(foreign.join("thesis.docx"), "do not delete").expect("write");
+    let output = site.run(&["build", "--output", foreign.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("not made by parkpress"));
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("thesis.docx")).expect("kept"),
+        "do not delete"
+    );
+
+    for target in [site.root().to_path_buf(), site.root().join("content")] {
+        let output = site.run(&["build", "--output", target.to_str().expect("utf-8 path")]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    }
+    assert!(site.root().join("content/site.toml").exists());
+}
+
+#[test]
+fn base_url_override_changes_links() {
+    let site = Site::fixture("basic");
+    let output = site.run(&["build", "--base-url", "https://staging.example.org"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page = site.out("parks/data-lake/index.html");
+    assert!(page.contains(r#"href="https://staging.example.org/parks/data-lake/""#));
+    assert!(page.contains(r#"href="/parks/zhizao/""#));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let site = Site::fixture("basic");
+    assert_eq!(
+        site.run(&["build", "--no-such-flag"]).status.code(),
+        Some(2)
+    );
+    let empty = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_parkpress"))
+        .args(["build", "--root"])
+        .arg(empty.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no content/ folder"));
+}
