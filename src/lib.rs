@@ -7,6 +7,7 @@
 // Diagnostics travel on the error path, which is cold; boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod checks;
 pub mod content;
 pub mod diagnostics;
 pub mod markdown;
@@ -106,12 +107,15 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<(Site, RenderResult)>
             return (None, report);
         }
     };
+    let image_sizes = render::measure_images(&site);
+    report.extend(checks::domain_warnings(&site, &image_sizes));
     let mut rendered = render::render_site(
         &site,
         &theme,
         RenderOptions {
             drafts: options.drafts,
         },
+        &image_sizes,
     );
     report.extend(std::mem::take(&mut rendered.diagnostics));
     report.sort();

@@ -101,7 +101,7 @@ pub struct LinkRef {
 }
 
 /// A problem found while rendering (broken link, path leaving content/…). Line and column are 1-based
-/// positions in the file (use first_line), columns counted in characters.
+/// positions in the file (use `first_line`), columns counted in characters.
 #[derive(Debug, Clone)]
 pub struct MarkdownProblem {
     /// Stable diagnostic code: `broken-link`, `path-outside-content` or `missing-file`.
@@ -136,6 +136,7 @@ pub struct Rendered {
 /// Renders one Markdown body to HTML, resolving and checking its links.
 ///
 /// Never panics: problems in the input are reported in [`Rendered::problems`].
+#[must_use]
 pub fn render(input: &MarkdownInput<'_>, resolver: &dyn LinkResolver) -> Rendered {
     let mut events = parse(input.source);
     let toc = assign_heading_ids(&mut events);
@@ -165,6 +166,7 @@ pub fn render(input: &MarkdownInput<'_>, resolver: &dyn LinkResolver) -> Rendere
 /// Letters and digits of any script are kept (`园区优势` stays readable in the address bar and in
 /// `@/parks/x#园区优势` links), ASCII is lowercased, whitespace, `-` and `_` runs become one `-`,
 /// and other punctuation (full-width included) is dropped. An id with nothing left is `section`.
+#[must_use]
 pub fn heading_id(title: &str) -> String {
     let mut id = String::with_capacity(title.len());
     let mut pending_dash = false;
@@ -240,7 +242,7 @@ fn heading_at(events: &[Spanned<'_>], index: usize) -> Option<(u8, Option<String
             let custom = id
                 .as_ref()
                 .filter(|id| !id.is_empty())
-                .map(|id| id.to_string());
+                .map(ToString::to_string);
             Some((*level as u8, custom))
         }
         _ => None,
@@ -307,7 +309,7 @@ fn collect_text(events: &[Spanned<'_>]) -> (String, String) {
                     Tag::Paragraph if !summary_done && footnote_depth == 0 => in_summary = true,
                     _ => {}
                 }
-                if is_block(&tag.to_end()) {
+                if is_block(tag.to_end()) {
                     all.hard_break();
                 }
             }
@@ -322,7 +324,7 @@ fn collect_text(events: &[Spanned<'_>]) -> (String, String) {
                     }
                     _ => {}
                 }
-                if is_block(end) {
+                if is_block(*end) {
                     all.hard_break();
                 }
             }
@@ -346,7 +348,7 @@ fn collect_text(events: &[Spanned<'_>]) -> (String, String) {
     (summary.finish(), all.finish())
 }
 
-fn is_block(end: &TagEnd) -> bool {
+fn is_block(end: TagEnd) -> bool {
     !matches!(
         end,
         TagEnd::Emphasis
@@ -691,6 +693,39 @@ impl TableCells {
     fn close(&self) -> &'static str {
         if self.in_head { "</th>" } else { "</td>" }
     }
+
+    /// Rewrites a table event, tracking which cell comes next.
+    fn rewrite<'e>(&mut self, event: Event<'e>) -> Event<'e> {
+        match event {
+            Event::Start(Tag::Table(alignments)) => {
+                *self = TableCells {
+                    alignments,
+                    ..TableCells::default()
+                };
+                Event::Start(Tag::Table(Vec::new()))
+            }
+            Event::Start(Tag::TableHead) => {
+                self.in_head = true;
+                self.column = 0;
+                event
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.in_head = false;
+                event
+            }
+            Event::Start(Tag::TableRow) => {
+                self.column = 0;
+                event
+            }
+            Event::Start(Tag::TableCell) => Event::Html(self.open().into()),
+            Event::End(TagEnd::TableCell) => {
+                let close = self.close();
+                self.column += 1;
+                Event::Html(close.into())
+            }
+            other => other,
+        }
+    }
 }
 
 impl<'i, 'r> Rewriter<'i, 'r> {
@@ -714,34 +749,14 @@ impl<'i, 'r> Rewriter<'i, 'r> {
         let mut output = Vec::with_capacity(events.len());
         let mut events = events.into_iter();
         while let Some((event, range)) = events.next() {
-            match event {
+            let rewritten = match event {
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => {
-                    let dest_url = match self.check(&dest_url, link_type, range.start, false) {
-                        Outcome::Keep => dest_url,
-                        Outcome::Rewrite(url) => CowStr::from(url),
-                        Outcome::Drop => {
-                            self.open_links.push(false);
-                            continue;
-                        }
-                    };
-                    self.open_links.push(true);
-                    output.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-                Event::End(TagEnd::Link) => {
-                    if self.open_links.pop().unwrap_or(true) {
-                        output.push(event);
-                    }
-                }
+                }) => self.link(range.start, link_type, dest_url, title, id),
+                Event::End(TagEnd::Link) => self.open_links.pop().unwrap_or(true).then_some(event),
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -749,89 +764,89 @@ impl<'i, 'r> Rewriter<'i, 'r> {
                     ..
                 }) => {
                     let alt = take_alt_text(&mut events);
-                    let src = match self.check(&dest_url, link_type, range.start, true) {
-                        Outcome::Keep => Some(dest_url.to_string()),
-                        Outcome::Rewrite(url) => Some(url),
-                        Outcome::Drop => None,
-                    };
-                    match src {
-                        Some(src) => {
-                            output.push(Event::InlineHtml(img_html(&src, &alt, &title).into()))
-                        }
-                        None if !alt.is_empty() => output.push(Event::Text(alt.into())),
-                        None => {}
-                    }
+                    self.image(range.start, link_type, &dest_url, &title, alt)
                 }
                 Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => {
-                    if self.open_container(matches!(event, Event::Start(Tag::Item))) {
-                        output.push(event);
-                    }
+                    let item = matches!(event, Event::Start(Tag::Item));
+                    self.open_container(item).then_some(event)
                 }
                 Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => {
-                    if self.close_container() {
-                        output.push(event);
-                    }
+                    self.close_container().then_some(event)
                 }
                 Event::Start(Tag::Heading {
                     level,
                     id,
                     classes,
                     attrs,
-                }) => {
+                }) => Some(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
                     // `{onclick=…}` on a heading is raw HTML by another name.
-                    let attrs = if self.raw_html == RawHtml::Escape {
+                    attrs: if self.raw_html == RawHtml::Escape {
                         Vec::new()
                     } else {
                         attrs
-                    };
-                    output.push(Event::Start(Tag::Heading {
-                        level,
-                        id,
-                        classes,
-                        attrs,
-                    }));
+                    },
+                })),
+                Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell)
+                | Event::End(TagEnd::TableHead | TagEnd::TableCell) => {
+                    Some(self.table.rewrite(event))
                 }
-                Event::Start(Tag::Table(alignments)) => {
-                    self.table = TableCells {
-                        alignments,
-                        ..TableCells::default()
-                    };
-                    output.push(Event::Start(Tag::Table(Vec::new())));
+                Event::Html(_)
+                | Event::InlineHtml(_)
+                | Event::Start(Tag::HtmlBlock)
+                | Event::End(TagEnd::HtmlBlock)
+                    if self.raw_html == RawHtml::Escape =>
+                {
+                    Some(escape_raw_html(event))
                 }
-                Event::Start(Tag::TableHead) => {
-                    self.table.in_head = true;
-                    self.table.column = 0;
-                    output.push(event);
-                }
-                Event::End(TagEnd::TableHead) => {
-                    self.table.in_head = false;
-                    output.push(event);
-                }
-                Event::Start(Tag::TableRow) => {
-                    self.table.column = 0;
-                    output.push(event);
-                }
-                Event::Start(Tag::TableCell) => {
-                    output.push(Event::Html(self.table.open().into()));
-                }
-                Event::End(TagEnd::TableCell) => {
-                    output.push(Event::Html(self.table.close().into()));
-                    self.table.column += 1;
-                }
-                Event::Html(html) | Event::InlineHtml(html) if self.raw_html == RawHtml::Escape => {
-                    output.push(Event::Text(html));
-                }
-                // Escaped HTML blocks read as text, so they get the paragraph text would get.
-                Event::Start(Tag::HtmlBlock) if self.raw_html == RawHtml::Escape => {
-                    output.push(Event::Start(Tag::Paragraph));
-                }
-                Event::End(TagEnd::HtmlBlock) if self.raw_html == RawHtml::Escape => {
-                    output.push(Event::End(TagEnd::Paragraph));
-                }
-                other => output.push(other),
-            }
+                other => Some(other),
+            };
+            output.extend(rewritten);
         }
         output
+    }
+
+    fn link<'e>(
+        &mut self,
+        offset: usize,
+        link_type: LinkType,
+        dest_url: CowStr<'e>,
+        title: CowStr<'e>,
+        id: CowStr<'e>,
+    ) -> Option<Event<'e>> {
+        let dest_url = match self.check(&dest_url, link_type, offset, false) {
+            Outcome::Keep => dest_url,
+            Outcome::Rewrite(url) => CowStr::from(url),
+            Outcome::Drop => {
+                self.open_links.push(false);
+                return None;
+            }
+        };
+        self.open_links.push(true);
+        Some(Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }))
+    }
+
+    fn image<'e>(
+        &mut self,
+        offset: usize,
+        link_type: LinkType,
+        dest_url: &str,
+        title: &str,
+        alt: String,
+    ) -> Option<Event<'e>> {
+        let src = match self.check(dest_url, link_type, offset, true) {
+            Outcome::Keep => dest_url.to_owned(),
+            Outcome::Rewrite(url) => url,
+            Outcome::Drop => return (!alt.is_empty()).then(|| Event::Text(alt.into())),
+        };
+        Some(Event::InlineHtml(img_html(&src, &alt, title).into()))
     }
 
     /// Records a container start and says whether to write it.
@@ -999,6 +1014,17 @@ impl<'i, 'r> Rewriter<'i, 'r> {
     }
 }
 
+/// Turns raw HTML into text shown as written.
+fn escape_raw_html(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+        // Escaped HTML blocks read as text, so they get the paragraph text would get.
+        Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+        Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+        other => other,
+    }
+}
+
 fn decoded_anchor(fragment: Option<&str>) -> Option<String> {
     fragment
         .filter(|fragment| !fragment.is_empty())
@@ -1061,11 +1087,17 @@ fn push_href(html: &mut String, url: &str) {
             c => {
                 let mut buffer = [0u8; 4];
                 for byte in c.encode_utf8(&mut buffer).bytes() {
-                    html.push_str(&format!("%{byte:02X}"));
+                    html.push('%');
+                    html.push(hex_digit(byte >> 4));
+                    html.push(hex_digit(byte & 0xF));
                 }
             }
         }
     }
+}
+
+fn hex_digit(nibble: u8) -> char {
+    char::from(b"0123456789ABCDEF"[usize::from(nibble & 0xF)])
 }
 
 fn push_attribute(html: &mut String, text: &str) {

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, SourceFile};
 use parse::{is_slug, parse_toml, read_source, split_front_matter, suggest_slug};
@@ -38,7 +39,7 @@ pub struct LoadedContent {
 #[derive(Debug)]
 pub struct Parsed<T> {
     /// The file.
-    pub file: SourceFile,
+    pub file: Arc<SourceFile>,
     /// Byte offset of the TOML inside the file (non-zero for front matter), for positions of spans.
     pub base: usize,
     /// What it says.
@@ -66,7 +67,7 @@ pub struct Translation {
     /// Language code from the file name.
     pub lang: String,
     /// The file.
-    pub file: SourceFile,
+    pub file: Arc<SourceFile>,
     /// Text fields its front matter overrides, with their byte offset in the file.
     pub overrides: BTreeMap<String, (String, usize)>,
     /// Where the body starts.
@@ -166,7 +167,11 @@ fn load_toml<T: DeserializeOwned>(
         .map_err(|d| diagnostics.push(d))
         .ok()?;
     match parse_toml::<T>(&file, 0..file.text.len()) {
-        Ok(raw) => Some(Parsed { file, base: 0, raw }),
+        Ok(raw) => Some(Parsed {
+            file: Arc::new(file),
+            base: 0,
+            raw,
+        }),
         Err(d) => {
             diagnostics.push(d);
             None
@@ -346,7 +351,7 @@ fn parse_document<T: DeserializeOwned + TranslatableFields>(
     Some(Document {
         key,
         original: Parsed {
-            file,
+            file: Arc::new(file),
             base: range.start,
             raw,
         },
@@ -394,7 +399,7 @@ fn parse_translation<T: TranslatableFields>(
     }
     Some(Translation {
         lang,
-        file,
+        file: Arc::new(file),
         overrides,
         body_start: split.body_start,
         body_first_line: split.body_first_line,

@@ -18,6 +18,26 @@ use std::sync::Arc;
 use crate::diagnostics::SourceFile;
 use crate::markdown::RawHtml;
 
+/// Where a value was written: a file and a byte offset in it, so checks on the resolved model can
+/// still point at the line.
+#[derive(Debug, Clone)]
+pub struct Pos {
+    /// The file.
+    pub file: Arc<SourceFile>,
+    /// Byte offset in the file.
+    pub offset: usize,
+}
+
+impl Pos {
+    /// Places a diagnostic at this position.
+    pub fn place(
+        &self,
+        diagnostic: crate::diagnostics::Diagnostic,
+    ) -> crate::diagnostics::Diagnostic {
+        diagnostic.at(&self.file, self.offset)
+    }
+}
+
 /// A site language.
 #[derive(Debug, Clone)]
 pub struct Language {
@@ -187,6 +207,8 @@ pub struct Metric {
     pub quantity: Quantity,
     /// Date.
     pub as_of: NaiveDate,
+    /// Where the date is written.
+    pub as_of_pos: Pos,
     /// Source.
     pub source: Option<Text>,
 }
@@ -202,6 +224,8 @@ pub struct Pipeline {
     pub negotiating: Option<u32>,
     /// Date.
     pub as_of: NaiveDate,
+    /// Where the date is written.
+    pub as_of_pos: Pos,
 }
 
 /// A transport distance.
@@ -225,10 +249,12 @@ pub struct Step {
 }
 
 /// A file under content/, by its content-relative path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Asset {
     /// Path relative to content/, `/`-separated.
     pub path: String,
+    /// Where it is referenced.
+    pub pos: Pos,
 }
 
 /// A Markdown body and its translations.
@@ -359,6 +385,8 @@ pub struct Policy {
     pub valid_from: Option<NaiveDate>,
     /// In force until.
     pub valid_until: Option<NaiveDate>,
+    /// Where `valid_until` is written.
+    pub valid_until_pos: Option<Pos>,
     /// Draft.
     pub draft: bool,
 }
@@ -385,6 +413,8 @@ pub struct Factor {
     pub note: Option<Text>,
     /// Date.
     pub as_of: Option<NaiveDate>,
+    /// Where the date is written.
+    pub as_of_pos: Option<Pos>,
 }
 
 /// A factor's value.
@@ -413,6 +443,8 @@ pub struct Carrier {
     pub note: Option<Text>,
     /// Date.
     pub as_of: Option<NaiveDate>,
+    /// Where the date is written.
+    pub as_of_pos: Option<Pos>,
 }
 
 /// A contact person.

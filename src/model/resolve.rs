@@ -138,7 +138,7 @@ fn default_tag(code: &str) -> String {
 /// A file and the offset of its TOML, so spans can be turned into positions.
 #[derive(Clone, Copy)]
 struct Loc<'f> {
-    file: &'f crate::diagnostics::SourceFile,
+    file: &'f Arc<crate::diagnostics::SourceFile>,
     base: usize,
 }
 
@@ -157,6 +157,13 @@ impl<'f> Loc<'f> {
         message: impl Into<String>,
     ) -> Diagnostic {
         Diagnostic::error(code, message).at(self.file, self.base + at.span().start)
+    }
+
+    fn pos<T>(&self, at: &Spanned<T>) -> Pos {
+        Pos {
+            file: Arc::clone(self.file),
+            offset: self.base + at.span().start,
+        }
     }
 }
 
@@ -356,7 +363,11 @@ impl<'a> Cx<'a> {
                 });
             }
         }
-        Text::new(values, &self.default)
+        let pos = offset.map(|offset| Pos {
+            file: Arc::clone(loc.file),
+            offset,
+        });
+        Text::new(values, &self.default).at(pos)
     }
 
     fn date(&self, raw: &Spanned<RawDate>) -> NaiveDate {
@@ -422,7 +433,10 @@ impl<'a> Cx<'a> {
                     );
                     return None;
                 }
-                Some(Asset { path })
+                Some(Asset {
+                    path,
+                    pos: loc.pos(raw),
+                })
             }
         }
     }
@@ -494,6 +508,7 @@ impl<'a> Cx<'a> {
                     },
                 ),
                 as_of: self.date(&m.as_of),
+                as_of_pos: loc.pos(&m.as_of),
                 source: self.opt_text(loc, "zone.metrics.source", m.source.as_ref()),
             })
             .collect();
@@ -519,19 +534,20 @@ impl<'a> Cx<'a> {
                 .and_then(|p| self.asset(loc, "", p, true)),
             industries,
             metrics,
-            pipeline: raw.pipeline.as_ref().map(|p| self.pipeline(p)),
+            pipeline: raw.pipeline.as_ref().map(|p| self.pipeline(loc, p)),
             access: self.access(loc, "zone.access", &raw.access),
             process: self.steps(loc, "zone.process", &raw.process),
             services: self.steps(loc, "zone.services", &raw.services),
         }
     }
 
-    fn pipeline(&self, raw: &raw::RawPipeline) -> Pipeline {
+    fn pipeline(&self, loc: Loc, raw: &raw::RawPipeline) -> Pipeline {
         Pipeline {
             signed: raw.signed,
             to_sign: raw.to_sign,
             negotiating: raw.negotiating,
             as_of: self.date(&raw.as_of),
+            as_of_pos: loc.pos(&raw.as_of),
         }
     }
 
@@ -603,6 +619,7 @@ impl<'a> Cx<'a> {
                 unit: self.opt_text(loc, "factors.unit", f.unit.as_ref()),
                 note: self.opt_text(loc, "factors.note", f.note.as_ref()),
                 as_of: f.as_of.as_ref().map(|d| self.date(d)),
+                as_of_pos: f.as_of.as_ref().map(|d| loc.pos(d)),
             })
             .collect();
         let carriers = raw
@@ -625,6 +642,7 @@ impl<'a> Cx<'a> {
                     .map(|q| self.quantity(loc, "carriers.price", q)),
                 note: self.opt_text(loc, "carriers.note", c.note.as_ref()),
                 as_of: c.as_of.as_ref().map(|d| self.date(d)),
+                as_of_pos: c.as_of.as_ref().map(|d| loc.pos(d)),
             })
             .collect();
         let contacts = raw
@@ -702,7 +720,7 @@ impl<'a> Cx<'a> {
             draft: raw.draft,
             policies,
             factors,
-            pipeline: raw.pipeline.as_ref().map(|p| self.pipeline(p)),
+            pipeline: raw.pipeline.as_ref().map(|p| self.pipeline(loc, p)),
             carriers,
             access: self.access(loc, "access", &raw.access),
             contacts,
@@ -756,6 +774,7 @@ impl<'a> Cx<'a> {
                 source_url: p.source_url.clone(),
                 valid_from: p.valid_from.as_ref().map(|d| self.date(d)),
                 valid_until: p.valid_until.as_ref().map(|d| self.date(d)),
+                valid_until_pos: p.valid_until.as_ref().map(|d| loc.pos(d)),
                 draft: p.draft,
             });
         }
@@ -803,7 +822,7 @@ impl<'a> Cx<'a> {
     fn body<T>(&mut self, doc: &Document<T>, dir: &str) -> Body {
         let mut sources = vec![BodySource {
             lang: self.default.clone(),
-            file: Arc::new(doc.original.file.clone()),
+            file: Arc::clone(&doc.original.file),
             start: doc.body_start,
             first_line: doc.body_first_line,
         }];
@@ -814,7 +833,7 @@ impl<'a> Cx<'a> {
             match translation {
                 Some(t) => sources.push(BodySource {
                     lang: lang.clone(),
-                    file: Arc::new(t.file.clone()),
+                    file: Arc::clone(&t.file),
                     start: t.body_start,
                     first_line: t.body_first_line,
                 }),

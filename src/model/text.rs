@@ -3,11 +3,14 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+use super::Pos;
+
 /// Text available in every site language (missing ones already fell back to the default).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Text {
     values: BTreeMap<String, String>,
     default: String,
+    pos: Option<Pos>,
 }
 
 impl Text {
@@ -16,7 +19,19 @@ impl Text {
         Self {
             values,
             default: default.to_owned(),
+            pos: None,
         }
+    }
+
+    /// The same text, remembering where it was written.
+    pub fn at(mut self, pos: Option<Pos>) -> Self {
+        self.pos = pos;
+        self
+    }
+
+    /// Where the text was written, when known.
+    pub fn pos(&self) -> Option<&Pos> {
+        self.pos.as_ref()
     }
 
     /// The same text in every language.

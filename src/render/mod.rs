@@ -57,7 +57,12 @@ pub struct RenderOptions {
 }
 
 /// Renders every page of the site with `theme`.
-pub fn render_site(site: &Site, theme: &Theme, options: RenderOptions) -> RenderResult {
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    options: RenderOptions,
+    image_sizes: &HashMap<String, (u32, u32)>,
+) -> RenderResult {
     let urls = Urls::new(&site.base_url, site.default_lang());
     let tera = match build_tera(theme, &urls) {
         Ok(tera) => tera,
@@ -69,12 +74,11 @@ pub fn render_site(site: &Site, theme: &Theme, options: RenderOptions) -> Render
         }
     };
     let links = SiteLinks::new(site, &urls);
-    let image_sizes = measure_images(site);
     let cx = views::ViewCx {
         site,
         theme,
         urls: &urls,
-        image_sizes: &image_sizes,
+        image_sizes,
         drafts: options.drafts,
     };
     let lang_views: Vec<views::LangViews> = site
@@ -187,7 +191,7 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 /// Pixel sizes of every raster image referenced by the model, read from file headers in parallel.
-fn measure_images(site: &Site) -> HashMap<String, (u32, u32)> {
+pub fn measure_images(site: &Site) -> HashMap<String, (u32, u32)> {
     let content = site.root.join("content");
     site.assets
         .par_iter()
