@@ -9,9 +9,11 @@ use std::fmt::Write as _;
 use super::context::*;
 use super::views::{LangViews, ViewCx};
 use super::{Contents, OutputFile, SiteLinks};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::markdown::{LinkKind, Rendered};
 use crate::model::{Asset, Body};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Renders pages with shared, read-only inputs.
 pub struct PageRenderer<'a> {
@@ -93,6 +95,20 @@ struct JobOutput {
     diagnostics: Vec<Diagnostic>,
     assets: Vec<String>,
     sitemap: Option<String>,
+    /// The page's URL and the element ids it contains, for checking `#anchor` links.
+    ids: Option<(String, HashSet<String>)>,
+    /// Links with an anchor, checked once every page is rendered.
+    anchored: Vec<AnchoredLink>,
+}
+
+/// A Markdown link with `#anchor`, remembered until every page's ids are known.
+struct AnchoredLink {
+    page_url: String,
+    anchor: String,
+    target: String,
+    file: Arc<SourceFile>,
+    line: usize,
+    column: usize,
 }
 
 impl PageRenderer<'_> {
@@ -131,7 +147,11 @@ impl PageRenderer<'_> {
             referenced_assets: self.model_assets(),
         };
         let mut sitemap_paths = Vec::new();
+        let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut anchored = Vec::new();
         for output in outputs {
+            ids.extend(output.ids);
+            anchored.extend(output.anchored);
             if let Some(file) = output.file {
                 if file.path.ends_with(".html") {
                     result.page_count += 1;
@@ -142,6 +162,7 @@ impl PageRenderer<'_> {
             result.referenced_assets.extend(output.assets);
             sitemap_paths.extend(output.sitemap);
         }
+        result.diagnostics.extend(unknown_anchors(&anchored, &ids));
         sitemap_paths.sort();
         sitemap_paths.dedup();
         result.files.push(self.sitemap(&sitemap_paths));
@@ -201,7 +222,8 @@ impl PageRenderer<'_> {
             }
             Job::Park(index) => {
                 let park = &site.parks[index];
-                let (body, toc) = self.body(park.body.as_ref(), lang, &mut out);
+                let url = self.cx.urls.page(lang, &ViewCx::park_path(&park.key));
+                let (body, toc) = self.body(park.body.as_ref(), lang, &url, &mut out);
                 let view = self.cx.park_view(views, index, body, toc);
                 let card = view.card;
                 context.insert("park", &view);
@@ -218,7 +240,11 @@ impl PageRenderer<'_> {
                 let park = &site.parks[p];
                 let tenant = &park.tenants[t];
                 let card = &views.tenants[p][t];
-                let (body, toc) = self.body(Some(&tenant.body), lang, &mut out);
+                let url = self
+                    .cx
+                    .urls
+                    .page(lang, &ViewCx::tenant_path(&park.key, &tenant.key));
+                let (body, toc) = self.body(Some(&tenant.body), lang, &url, &mut out);
                 let view = TenantView {
                     card,
                     website: tenant.website.clone(),
@@ -280,7 +306,8 @@ impl PageRenderer<'_> {
             Job::News(index) => {
                 let news = &site.news[index];
                 let card = &views.news[index];
-                let (body, toc) = self.body(Some(&news.body), lang, &mut out);
+                let url = self.cx.urls.page(lang, &format!("news/{}/", news.key));
+                let (body, toc) = self.body(Some(&news.body), lang, &url, &mut out);
                 context.insert("news", &NewsView { card, body, toc });
                 let image = news.cover.clone().or_else(|| {
                     news.parks
@@ -299,7 +326,8 @@ impl PageRenderer<'_> {
             }
             Job::Page(index) => {
                 let page = &site.pages[index];
-                let rendered = self.rendered(&page.body, lang, &mut out);
+                let url = self.cx.urls.page(lang, &format!("{}/", page.key));
+                let rendered = self.rendered(&page.body, lang, &url, &mut out);
                 let summary = page
                     .summary
                     .as_ref()
@@ -367,6 +395,9 @@ impl PageRenderer<'_> {
         };
         match self.tera.render(job.template(), &context) {
             Ok(html) => {
+                if !matches!(job, Job::Feed) {
+                    out.ids = Some((meta.url.clone(), element_ids(&html)));
+                }
                 out.file = Some(OutputFile {
                     path: file_path,
                     contents: Contents::Bytes(html.into_bytes()),
@@ -394,7 +425,13 @@ impl PageRenderer<'_> {
     }
 
     /// Renders a body, collecting its problems and the assets it uses.
-    fn rendered(&self, body: &Body, lang: &str, out: &mut JobOutput) -> Option<Rendered> {
+    fn rendered(
+        &self,
+        body: &Body,
+        lang: &str,
+        out_page_url: &str,
+        out: &mut JobOutput,
+    ) -> Option<Rendered> {
         let (rendered, source) = self.links.render_body(body, lang, self.cx.site.raw_html)?;
         for problem in &rendered.problems {
             out.diagnostics.push(
@@ -402,6 +439,23 @@ impl PageRenderer<'_> {
                     .at_line(&source.file, problem.line, problem.column)
                     .with_hint(problem.hint.clone()),
             );
+        }
+        for link in &rendered.links {
+            let (Some(anchor), Some(url)) = (&link.anchor, &link.resolved) else {
+                continue;
+            };
+            let page_url = match link.kind {
+                LinkKind::Anchor => out_page_url.to_owned(),
+                _ => url.split('#').next().unwrap_or(url).to_owned(),
+            };
+            out.anchored.push(AnchoredLink {
+                page_url,
+                anchor: anchor.clone(),
+                target: link.target.clone(),
+                file: Arc::clone(&source.file),
+                line: link.line,
+                column: link.column,
+            });
         }
         out.assets.extend(
             rendered
@@ -418,11 +472,12 @@ impl PageRenderer<'_> {
         &self,
         body: Option<&Body>,
         lang: &str,
+        page_url: &str,
         out: &mut JobOutput,
     ) -> (String, Vec<TocEntry>) {
         match body {
             Some(body) => {
-                let rendered = self.rendered(body, lang, out);
+                let rendered = self.rendered(body, lang, page_url, out);
                 rendered.map(|r| (r.html, r.toc)).unwrap_or_default()
             }
             None => Default::default(),
@@ -647,6 +702,58 @@ impl PageRenderer<'_> {
         }
         files
     }
+}
+
+/// Errors for links whose `#anchor` names no element of the page they point at.
+fn unknown_anchors(
+    links: &[AnchoredLink],
+    ids: &HashMap<String, HashSet<String>>,
+) -> Vec<Diagnostic> {
+    links
+        .iter()
+        .filter_map(|link| {
+            let page_ids = ids.get(&link.page_url)?;
+            if page_ids.contains(&link.anchor) {
+                return None;
+            }
+            let mut known: Vec<&str> = page_ids.iter().map(String::as_str).collect();
+            known.sort_unstable();
+            let hint = match crate::content::parse::nearest(&link.anchor, &known) {
+                Some(near) => format!("did you mean `#{near}`?"),
+                None => "anchors are heading ids (`## 园区优势` → `#园区优势`) or policy keys"
+                    .to_owned(),
+            };
+            Some(
+                Diagnostic::error(
+                    "unknown-anchor",
+                    format!(
+                        "`{}` points at `#{}`, which that page does not have",
+                        link.target, link.anchor
+                    ),
+                )
+                .at_line(&link.file, link.line, link.column)
+                .with_hint(hint),
+            )
+        })
+        .collect()
+}
+
+/// Every `id="…"` in a rendered page, unescaped.
+fn element_ids(html: &str) -> HashSet<String> {
+    html.match_indices(" id=\"")
+        .filter_map(|(at, marker)| {
+            let rest = &html[at + marker.len()..];
+            rest.find('"').map(|end| unescape(&rest[..end]))
+        })
+        .collect()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// A page that forwards at once, for moved URLs.
