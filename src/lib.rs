@@ -7,6 +7,7 @@
 // Diagnostics travel on the error path, which is cold; boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod assets;
 pub mod checks;
 pub mod content;
 pub mod diagnostics;
@@ -19,7 +20,7 @@ use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use diagnostics::{Diagnostic, Report};
+use diagnostics::Report;
 use model::{ResolveOptions, Site};
 use render::{RenderOptions, RenderResult};
 
@@ -58,6 +59,8 @@ pub struct BuildSummary {
     pub page_count: usize,
     /// Files written.
     pub file_count: usize,
+    /// What image processing did.
+    pub image_stats: assets::images::ImageStats,
     /// The output folder.
     pub output: PathBuf,
     /// Wall time.
@@ -79,8 +82,24 @@ pub fn build_date_from_env() -> anyhow::Result<NaiveDate> {
     }
 }
 
+/// A site rendered in memory, before images are processed and files written.
+#[derive(Debug)]
+pub struct InMemory {
+    /// The resolved site.
+    pub site: Site,
+    /// Pages and copied files.
+    pub rendered: RenderResult,
+    /// The image plan.
+    pub images: std::sync::Arc<assets::images::ImagePlan>,
+}
+
+/// Folder of the build cache (processed images), under the site root.
+pub fn cache_dir(root: &Path) -> PathBuf {
+    root.join(".parkpress-cache")
+}
+
 /// Loads, resolves and renders the site in memory; the report holds every problem found.
-pub fn render_in_memory(options: &BuildOptions) -> (Option<(Site, RenderResult)>, Report) {
+pub fn render_in_memory(options: &BuildOptions) -> (Option<InMemory>, Report) {
     let mut report = Report::default();
     let loaded = content::load(&options.root);
     let (site, diagnostics) = model::resolve(
@@ -107,19 +126,33 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<(Site, RenderResult)>
             return (None, report);
         }
     };
-    let image_sizes = render::measure_images(&site);
-    report.extend(checks::domain_warnings(&site, &image_sizes));
+    let urls = render::urls::Urls::new(&site.base_url, site.default_lang());
+    let images = std::sync::Arc::new(assets::images::ImagePlan::new(
+        &options.root.join("content"),
+        &site.assets,
+        &theme.config.image_widths,
+        &urls,
+    ));
+    report.extend(images.diagnostics.iter().cloned());
+    report.extend(checks::domain_warnings(&site, &images.sizes()));
     let mut rendered = render::render_site(
         &site,
         &theme,
         RenderOptions {
             drafts: options.drafts,
         },
-        &image_sizes,
+        &images,
     );
     report.extend(std::mem::take(&mut rendered.diagnostics));
     report.sort();
-    (Some((site, rendered)), report)
+    (
+        Some(InMemory {
+            site,
+            rendered,
+            images,
+        }),
+        report,
+    )
 }
 
 /// What `check` found.
@@ -133,38 +166,65 @@ pub struct CheckResult {
 
 /// Validates everything `build` would, writing nothing.
 pub fn check(options: &BuildOptions) -> CheckResult {
-    let (rendered, report) = render_in_memory(options);
+    let (rendered, mut report) = render_in_memory(options);
+    if let Some(done) = &rendered {
+        // Decode images the cache does not vouch for, to find damaged files; write nothing.
+        let (_, problems, _) = done.images.process(
+            &done.rendered.used_images,
+            &cache_dir(&options.root),
+            assets::images::Mode::Validate,
+            &|_, _| {},
+        );
+        report.extend(problems);
+        report.sort();
+    }
     CheckResult {
         report,
-        translation: rendered.map(|(site, _)| site.translation),
+        translation: rendered.map(|done| done.site.translation),
     }
 }
 
 /// Builds the site into the output folder, replacing it only when everything succeeded.
-pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+/// `progress(done, total)` is called while images are processed.
+pub fn build(
+    options: &BuildOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let output = options
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("output"));
     output::check_output_dir(&options.root, &output).map_err(BuildError::Environment)?;
-    let (rendered, report) = render_in_memory(options);
-    let Some((_, rendered)) = rendered.filter(|_| report.error_count() == 0) else {
+    let (done, mut report) = render_in_memory(options);
+    let Some(InMemory {
+        rendered, images, ..
+    }) = done.filter(|_| report.error_count() == 0)
+    else {
         return Err(BuildError::Content(report));
     };
-    output::write_site(&output, &rendered.files).map_err(BuildError::Environment)?;
+    let (image_files, problems, image_stats) = images.process(
+        &rendered.used_images,
+        &cache_dir(&options.root),
+        assets::images::Mode::Build,
+        progress,
+    );
+    report.extend(problems);
+    report.sort();
+    if report.error_count() > 0 {
+        return Err(BuildError::Content(report));
+    }
+    let mut files = rendered.files;
+    files.extend(image_files);
+    output::write_site(&output, &files).map_err(BuildError::Environment)?;
     Ok(BuildSummary {
         report,
         page_count: rendered.page_count,
-        file_count: rendered.files.len(),
+        file_count: files.len(),
+        image_stats,
         output,
         elapsed: started.elapsed(),
     })
-}
-
-/// Turns an environment problem into a diagnostic for uniform printing.
-pub fn environment_diagnostic(error: &anyhow::Error) -> Diagnostic {
-    Diagnostic::error("environment", format!("{error:#}"))
 }
 
 /// Whether `path` looks like a site root (has `content/site.toml`).

@@ -37,6 +37,22 @@ pub trait LinkResolver: Sync {
     /// or `pages/about.md`. Returns its URL (a `.md` file maps to its page in `lang`; other files to the
     /// published asset), or None if the file does not exist.
     fn resolve_relative(&self, content_path: &str, lang: &str) -> Option<String>;
+    /// Responsive attributes of the image at `content_path` (relative to `content/`), when the
+    /// site has made variants of it; `src` then comes from [`LinkResolver::resolve_relative`].
+    fn image_attributes(&self, _content_path: &str) -> Option<ImageAttributes> {
+        None
+    }
+}
+
+/// `srcset` and intrinsic size of an image, so browsers pick the right variant and reserve space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageAttributes {
+    /// `url 480w, url 960w, …`.
+    pub srcset: String,
+    /// Width of the `src` file.
+    pub width: u32,
+    /// Height of the `src` file.
+    pub height: u32,
 }
 
 /// What to render.
@@ -846,7 +862,15 @@ impl<'i, 'r> Rewriter<'i, 'r> {
             Outcome::Rewrite(url) => url,
             Outcome::Drop => return (!alt.is_empty()).then(|| Event::Text(alt.into())),
         };
-        Some(Event::InlineHtml(img_html(&src, &alt, title).into()))
+        let responsive = self
+            .links
+            .last()
+            .filter(|link| link.image && link.kind == LinkKind::File)
+            .and_then(|link| link.path.as_deref())
+            .and_then(|path| self.resolver.image_attributes(path));
+        Some(Event::InlineHtml(
+            img_html(&src, &alt, title, responsive.as_ref()).into(),
+        ))
     }
 
     /// Records a container start and says whether to write it.
@@ -1062,7 +1086,7 @@ fn take_alt_text<'e>(events: &mut impl Iterator<Item = Spanned<'e>>) -> String {
 }
 
 /// `<img>` written by hand because pulldown-cmark's has no `loading="lazy"`.
-fn img_html(src: &str, alt: &str, title: &str) -> String {
+fn img_html(src: &str, alt: &str, title: &str, responsive: Option<&ImageAttributes>) -> String {
     let mut html = String::with_capacity(src.len() + alt.len() + title.len() + 48);
     html.push_str("<img src=\"");
     push_href(&mut html, src);
@@ -1071,6 +1095,14 @@ fn img_html(src: &str, alt: &str, title: &str) -> String {
     if !title.is_empty() {
         html.push_str("\" title=\"");
         push_attribute(&mut html, title);
+    }
+    if let Some(attributes) = responsive {
+        html.push_str("\" srcset=\"");
+        push_attribute(&mut html, &attributes.srcset);
+        html.push_str("\" sizes=\"(max-width: 48rem) 100vw, 48rem\" width=\"");
+        html.push_str(&attributes.width.to_string());
+        html.push_str("\" height=\"");
+        html.push_str(&attributes.height.to_string());
     }
     html.push_str("\" loading=\"lazy\">");
     html
@@ -1127,7 +1159,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("code", ["class"])
         .add_tag_attributes("pre", ["class"])
         .add_tag_attributes("div", ["id"])
-        .add_tag_attributes("img", ["loading"])
+        .add_tag_attributes("img", ["loading", "srcset", "sizes"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         // Whatever an author writes, an `<input>` that survives is an inert checkbox.
         .set_tag_attribute_value("input", "type", "checkbox")

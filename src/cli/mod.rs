@@ -99,17 +99,39 @@ pub fn run() -> ExitCode {
 }
 
 fn build(options: &BuildOptions) -> ExitCode {
-    match parkpress::build(options) {
+    let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message("images");
+        bar
+    });
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let result = parkpress::build(options, &progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    match result {
         Ok(summary) => {
             print_report(&summary.report);
             let mut out = std::io::stdout().lock();
+            let images = summary.image_stats;
             let _ = writeln!(
                 out,
-                "Built {} pages ({} files) into {} in {:.2} s",
+                "Built {} pages ({} files) into {} in {:.2} s; images: {} encoded, {} from cache",
                 summary.page_count,
                 summary.file_count,
                 summary.output.display(),
-                summary.elapsed.as_secs_f64()
+                summary.elapsed.as_secs_f64(),
+                images.encoded,
+                images.cached
             );
             ExitCode::SUCCESS
         }

@@ -240,6 +240,10 @@ pub struct Picture {
     pub width: Option<u32>,
     /// Intrinsic height when known.
     pub height: Option<u32>,
+    /// Responsive variants, for `srcset` (with `sizes` chosen by the template).
+    pub srcset: Option<String>,
+    /// The image fitted into the logo box (tenant grids).
+    pub logo: Option<crate::assets::images::Variant>,
 }
 
 /// A park as a card in listings.

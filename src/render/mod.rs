@@ -11,6 +11,9 @@ pub mod views;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::assets::images::ImagePlan;
 
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, LinkResolver, MarkdownInput, Rendered};
@@ -47,6 +50,8 @@ pub struct RenderResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of HTML pages.
     pub page_count: usize,
+    /// Raster images the pages use, whose variants must be made.
+    pub used_images: BTreeSet<String>,
 }
 
 /// Options of a render.
@@ -61,10 +66,10 @@ pub fn render_site(
     site: &Site,
     theme: &Theme,
     options: RenderOptions,
-    image_sizes: &HashMap<String, (u32, u32)>,
+    images: &Arc<ImagePlan>,
 ) -> RenderResult {
     let urls = Urls::new(&site.base_url, site.default_lang());
-    let tera = match build_tera(theme, &urls) {
+    let tera = match build_tera(theme, &urls, images) {
         Ok(tera) => tera,
         Err(diagnostic) => {
             return RenderResult {
@@ -73,12 +78,12 @@ pub fn render_site(
             };
         }
     };
-    let links = SiteLinks::new(site, &urls);
+    let links = SiteLinks::new(site, &urls, images);
     let cx = views::ViewCx {
         site,
         theme,
         urls: &urls,
-        image_sizes,
+        images,
         drafts: options.drafts,
     };
     let lang_views: Vec<views::LangViews> = site
@@ -96,11 +101,16 @@ pub fn render_site(
     result.files.extend(static_files(theme));
     result
         .files
-        .extend(published_assets(site, &result.referenced_assets));
+        .extend(published_assets(site, images, &result.referenced_assets));
     RenderResult {
         files: result.files,
         diagnostics: result.diagnostics,
         page_count: result.page_count,
+        used_images: result
+            .referenced_assets
+            .into_iter()
+            .filter(|path| images.is_processed(path))
+            .collect(),
     }
 }
 
@@ -120,7 +130,11 @@ const REQUIRED_TEMPLATES: &[&str] = &[
 ];
 
 /// Parses every template once, registers the functions, and reports template errors by name.
-fn build_tera(theme: &Theme, urls: &Urls) -> Result<tera::Tera, Diagnostic> {
+fn build_tera(
+    theme: &Theme,
+    urls: &Urls,
+    images: &Arc<ImagePlan>,
+) -> Result<tera::Tera, Diagnostic> {
     let missing: Vec<&str> = REQUIRED_TEMPLATES
         .iter()
         .copied()
@@ -169,6 +183,28 @@ fn build_tera(theme: &Theme, urls: &Urls) -> Result<tera::Tera, Diagnostic> {
             Ok(tera::Value::String(url))
         },
     );
+    let plan = Arc::clone(images);
+    tera.register_function(
+        "image",
+        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+            let path = args
+                .get("path")
+                .and_then(tera::Value::as_str)
+                .ok_or_else(|| tera::Error::msg("image needs `path`, relative to content/, e.g. image(path=\"parks/x/cover.jpg\", width=960)"))?;
+            let info = plan
+                .get(path.trim_start_matches('/'))
+                .ok_or_else(|| tera::Error::msg(format!("image `{path}` is not an image under content/")))?;
+            let width = args.get("width").and_then(tera::Value::as_u64).unwrap_or(0) as u32;
+            let chosen = info.at_least(width);
+            let value = serde_json::json!({
+                "url": chosen.map_or(info.url.as_str(), |v| v.url.as_str()),
+                "width": chosen.map(|v| v.width).or(info.width),
+                "height": chosen.map(|v| v.height).or(info.height),
+                "srcset": info.srcset,
+            });
+            Ok(value)
+        },
+    );
     Ok(tera)
 }
 
@@ -190,25 +226,6 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
     message
 }
 
-/// Pixel sizes of every raster image referenced by the model, read from file headers in parallel.
-pub fn measure_images(site: &Site) -> HashMap<String, (u32, u32)> {
-    let content = site.root.join("content");
-    site.assets
-        .par_iter()
-        .filter(|path| {
-            let lower = path.to_ascii_lowercase();
-            [".jpg", ".jpeg", ".png"]
-                .iter()
-                .any(|ext| lower.ends_with(ext))
-        })
-        .filter_map(|path| {
-            image::image_dimensions(content.join(path))
-                .ok()
-                .map(|size| (path.clone(), size))
-        })
-        .collect()
-}
-
 /// Resolves `@/` and relative links to URLs in a language.
 pub struct SiteLinks<'a> {
     urls: &'a Urls,
@@ -218,10 +235,11 @@ pub struct SiteLinks<'a> {
     files: HashMap<String, String>,
     assets: &'a BTreeSet<String>,
     langs: Vec<String>,
+    images: &'a ImagePlan,
 }
 
 impl<'a> SiteLinks<'a> {
-    fn new(site: &'a Site, urls: &'a Urls) -> Self {
+    fn new(site: &'a Site, urls: &'a Urls, images: &'a ImagePlan) -> Self {
         let mut pages = HashMap::new();
         let mut files = HashMap::new();
         let mut add = |target: String, file: String, path: String| {
@@ -265,6 +283,7 @@ impl<'a> SiteLinks<'a> {
             files,
             assets: &site.assets,
             langs: site.languages.iter().map(|l| l.code.clone()).collect(),
+            images,
         }
     }
 
@@ -309,9 +328,21 @@ impl LinkResolver for SiteLinks<'_> {
                 .get(&format!("{base}.md"))
                 .map(|path| self.urls.page(link_lang, path));
         }
+        if let Some(image) = self.images.get(content_path) {
+            return Some(image.url.clone());
+        }
         self.assets
             .contains(content_path)
             .then(|| self.urls.root(content_path))
+    }
+
+    fn image_attributes(&self, content_path: &str) -> Option<markdown::ImageAttributes> {
+        let image = self.images.get(content_path)?;
+        Some(markdown::ImageAttributes {
+            srcset: image.srcset.clone()?,
+            width: image.width?,
+            height: image.height?,
+        })
     }
 }
 
@@ -327,11 +358,16 @@ fn static_files(theme: &Theme) -> Vec<OutputFile> {
 }
 
 /// Copies only the assets that published content uses, so files of hidden tenants stay private.
-fn published_assets(site: &Site, referenced: &BTreeSet<String>) -> Vec<OutputFile> {
+/// Raster images are published through their variants instead (see [`ImagePlan::process`]).
+fn published_assets(
+    site: &Site,
+    images: &ImagePlan,
+    referenced: &BTreeSet<String>,
+) -> Vec<OutputFile> {
     let content = site.root.join("content");
     referenced
         .iter()
-        .filter(|path| site.assets.contains(*path))
+        .filter(|path| site.assets.contains(*path) && !images.is_processed(path))
         .map(|path| OutputFile {
             path: path.clone(),
             contents: Contents::Copy(content.join(path)),

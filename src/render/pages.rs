@@ -540,15 +540,12 @@ impl PageRenderer<'_> {
         let site = self.cx.site;
         let urls = self.cx.urls;
         let large = |asset: &Asset| {
-            self.cx
-                .image_sizes
-                .get(&asset.path)
-                .filter(|(w, h)| *w >= 300 && *h >= 300)
-                .map(|(w, h)| ImageRef {
-                    url: urls.absolute(&urls.root(&asset.path)),
-                    width: *w,
-                    height: *h,
-                })
+            let share = self.cx.images.get(&asset.path)?.share.as_ref()?;
+            Some(ImageRef {
+                url: urls.absolute(&share.url),
+                width: share.width,
+                height: share.height,
+            })
         };
         image
             .and_then(large)

@@ -1,8 +1,6 @@
 //! Builds the per-language views of the site once: cards, policy views, zone view. Pages borrow
 //! them, so no page clones the whole site.
 
-use std::collections::HashMap;
-
 use super::context::*;
 use super::format::{self, figure};
 use super::theme::Theme;
@@ -38,7 +36,7 @@ pub struct ViewCx<'a> {
     /// URL builder.
     pub urls: &'a Urls,
     /// Known image sizes by content path.
-    pub image_sizes: &'a HashMap<String, (u32, u32)>,
+    pub images: &'a crate::assets::images::ImagePlan,
     /// Include drafts.
     pub drafts: bool,
 }
@@ -52,12 +50,14 @@ impl ViewCx<'_> {
     }
 
     fn picture(&self, asset: &Asset, alt: &str) -> Picture {
-        let size = self.image_sizes.get(&asset.path);
+        let info = self.images.get(&asset.path);
         Picture {
-            url: self.urls.root(&asset.path),
+            url: info.map_or_else(|| self.urls.root(&asset.path), |i| i.url.clone()),
             alt: alt.to_owned(),
-            width: size.map(|s| s.0),
-            height: size.map(|s| s.1),
+            width: info.and_then(|i| i.width),
+            height: info.and_then(|i| i.height),
+            srcset: info.and_then(|i| i.srcset.clone()),
+            logo: info.and_then(|i| i.logo.clone()),
         }
     }
 

@@ -1,0 +1,671 @@
+//! Images: planned before rendering, processed after it.
+//!
+//! Planning reads each raster image's header and hashes its bytes, so every page knows at once the
+//! URLs, sizes and `srcset` of its images. Processing then decodes each source once, makes the
+//! variants it needs in parallel (responsive widths, a 1200×630 share image, a logo fitted to a
+//! box), and keeps them in a cache keyed by the source hash and the operation, so a warm rebuild
+//! re-encodes nothing. Decoders run with limits, so a corrupt file or a decompression bomb is a
+//! content error naming the file, never a crash.
+
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::diagnostics::Diagnostic;
+use crate::render::urls::Urls;
+use crate::render::{Contents, OutputFile};
+
+/// Size of share images (Open Graph, WeChat previews).
+pub const SHARE_SIZE: (u32, u32) = (1200, 630);
+/// Box logos are fitted into for tenant grids.
+pub const LOGO_BOX: (u32, u32) = (400, 200);
+/// Widths used when the theme sets none.
+pub const DEFAULT_WIDTHS: &[u32] = &[480, 960, 1600];
+/// Longest side accepted: larger images are decompression bombs or unusable on the web.
+pub const MAX_SIDE: u32 = 16_384;
+/// Most pixels accepted (80 megapixels, above any camera's photo).
+pub const MAX_PIXELS: u64 = 80_000_000;
+/// JPEG quality of variants.
+const JPEG_QUALITY: u8 = 82;
+/// Changes whenever the encoding changes, so old cache entries are not reused.
+const CACHE_VERSION: &str = "v1";
+
+/// One file made from a source image.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Variant {
+    /// Root-relative URL.
+    pub url: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// What templates and pages know about an image.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageInfo {
+    /// URL of the largest responsive variant (the original for SVG).
+    pub url: String,
+    /// Width of that file, when known.
+    pub width: Option<u32>,
+    /// Height of that file, when known.
+    pub height: Option<u32>,
+    /// `srcset` over all responsive variants.
+    pub srcset: Option<String>,
+    /// Responsive variants, narrowest first.
+    pub variants: Vec<Variant>,
+    /// The 1200×630 share crop, when the image is large enough (300×300 or more).
+    pub share: Option<Variant>,
+    /// The image fitted into the logo box.
+    pub logo: Option<Variant>,
+}
+
+impl ImageInfo {
+    /// The narrowest variant at least `width` wide (else the widest).
+    pub fn at_least(&self, width: u32) -> Option<&Variant> {
+        self.variants
+            .iter()
+            .find(|v| v.width >= width)
+            .or(self.variants.last())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Jpeg,
+    Png,
+}
+
+impl Encoding {
+    fn extension(self) -> &'static str {
+        match self {
+            Encoding::Jpeg => "jpg",
+            Encoding::Png => "png",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operation {
+    /// Scale to this width.
+    Width(u32, u32),
+    /// Cover-crop to the share size (or the largest crop of that shape that fits).
+    Share(u32, u32),
+    /// Fit inside the logo box.
+    Logo(u32, u32),
+}
+
+impl Operation {
+    fn signature(self) -> String {
+        match self {
+            Operation::Width(w, _) => format!("{w}w"),
+            Operation::Share(w, h) => format!("share{w}x{h}"),
+            Operation::Logo(w, h) => format!("logo{w}x{h}"),
+        }
+    }
+}
+
+/// A raster source and the files that can be made from it.
+#[derive(Debug)]
+struct Source {
+    path: PathBuf,
+    byte_len: u64,
+    hash: String,
+    encoding: Encoding,
+    /// Same format as the source: a variant larger in bytes can be replaced by the source itself.
+    same_format: bool,
+    jobs: Vec<(Operation, String)>,
+}
+
+/// Sizes and URLs of every image under content/, and what it takes to make them.
+#[derive(Debug, Default)]
+pub struct ImagePlan {
+    images: HashMap<String, ImageInfo>,
+    sources: BTreeMap<String, Source>,
+    /// Broken, unsupported or oversized images, by file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Counts of a processing run.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ImageStats {
+    /// Variants encoded in this run.
+    pub encoded: usize,
+    /// Variants taken from the cache.
+    pub cached: usize,
+    /// Bytes of the source images used.
+    pub source_bytes: u64,
+    /// Bytes of the variants published.
+    pub output_bytes: u64,
+}
+
+/// Whether processing may write the cache and produce files, or only validates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `build`: encode what is missing, fill the cache, prune stale entries.
+    Build,
+    /// `check`: decode what is not cached to find corrupt files; write nothing.
+    Validate,
+}
+
+fn is_raster(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".jpg", ".jpeg", ".png", ".webp", ".gif"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+fn decoder_limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits
+}
+
+impl ImagePlan {
+    /// Plans every image under content/: SVG is published as is, raster images get variants.
+    pub fn new(content_dir: &Path, assets: &BTreeSet<String>, widths: &[u32], urls: &Urls) -> Self {
+        let widths: Vec<u32> = if widths.is_empty() {
+            DEFAULT_WIDTHS.to_vec()
+        } else {
+            let mut w = widths.to_vec();
+            w.sort_unstable();
+            w.dedup();
+            w
+        };
+        let planned: Vec<(String, Result<Planned, Diagnostic>)> = assets
+            .par_iter()
+            .filter(|path| is_raster(path) || path.to_ascii_lowercase().ends_with(".svg"))
+            .map(|path| (path.clone(), plan_one(content_dir, path, &widths, urls)))
+            .collect();
+        let mut plan = ImagePlan::default();
+        for (path, result) in planned {
+            match result {
+                Ok((info, source)) => {
+                    plan.images.insert(path.clone(), info);
+                    if let Some(source) = source {
+                        plan.sources.insert(path, source);
+                    }
+                }
+                Err(diagnostic) => plan.diagnostics.push(diagnostic),
+            }
+        }
+        plan
+    }
+
+    /// What is known about the image at a content-relative path.
+    pub fn get(&self, path: &str) -> Option<&ImageInfo> {
+        self.images.get(path)
+    }
+
+    /// Pixel sizes of raster images as they are shown (EXIF orientation applied).
+    pub fn sizes(&self) -> HashMap<String, (u32, u32)> {
+        self.sources
+            .keys()
+            .filter_map(|path| {
+                let info = self.images.get(path)?;
+                let largest = info.variants.last()?;
+                Some((path.clone(), (largest.width, largest.height)))
+            })
+            .collect()
+    }
+
+    /// Whether the image at `path` is published through variants rather than copied.
+    pub fn is_processed(&self, path: &str) -> bool {
+        self.sources.contains_key(path)
+    }
+
+    /// Makes the variants of the `used` images: from the cache when there, else by decoding the
+    /// source once. Returns the files to publish and the problems found.
+    pub fn process(
+        &self,
+        used: &BTreeSet<String>,
+        cache_dir: &Path,
+        mode: Mode,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> (Vec<OutputFile>, Vec<Diagnostic>, ImageStats) {
+        let cache = cache_dir.join("images");
+        if mode == Mode::Build {
+            if let Err(e) = std::fs::create_dir_all(&cache) {
+                let d = Diagnostic::error(
+                    "environment",
+                    format!("cannot create the image cache `{}`: {e}", cache.display()),
+                );
+                return (Vec::new(), vec![d], ImageStats::default());
+            }
+        }
+        let sources: Vec<(&String, &Source)> = self
+            .sources
+            .iter()
+            .filter(|(path, _)| used.contains(*path))
+            .collect();
+        let total = sources.len();
+        let done = AtomicUsize::new(0);
+        let results: Vec<SourceResult> = sources
+            .par_iter()
+            .map(|(path, source)| {
+                let result = process_source(path, source, &cache, mode);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                result
+            })
+            .collect();
+        let mut files = Vec::new();
+        let mut diagnostics = Vec::new();
+        let mut stats = ImageStats::default();
+        let mut keep = BTreeSet::new();
+        for result in results {
+            files.extend(result.files);
+            diagnostics.extend(result.diagnostic);
+            stats.encoded += result.encoded;
+            stats.cached += result.cached;
+            stats.source_bytes += result.source_bytes;
+            stats.output_bytes += result.output_bytes;
+            keep.extend(result.cache_names);
+        }
+        if mode == Mode::Build && diagnostics.is_empty() {
+            prune(&cache, &keep);
+        }
+        (files, diagnostics, stats)
+    }
+}
+
+/// An image's info, and its source when it is raster.
+type Planned = (ImageInfo, Option<Source>);
+
+fn plan_one(
+    content_dir: &Path,
+    path: &str,
+    widths: &[u32],
+    urls: &Urls,
+) -> Result<Planned, Diagnostic> {
+    let file = content_dir.join(path);
+    let display = format!("content/{path}");
+    if path.to_ascii_lowercase().ends_with(".svg") {
+        let url = urls.root(path);
+        let info = ImageInfo {
+            url,
+            width: None,
+            height: None,
+            srcset: None,
+            variants: Vec::new(),
+            share: None,
+            logo: None,
+        };
+        return Ok((info, None));
+    }
+    let bytes = std::fs::read(&file).map_err(|e| {
+        Diagnostic::error("unreadable-file", format!("cannot read `{display}`: {e}"))
+            .with_hint("check that the file exists and may be read")
+    })?;
+    let invalid = |why: String| {
+        let mut d = Diagnostic::error(
+            "invalid-image",
+            format!("`{display}` is not a usable image: {why}"),
+        )
+        .with_hint("open it in an image editor and save it again as JPEG or PNG");
+        d.file = Some(display.clone());
+        d
+    };
+    let mut reader = ImageReader::new(Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| invalid(e.to_string()))?;
+    reader.limits(decoder_limits());
+    let format = reader
+        .format()
+        .ok_or_else(|| invalid("unknown or unsupported format".into()))?;
+    let mut decoder = reader.into_decoder().map_err(|e| invalid(e.to_string()))?;
+    let (raw_w, raw_h) = decoder.dimensions();
+    if raw_w == 0 || raw_h == 0 {
+        return Err(invalid("it has no pixels".into()));
+    }
+    if raw_w > MAX_SIDE || raw_h > MAX_SIDE || u64::from(raw_w) * u64::from(raw_h) > MAX_PIXELS {
+        let mut d = Diagnostic::error(
+            "image-too-large",
+            format!("`{display}` declares {raw_w}×{raw_h} pixels, more than parkpress accepts ({MAX_PIXELS} pixels, {MAX_SIDE} per side)"),
+        )
+        .with_hint("scale the image down (web pages need at most about 2400 px) or replace the file if it is damaged");
+        d.file = Some(display.clone());
+        return Err(d);
+    }
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let (width, height) = if rotates(orientation) {
+        (raw_h, raw_w)
+    } else {
+        (raw_w, raw_h)
+    };
+    let has_alpha = decoder.color_type().has_alpha();
+    let source_is_jpeg = format == image::ImageFormat::Jpeg;
+    let encoding = if source_is_jpeg || !has_alpha {
+        Encoding::Jpeg
+    } else {
+        Encoding::Png
+    };
+    let encoding = if format == image::ImageFormat::Png {
+        Encoding::Png
+    } else {
+        encoding
+    };
+    let same_format = (format == image::ImageFormat::Jpeg && encoding == Encoding::Jpeg)
+        || (format == image::ImageFormat::Png && encoding == Encoding::Png);
+    let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes));
+    let (dir, stem) = match path.rsplit_once('/') {
+        Some((dir, name)) => (
+            format!("{dir}/"),
+            name.rsplit_once('.').map_or(name, |(s, _)| s),
+        ),
+        None => (
+            String::new(),
+            path.rsplit_once('.').map_or(path, |(s, _)| s),
+        ),
+    };
+    let name =
+        |op: Operation, ext: &str| format!("{dir}{stem}.{}.{}.{ext}", &hash[..10], op.signature());
+    let ext = encoding.extension();
+
+    let mut variant_widths: Vec<u32> = widths.iter().copied().filter(|w| *w < width).collect();
+    let largest = widths.last().copied().unwrap_or(width);
+    if width <= largest {
+        variant_widths.push(width);
+    }
+    let mut jobs = Vec::new();
+    let mut variants = Vec::new();
+    for w in variant_widths {
+        let h = scaled(height, w, width);
+        let op = Operation::Width(w, h);
+        let out = name(op, ext);
+        variants.push(Variant {
+            url: urls.root(&out),
+            width: w,
+            height: h,
+        });
+        jobs.push((op, out));
+    }
+    let share = share_size(width, height).map(|(w, h)| {
+        let op = Operation::Share(w, h);
+        let out = name(op, "jpg");
+        jobs.push((op, out.clone()));
+        Variant {
+            url: urls.root(&out),
+            width: w,
+            height: h,
+        }
+    });
+    let (lw, lh) = fit(width, height, LOGO_BOX);
+    let logo_op = Operation::Logo(lw, lh);
+    let logo_out = name(logo_op, ext);
+    jobs.push((logo_op, logo_out.clone()));
+    let logo = Some(Variant {
+        url: urls.root(&logo_out),
+        width: lw,
+        height: lh,
+    });
+    let srcset = (!variants.is_empty()).then(|| {
+        variants
+            .iter()
+            .map(|v| format!("{} {}w", v.url, v.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let main = variants.last().cloned();
+    let info = ImageInfo {
+        url: main
+            .as_ref()
+            .map_or_else(|| urls.root(path), |v| v.url.clone()),
+        width: main.as_ref().map(|v| v.width),
+        height: main.as_ref().map(|v| v.height),
+        srcset,
+        variants,
+        share,
+        logo,
+    };
+    let source = Source {
+        path: file,
+        byte_len: bytes.len() as u64,
+        hash,
+        encoding,
+        same_format,
+        jobs,
+    };
+    Ok((info, Some(source)))
+}
+
+fn rotates(orientation: image::metadata::Orientation) -> bool {
+    use image::metadata::Orientation::*;
+    matches!(
+        orientation,
+        Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH
+    )
+}
+
+fn scaled(side: u32, new_width: u32, width: u32) -> u32 {
+    ((u64::from(side) * u64::from(new_width) + u64::from(width) / 2) / u64::from(width)).max(1)
+        as u32
+}
+
+/// The share crop: 1200×630, or the largest crop of that shape the image holds, if 300 px high or more.
+fn share_size(width: u32, height: u32) -> Option<(u32, u32)> {
+    let (sw, sh) = SHARE_SIZE;
+    let w = width
+        .min(sw)
+        .min((u64::from(height) * u64::from(sw) / u64::from(sh)) as u32);
+    let h = scaled(sh, w, sw);
+    (w >= 300 && h >= 300).then_some((w, h))
+}
+
+/// `width`×`height` scaled to fit the box, never enlarged.
+fn fit(width: u32, height: u32, (bw, bh): (u32, u32)) -> (u32, u32) {
+    if width <= bw && height <= bh {
+        return (width, height);
+    }
+    let by_width = (bw, scaled(height, bw, width));
+    if by_width.1 <= bh {
+        by_width
+    } else {
+        (scaled(width, bh, height), bh)
+    }
+}
+
+struct SourceResult {
+    files: Vec<OutputFile>,
+    diagnostic: Option<Diagnostic>,
+    encoded: usize,
+    cached: usize,
+    source_bytes: u64,
+    output_bytes: u64,
+    cache_names: Vec<String>,
+}
+
+fn process_source(path: &str, source: &Source, cache: &Path, mode: Mode) -> SourceResult {
+    let mut result = SourceResult {
+        files: Vec::new(),
+        diagnostic: None,
+        encoded: 0,
+        cached: 0,
+        source_bytes: source.byte_len,
+        output_bytes: 0,
+        cache_names: Vec::new(),
+    };
+    let cache_name = |op: Operation, out: &str| {
+        let ext = out.rsplit('.').next().unwrap_or("bin");
+        format!("{}-{}-{CACHE_VERSION}.{ext}", source.hash, op.signature())
+    };
+    let missing: Vec<&(Operation, String)> = source
+        .jobs
+        .iter()
+        .filter(|(op, out)| !cache.join(cache_name(*op, out)).is_file())
+        .collect();
+    let decoded = if missing.is_empty() {
+        None
+    } else {
+        match decode(&source.path) {
+            Ok(image) => Some(image),
+            Err(why) => {
+                let display = format!("content/{path}");
+                let mut d = Diagnostic::error(
+                    "invalid-image",
+                    format!("`{display}` cannot be decoded: {why}"),
+                )
+                .with_hint(
+                    "the file is damaged or not really an image: export it again as JPEG or PNG",
+                );
+                d.file = Some(display);
+                result.diagnostic = Some(d);
+                return result;
+            }
+        }
+    };
+    for (op, out) in &source.jobs {
+        let cached_file = cache.join(cache_name(*op, out));
+        result.cache_names.push(cache_name(*op, out));
+        if mode == Mode::Validate {
+            continue;
+        }
+        if let Some(image) = decoded.as_ref().filter(|_| !cached_file.is_file()) {
+            let encoding = if matches!(op, Operation::Share(..)) {
+                Encoding::Jpeg
+            } else {
+                source.encoding
+            };
+            let mut bytes = match encode(&transform(image, *op), encoding) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    result.diagnostic = Some(Diagnostic::error(
+                        "invalid-image",
+                        format!("`content/{path}` cannot be re-encoded: {e}"),
+                    ));
+                    return result;
+                }
+            };
+            // A variant must never cost more than the original: then the original serves.
+            if matches!(op, Operation::Width(..))
+                && source.same_format
+                && bytes.len() as u64 >= source.byte_len
+            {
+                match std::fs::read(&source.path) {
+                    Ok(original) => bytes = original,
+                    Err(e) => {
+                        result.diagnostic = Some(Diagnostic::error(
+                            "unreadable-file",
+                            format!("cannot read `content/{path}`: {e}"),
+                        ));
+                        return result;
+                    }
+                }
+            }
+            if let Err(e) = write_atomically(&cached_file, &bytes) {
+                result.diagnostic = Some(Diagnostic::error(
+                    "environment",
+                    format!(
+                        "cannot write the image cache `{}`: {e}",
+                        cached_file.display()
+                    ),
+                ));
+                return result;
+            }
+            result.encoded += 1;
+        } else {
+            result.cached += 1;
+        }
+        if matches!(op, Operation::Width(..)) {
+            result.output_bytes += std::fs::metadata(&cached_file)
+                .map(|m| m.len())
+                .unwrap_or(0);
+        }
+        result.files.push(OutputFile {
+            path: out.clone(),
+            contents: Contents::Copy(cached_file),
+        });
+    }
+    result
+}
+
+fn decode(path: &Path) -> Result<DynamicImage, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    reader.limits(decoder_limits());
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
+fn transform(image: &DynamicImage, op: Operation) -> DynamicImage {
+    let filter = image::imageops::FilterType::CatmullRom;
+    match op {
+        Operation::Width(w, h) | Operation::Logo(w, h) => {
+            if (w, h) == (image.width(), image.height()) {
+                image.clone()
+            } else {
+                image.resize_exact(w, h, filter)
+            }
+        }
+        Operation::Share(w, h) => image.resize_to_fill(w, h, filter),
+    }
+}
+
+fn encode(image: &DynamicImage, encoding: Encoding) -> image::ImageResult<Vec<u8>> {
+    let mut bytes = Vec::new();
+    match encoding {
+        Encoding::Jpeg => {
+            let rgb = image.to_rgb8();
+            let encoder =
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY);
+            rgb.write_with_encoder(encoder)?;
+        }
+        Encoding::Png => {
+            image.write_with_encoder(image::codecs::png::PngEncoder::new(&mut bytes))?;
+        }
+    }
+    Ok(bytes)
+}
+
+/// Writes via a temporary file and a rename, so an interrupted build never leaves half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Removes cache entries no image of this build uses.
+fn prune(cache: &Path, keep: &BTreeSet<String>) {
+    let Ok(entries) = std::fs::read_dir(cache) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !keep.contains(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn share_crops_keep_the_shape_and_never_upscale() {
+        assert_eq!(share_size(4000, 3000), Some((1200, 630)));
+        assert_eq!(share_size(800, 600), Some((800, 420)));
+        assert_eq!(share_size(500, 200), None);
+    }
+
+    #[test]
+    fn logos_fit_the_box() {
+        assert_eq!(fit(800, 800, LOGO_BOX), (200, 200));
+        assert_eq!(fit(1000, 100, LOGO_BOX), (400, 40));
+        assert_eq!(fit(100, 50, LOGO_BOX), (100, 50));
+    }
+}

@@ -1,0 +1,183 @@
+/*
+ * parkpress default theme: client-side filters for the policies and tenants lists.
+ * Plain ES5, no library, no requests. Loaded with `defer`.
+ *
+ * Markup:
+ *   <div class="filters" hidden data-filter="#list" data-filter-empty="#empty"
+ *        data-count-template="Showing {n} of {total}">
+ *     <select name="park" data-attr="park">…</select>       matches data-park on items
+ *     <select name="industry" data-attr="industries">…</select>
+ *     <button type="button" data-filter-reset>…</button>
+ *     <p data-filter-count aria-live="polite"></p>
+ *   </div>
+ *   <ul id="list"><li data-filter-item data-park="a" data-industries="x y">…</li></ul>
+ *
+ * Item attributes hold space-separated values; an item shows when, for every select with a
+ * value, that value is one of them. Without JavaScript the controls stay hidden and every item
+ * shows. Choices are written to the query string (?park=…&category=…) so a filtered view can be
+ * shared; other parameters (utm_…) are kept.
+ */
+(function () {
+  'use strict';
+
+  function forEach(list, fn) {
+    Array.prototype.forEach.call(list, fn);
+  }
+
+  function parseQuery(search) {
+    var out = [];
+    search.replace(/^\?/, '').split('&').forEach(function (pair) {
+      if (!pair) {
+        return;
+      }
+      var i = pair.indexOf('=');
+      var key = i < 0 ? pair : pair.slice(0, i);
+      var value = i < 0 ? '' : pair.slice(i + 1);
+      try {
+        key = decodeURIComponent(key.replace(/\+/g, ' '));
+        value = decodeURIComponent(value.replace(/\+/g, ' '));
+      } catch (e) {
+        return;
+      }
+      out.push([key, value]);
+    });
+    return out;
+  }
+
+  function queryValue(pairs, key) {
+    for (var i = 0; i < pairs.length; i++) {
+      if (pairs[i][0] === key) {
+        return pairs[i][1];
+      }
+    }
+    return null;
+  }
+
+  function hasOption(select, value) {
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === value) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function tokens(text) {
+    return (text || '').split(/\s+/).filter(function (s) {
+      return s.length > 0;
+    });
+  }
+
+  function setup(box) {
+    var list = document.querySelector(box.getAttribute('data-filter'));
+    if (!list) {
+      return;
+    }
+    var items = list.querySelectorAll('[data-filter-item]');
+    var selects = box.querySelectorAll('select[name]');
+    var count = box.querySelector('[data-filter-count]');
+    var reset = box.querySelector('[data-filter-reset]');
+    var emptySelector = box.getAttribute('data-filter-empty');
+    var empty = emptySelector ? document.querySelector(emptySelector) : null;
+    var template = box.getAttribute('data-count-template') || '{n} / {total}';
+
+    var pairs = parseQuery(window.location.search);
+    forEach(selects, function (select) {
+      var wanted = queryValue(pairs, select.name);
+      if (wanted !== null && hasOption(select, wanted)) {
+        select.value = wanted;
+      }
+    });
+
+    function apply(updateUrl) {
+      var active = [];
+      forEach(selects, function (select) {
+        if (select.value) {
+          active.push({
+            attr: 'data-' + (select.getAttribute('data-attr') || select.name),
+            value: select.value
+          });
+        }
+      });
+
+      var shown = 0;
+      forEach(items, function (item) {
+        var match = active.every(function (f) {
+          return tokens(item.getAttribute(f.attr)).indexOf(f.value) >= 0;
+        });
+        item.hidden = !match;
+        if (match) {
+          shown += 1;
+        }
+      });
+
+      if (count) {
+        count.textContent = template
+          .replace('{n}', String(shown))
+          .replace('{total}', String(items.length));
+      }
+      if (empty) {
+        empty.hidden = shown > 0;
+      }
+      if (reset) {
+        reset.disabled = active.length === 0;
+      }
+      box.classList.toggle('is-filtered', active.length > 0);
+
+      if (updateUrl && window.history && window.history.replaceState) {
+        var names = [];
+        forEach(selects, function (select) {
+          names.push(select.name);
+        });
+        var kept = parseQuery(window.location.search).filter(function (pair) {
+          return names.indexOf(pair[0]) < 0;
+        });
+        forEach(selects, function (select) {
+          if (select.value) {
+            kept.push([select.name, select.value]);
+          }
+        });
+        var query = kept
+          .map(function (pair) {
+            return encodeURIComponent(pair[0]) + '=' + encodeURIComponent(pair[1]);
+          })
+          .join('&');
+        window.history.replaceState(
+          window.history.state,
+          '',
+          window.location.pathname + (query ? '?' + query : '') + window.location.hash
+        );
+      }
+    }
+
+    forEach(selects, function (select) {
+      select.addEventListener('change', function () {
+        apply(true);
+      });
+    });
+    if (reset) {
+      reset.addEventListener('click', function () {
+        forEach(selects, function (select) {
+          select.value = '';
+        });
+        apply(true);
+        if (selects.length) {
+          selects[0].focus();
+        }
+      });
+    }
+
+    box.hidden = false;
+    apply(false);
+  }
+
+  function init() {
+    forEach(document.querySelectorAll('[data-filter]'), setup);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+})();
