@@ -67,6 +67,12 @@ impl Diagnostic {
         self
     }
 
+    /// Names a file by its path relative to the site root, for problems with the file as a whole.
+    pub fn in_path(mut self, display_path: impl Into<String>) -> Self {
+        self.file = Some(display_path.into());
+        self
+    }
+
     /// Points at a byte offset of a file, filling line, column and the source line.
     pub fn at(mut self, file: &SourceFile, offset: usize) -> Self {
         let (line, column) = file.line_column(offset);
@@ -117,11 +123,15 @@ impl Diagnostic {
         {
             let gutter = line.to_string().len();
             let pad = " ".repeat(gutter);
+            // Tabs stay tabs and wide (CJK) characters take two cells, so the caret lines up.
             let caret_pad: String = text
                 .chars()
                 .take(column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .flat_map(|c| std::iter::repeat_n(c, if is_wide(c) { 2 } else { 1 }))
+                .map(|c| match c {
+                    '\t' => "\t",
+                    c if is_wide(c) => "  ",
+                    _ => " ",
+                })
                 .collect();
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{line} | {text}");

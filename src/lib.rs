@@ -121,6 +121,10 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<InMemory>, Report) {
     let theme = match render::theme::load(&site.root, &site.theme) {
         Ok(theme) => theme,
         Err(diagnostic) => {
+            let diagnostic = match &site.theme_pos {
+                Some(pos) if diagnostic.file.is_none() => pos.place(diagnostic),
+                _ => diagnostic,
+            };
             report.push(diagnostic);
             report.sort();
             return (None, report);
@@ -130,6 +134,7 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<InMemory>, Report) {
     let images = std::sync::Arc::new(assets::images::ImagePlan::new(
         &options.root.join("content"),
         &site.assets,
+        &image_purposes(&site),
         &theme.config.image_widths,
         &urls,
     ));
@@ -153,6 +158,27 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<InMemory>, Report) {
         }),
         report,
     )
+}
+
+/// Which images are shared (covers) and which are logos, so only those get the extra variants.
+fn image_purposes(site: &Site) -> std::collections::HashMap<String, assets::images::Purpose> {
+    let mut purposes: std::collections::HashMap<String, assets::images::Purpose> =
+        std::collections::HashMap::new();
+    let zone = &site.zone;
+    let covers = zone
+        .share_image
+        .iter()
+        .chain(site.parks.iter().filter_map(|p| p.cover.as_ref()))
+        .chain(site.news.iter().filter_map(|n| n.cover.as_ref()));
+    for asset in covers {
+        purposes.entry(asset.path.clone()).or_default().share = true;
+    }
+    for tenant in site.parks.iter().flat_map(|p| &p.tenants) {
+        if let Some(logo) = &tenant.logo {
+            purposes.entry(logo.path.clone()).or_default().logo = true;
+        }
+    }
+    purposes
 }
 
 /// What `check` found.

@@ -143,6 +143,15 @@ pub struct ImageStats {
     pub output_bytes: u64,
 }
 
+/// What an image is used for, beyond being shown: decides which extra variants are made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purpose {
+    /// Used as a share image (covers, `share_image`): make the 1200×630 crop.
+    pub share: bool,
+    /// Used as a logo: make the boxed variant.
+    pub logo: bool,
+}
+
 /// Whether processing may write the cache and produce files, or only validates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -169,7 +178,13 @@ fn decoder_limits() -> Limits {
 
 impl ImagePlan {
     /// Plans every image under content/: SVG is published as is, raster images get variants.
-    pub fn new(content_dir: &Path, assets: &BTreeSet<String>, widths: &[u32], urls: &Urls) -> Self {
+    pub fn new(
+        content_dir: &Path,
+        assets: &BTreeSet<String>,
+        purposes: &HashMap<String, Purpose>,
+        widths: &[u32],
+        urls: &Urls,
+    ) -> Self {
         let widths: Vec<u32> = if widths.is_empty() {
             DEFAULT_WIDTHS.to_vec()
         } else {
@@ -181,7 +196,13 @@ impl ImagePlan {
         let planned: Vec<(String, Result<Planned, Diagnostic>)> = assets
             .par_iter()
             .filter(|path| is_raster(path) || path.to_ascii_lowercase().ends_with(".svg"))
-            .map(|path| (path.clone(), plan_one(content_dir, path, &widths, urls)))
+            .map(|path| {
+                let purpose = purposes.get(path).copied().unwrap_or_default();
+                (
+                    path.clone(),
+                    plan_one(content_dir, path, purpose, &widths, urls),
+                )
+            })
             .collect();
         let mut plan = ImagePlan::default();
         for (path, result) in planned {
@@ -280,6 +301,7 @@ type Planned = (ImageInfo, Option<Source>);
 fn plan_one(
     content_dir: &Path,
     path: &str,
+    purpose: Purpose,
     widths: &[u32],
     urls: &Urls,
 ) -> Result<Planned, Diagnostic> {
@@ -387,24 +409,28 @@ fn plan_one(
         });
         jobs.push((op, out));
     }
-    let share = share_size(width, height).map(|(w, h)| {
-        let op = Operation::Share(w, h);
-        let out = name(op, "jpg");
+    let share = share_size(width, height)
+        .filter(|_| purpose.share)
+        .map(|(w, h)| {
+            let op = Operation::Share(w, h);
+            let out = name(op, "jpg");
+            jobs.push((op, out.clone()));
+            Variant {
+                url: urls.root(&out),
+                width: w,
+                height: h,
+            }
+        });
+    let logo = purpose.logo.then(|| {
+        let (lw, lh) = fit(width, height, LOGO_BOX);
+        let op = Operation::Logo(lw, lh);
+        let out = name(op, ext);
         jobs.push((op, out.clone()));
         Variant {
             url: urls.root(&out),
-            width: w,
-            height: h,
+            width: lw,
+            height: lh,
         }
-    });
-    let (lw, lh) = fit(width, height, LOGO_BOX);
-    let logo_op = Operation::Logo(lw, lh);
-    let logo_out = name(logo_op, ext);
-    jobs.push((logo_op, logo_out.clone()));
-    let logo = Some(Variant {
-        url: urls.root(&logo_out),
-        width: lw,
-        height: lh,
     });
     let srcset = (!variants.is_empty()).then(|| {
         variants

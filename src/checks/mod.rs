@@ -366,6 +366,7 @@ fn translation_gaps(site: &Site, out: &mut Vec<Diagnostic>) {
         });
         diagnostic.file = Some(missing.file.clone());
         diagnostic.line = missing.line;
+        diagnostic.column = missing.column;
         out.push(diagnostic);
     }
 }

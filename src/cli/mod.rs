@@ -120,7 +120,7 @@ fn build(options: &BuildOptions) -> ExitCode {
     }
     match result {
         Ok(summary) => {
-            print_report(&summary.report);
+            print_warning_summary(&summary.report);
             let mut out = std::io::stdout().lock();
             let images = summary.image_stats;
             let _ = writeln!(
@@ -199,6 +199,28 @@ fn print_report(report: &Report) {
     for diagnostic in &report.diagnostics {
         let _ = writeln!(err, "{}", diagnostic.render_text());
     }
+}
+
+/// One line per warning code: a build stays readable, `check` shows the details.
+fn print_warning_summary(report: &Report) {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for diagnostic in &report.diagnostics {
+        *counts.entry(diagnostic.code).or_default() += 1;
+    }
+    if counts.is_empty() {
+        return;
+    }
+    let list: Vec<String> = counts
+        .iter()
+        .map(|(code, n)| format!("{n} {code}"))
+        .collect();
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "parkpress: {} warning(s): {} (run `parkpress check` for details)",
+        report.warning_count(),
+        list.join(", ")
+    );
 }
 
 fn environment_error(error: &anyhow::Error) -> ExitCode {

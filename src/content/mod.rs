@@ -31,6 +31,10 @@ pub struct LoadedContent {
     pub pages: Vec<Document<RawPage>>,
     /// Every other file under content/ (images and attachments), content-relative with `/`.
     pub assets: BTreeSet<String>,
+    /// Symlinks under content/ that lead outside it (already reported), content-relative.
+    pub escaping_links: BTreeSet<String>,
+    /// Every park folder with a slug name, including those whose park.toml did not parse.
+    pub park_folders: BTreeSet<String>,
     /// Problems found while reading.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -133,7 +137,12 @@ pub fn load(root: &Path) -> LoadedContent {
 
     let news = load_documents::<RawNews>(root, &content_dir.join("news"), &mut diagnostics);
     let pages = load_documents::<RawPage>(root, &content_dir.join("pages"), &mut diagnostics);
-    let assets = collect_assets(root, &content_dir, &mut diagnostics);
+    let (assets, escaping_links) = collect_assets(root, &content_dir, &mut diagnostics);
+    let park_folders = park_dirs
+        .iter()
+        .filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter(|name| is_slug(name))
+        .collect();
 
     LoadedContent {
         content_dir,
@@ -143,6 +152,8 @@ pub fn load(root: &Path) -> LoadedContent {
         news,
         pages,
         assets,
+        escaping_links,
+        park_folders,
         diagnostics,
     }
 }
@@ -158,6 +169,7 @@ fn load_toml<T: DeserializeOwned>(
             let display = crate::diagnostics::relative_display(root, path);
             diagnostics.push(
                 Diagnostic::error("missing-file", format!("`{display}` is missing"))
+                    .in_path(display.clone())
                     .with_hint("run `parkpress init DIR` to see a complete example"),
             );
         }
@@ -209,6 +221,7 @@ fn load_park(root: &Path, dir: &Path) -> (Option<LoadedPark>, Vec<Diagnostic>) {
     if !is_slug(&key) {
         diagnostics.push(
             Diagnostic::error("invalid-slug", format!("park folder `{key}` is not a slug"))
+                .in_path(format!("content/parks/{key}"))
                 .with_hint(format!(
                     "rename the folder to lower-case letters, digits and hyphens, e.g. `{}`",
                     suggest_slug(&key)
@@ -283,6 +296,7 @@ fn group_documents<T: DeserializeOwned + TranslatableFields + Send>(
                     "invalid-slug",
                     format!("file name `{display}` is not a slug"),
                 )
+                .in_path(display.clone())
                 .with_hint(format!(
                     "rename it to lower-case letters, digits and hyphens, e.g. `{}.md`",
                     suggest_slug(key)
@@ -308,6 +322,7 @@ fn group_documents<T: DeserializeOwned + TranslatableFields + Send>(
                             "orphan-translation",
                             format!("`{display}` translates `{key}.md`, which does not exist"),
                         )
+                        .in_path(display.clone())
                         .with_hint(format!(
                             "add `{key}.md` in the default language, or rename the translation"
                         )),
@@ -421,13 +436,14 @@ fn find_key(text: &str, key: &str) -> usize {
     0
 }
 
-/// Every non-Markdown, non-TOML file under content/, and symlinks that lead out of it.
+/// Every non-Markdown, non-TOML file under content/, and (apart) the symlinks that lead out of it.
 fn collect_assets(
     root: &Path,
     content_dir: &Path,
     diagnostics: &mut Vec<Diagnostic>,
-) -> BTreeSet<String> {
+) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut assets = BTreeSet::new();
+    let mut escaping = BTreeSet::new();
     let canonical_content = content_dir
         .canonicalize()
         .unwrap_or_else(|_| content_dir.to_path_buf());
@@ -452,13 +468,15 @@ fn collect_assets(
                         "path-outside-content",
                         format!("`{display}` is a link that leads outside content/"),
                     )
+                    .in_path(display.clone())
                     .with_hint("copy the file into content/ instead of linking to it"),
                 );
+                escaping.insert(crate::diagnostics::relative_display(content_dir, path));
                 continue;
             }
         }
         let rel = crate::diagnostics::relative_display(content_dir, path);
         assets.insert(rel);
     }
-    assets
+    (assets, escaping)
 }

@@ -168,7 +168,10 @@ pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|k| (strsim::damerau_levenshtein(word, k), *k))
-        .filter(|(distance, k)| *distance <= (k.chars().count() / 3).max(2))
+        // A third of the word may differ, and never all of it (`fr` is no typo of `zh`).
+        .filter(|(distance, k)| {
+            *distance <= (k.chars().count() / 3).max(1) && *distance < word.chars().count()
+        })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, k)| k)
 }

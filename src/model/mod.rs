@@ -58,6 +58,8 @@ pub struct Site {
     pub base_url: String,
     /// Theme name.
     pub theme: String,
+    /// Where `theme` is set in site.toml.
+    pub theme_pos: Option<Pos>,
     /// Site title.
     pub title: Text,
     /// Site description.

@@ -41,13 +41,15 @@ pub fn resolve(
         news,
         pages,
         assets,
+        escaping_links,
+        park_folders,
         mut diagnostics,
         ..
     } = content;
     let Some(site) = site else {
         return (None, diagnostics);
     };
-    let Some(mut cx) = Cx::new(&site, &assets, &mut diagnostics) else {
+    let Some(mut cx) = Cx::new(&site, &assets, &escaping_links, &mut diagnostics) else {
         return (None, diagnostics);
     };
     let config = &site.raw;
@@ -91,7 +93,7 @@ pub fn resolve(
         .collect();
     let mut resolved_news: Vec<News> = news
         .into_iter()
-        .filter_map(|n| cx.news(n, &park_keys, options))
+        .filter_map(|n| cx.news(n, &park_keys, &park_folders, options))
         .collect();
     resolved_news.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.key.cmp(&b.key)));
     let mut resolved_pages: Vec<Page> = pages
@@ -110,6 +112,7 @@ pub fn resolve(
         languages,
         base_url,
         theme,
+        theme_pos: config.theme.as_ref().map(|t| loc.pos(t)),
         title,
         description,
         notice,
@@ -174,15 +177,20 @@ struct Cx<'a> {
     langs: Vec<String>,
     default: String,
     assets: &'a BTreeSet<String>,
+    escaping_links: &'a BTreeSet<String>,
     diagnostics: &'a mut Vec<Diagnostic>,
     translation: TranslationReport,
     park: Option<String>,
+    /// False while resolving what will not be published (drafts, confidential tenants), so it
+    /// does not count as a translation gap.
+    counting: bool,
 }
 
 impl<'a> Cx<'a> {
     fn new(
         site: &Parsed<raw::RawSiteConfig>,
         assets: &'a BTreeSet<String>,
+        escaping_links: &'a BTreeSet<String>,
         diagnostics: &'a mut Vec<Diagnostic>,
     ) -> Option<Self> {
         let loc = Loc::of(site);
@@ -223,9 +231,11 @@ impl<'a> Cx<'a> {
             langs,
             default,
             assets,
+            escaping_links,
             diagnostics,
             translation: TranslationReport::default(),
             park: None,
+            counting: true,
         })
     }
 
@@ -348,7 +358,7 @@ impl<'a> Cx<'a> {
         for (lang, text) in overrides {
             values.insert(lang.clone(), text.clone());
         }
-        for lang in self.langs.clone().iter().skip(1) {
+        for lang in self.langs.clone().iter().skip(1).filter(|_| self.counting) {
             let present = matches!(raw, RawText::Plain(_))
                 || matches!(raw, RawText::Table(t) if t.contains_key(lang))
                 || overrides.iter().any(|(l, _)| l == lang);
@@ -358,6 +368,7 @@ impl<'a> Cx<'a> {
                     lang: lang.clone(),
                     file: loc.file.display_path.clone(),
                     line: offset.map(|o| loc.file.line_column(o).0),
+                    column: offset.map(|o| loc.file.line_column(o).1),
                     field: field.to_owned(),
                     park: self.park.clone(),
                 });
@@ -403,6 +414,8 @@ impl<'a> Cx<'a> {
                 );
                 None
             }
+            // A symlink leading out of content/ is reported once, at the link itself.
+            Ok(path) if self.escaping_links.contains(&path) => None,
             Ok(path) if !self.assets.contains(&path) => {
                 let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
                 let siblings: Vec<&str> = self
@@ -583,6 +596,7 @@ impl<'a> Cx<'a> {
             tenants,
         } = loaded;
         self.park = Some(key.clone());
+        let outer = std::mem::replace(&mut self.counting, !park.raw.draft || options.drafts);
         let loc = Loc::of(&park);
         let raw = &park.raw;
         let dir = format!("parks/{key}");
@@ -729,6 +743,7 @@ impl<'a> Cx<'a> {
             key,
         };
         self.park = None;
+        self.counting = outer;
         (!resolved.draft || options.drafts).then_some(resolved)
     }
 
@@ -828,6 +843,17 @@ impl<'a> Cx<'a> {
         }];
         for lang in self.langs.clone().iter().skip(1) {
             let translation = doc.translations.iter().find(|t| &t.lang == lang);
+            if !self.counting {
+                if let Some(t) = translation {
+                    sources.push(BodySource {
+                        lang: lang.clone(),
+                        file: Arc::clone(&t.file),
+                        start: t.body_start,
+                        first_line: t.body_first_line,
+                    });
+                }
+                continue;
+            }
             self.translation
                 .count(lang, self.park.as_deref(), translation.is_some());
             match translation {
@@ -841,6 +867,7 @@ impl<'a> Cx<'a> {
                     lang: lang.clone(),
                     file: doc.original.file.display_path.clone(),
                     line: None,
+                    column: None,
                     field: "body".into(),
                     park: self.park.clone(),
                 }),
@@ -864,6 +891,9 @@ impl<'a> Cx<'a> {
         let raw = &doc.original.raw;
         let status = raw.status.unwrap_or_default();
         let public = raw.public.unwrap_or(status != TenantStatus::Negotiating);
+        let visible = public && (!raw.draft || options.drafts);
+        let counting = self.counting && visible;
+        let outer = std::mem::replace(&mut self.counting, counting);
         let dir = format!("parks/{park}/tenants");
         let ov = |f: &str| overrides.get(f).map_or(&[][..], Vec::as_slice);
         let tenant = Tenant {
@@ -887,16 +917,19 @@ impl<'a> Cx<'a> {
             body: self.body(&doc, &dir),
             key: doc.key.clone(),
         };
-        (public && (!raw.draft || options.drafts)).then_some(tenant)
+        self.counting = outer;
+        visible.then_some(tenant)
     }
 
     fn news(
         &mut self,
         doc: Document<raw::RawNews>,
         parks: &BTreeMap<String, String>,
+        park_folders: &BTreeSet<String>,
         options: &ResolveOptions,
     ) -> Option<News> {
         self.park = None;
+        self.counting = !doc.original.raw.draft || options.drafts;
         let overrides = self.overrides(&doc);
         let loc = Loc::of(&doc.original);
         let raw = &doc.original.raw;
@@ -905,6 +938,8 @@ impl<'a> Cx<'a> {
         for p in &raw.parks {
             match parks.get(p.get_ref()) {
                 Some(key) => park_keys.push(key.clone()),
+                // Its park.toml has an error of its own; do not call the park unknown too.
+                None if park_folders.contains(p.get_ref()) => {}
                 None => {
                     let names: Vec<&str> = parks.keys().map(String::as_str).collect();
                     let hint = nearest(p.get_ref(), &names).map_or_else(
@@ -937,11 +972,13 @@ impl<'a> Cx<'a> {
             body: self.body(&doc, "news"),
             key: doc.key.clone(),
         };
+        self.counting = true;
         (!raw.draft || options.drafts).then_some(news)
     }
 
     fn page(&mut self, doc: Document<raw::RawPage>, options: &ResolveOptions) -> Option<Page> {
         self.park = None;
+        self.counting = !doc.original.raw.draft || options.drafts;
         let overrides = self.overrides(&doc);
         let loc = Loc::of(&doc.original);
         let raw = &doc.original.raw;
@@ -961,6 +998,7 @@ impl<'a> Cx<'a> {
                     RESERVED.join(", ")
                 )),
             );
+            self.counting = true;
             return None;
         }
         let page = Page {
@@ -974,6 +1012,7 @@ impl<'a> Cx<'a> {
             body: self.body(&doc, "pages"),
             key: doc.key.clone(),
         };
+        self.counting = true;
         (!raw.draft || options.drafts).then_some(page)
     }
 

@@ -90,6 +90,8 @@ pub struct MissingTranslation {
     pub file: String,
     /// Line of the field, when known.
     pub line: Option<usize>,
+    /// Column of the field's value, when known.
+    pub column: Option<usize>,
     /// Field name or "body".
     pub field: String,
     /// Park key, when the field belongs to a park.

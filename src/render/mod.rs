@@ -156,15 +156,16 @@ fn build_tera(
         .map(|(name, (_, source))| (name.clone(), source.clone()))
         .collect();
     tera.add_raw_templates(templates).map_err(|e| {
-        Diagnostic::error(
+        let message = error_chain(&e);
+        let diagnostic = Diagnostic::error(
             "template-error",
             format!(
-                "a template of theme `{}` does not parse: {}",
-                theme.chain.join(" → "),
-                error_chain(&e)
+                "a template of theme `{}` does not parse: {message}",
+                theme.chain.join(" → ")
             ),
         )
-        .with_hint("fix the template named above (Tera syntax, as in Zola)")
+        .with_hint("fix the template named above (Tera syntax, as in Zola)");
+        place_in_template(diagnostic, theme, &message)
     })?;
     let prefix_urls = urls.clone();
     tera.register_function(
@@ -212,6 +213,39 @@ fn build_tera(
 /// URL into `https:&#x2F;&#x2F;…`, valid but unreadable and a trap for crawlers and chat previews.
 fn escape_html(input: &str) -> String {
     pages::xml_escape(input)
+}
+
+/// Points a template error at the site's template file and, when Tera gives them, line and column.
+/// Errors in the built-in theme have no file in the site; their message names the template.
+pub fn place_in_template(diagnostic: Diagnostic, theme: &Theme, message: &str) -> Diagnostic {
+    let Some(path) = theme.template_files.iter().find_map(|(name, path)| {
+        let quoted = [
+            format!("'{name}'"),
+            format!("\"{name}\""),
+            format!("`{name}`"),
+        ];
+        quoted
+            .iter()
+            .any(|q| message.contains(q.as_str()))
+            .then_some(path)
+    }) else {
+        return diagnostic;
+    };
+    let position = message.split(" --> ").nth(1).and_then(|rest| {
+        let (line, rest) = rest.split_once(':')?;
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((
+            line.trim().parse::<usize>().ok()?,
+            column.parse::<usize>().ok()?,
+        ))
+    });
+    match (std::fs::read_to_string(path), position) {
+        (Ok(text), Some((line, column))) => {
+            let file = crate::diagnostics::SourceFile::new(&theme.root, path.clone(), text);
+            diagnostic.at_line(&file, line, column)
+        }
+        _ => diagnostic.in_path(crate::diagnostics::relative_display(&theme.root, path)),
+    }
 }
 
 /// A Tera error with its causes, which hold the useful part (template name and line).

@@ -258,7 +258,8 @@ impl PageRenderer<'_> {
                     .summary
                     .clone()
                     .unwrap_or_else(|| format!("{} · {}", card.name, card.park_name));
-                let image = tenant.logo.clone().or_else(|| park.cover.clone());
+                // Logos are small and oddly shaped for chat previews: share the park's cover.
+                let image = park.cover.clone();
                 (
                     ViewCx::tenant_path(&park.key, &tenant.key),
                     card.name.clone(),
@@ -406,20 +407,25 @@ impl PageRenderer<'_> {
                     out.sitemap = Some(path);
                 }
             }
-            Err(error) => out.diagnostics.push(
-                Diagnostic::error(
+            Err(error) => {
+                let message = super::error_chain(&error);
+                let diagnostic = Diagnostic::error(
                     "template-error",
                     format!(
-                        "template `{}` failed for {} page `{file_path}`: {}",
+                        "template `{}` failed for {} page `{file_path}`: {message}",
                         job.template(),
                         job.kind(),
-                        super::error_chain(&error)
                     ),
                 )
                 .with_hint(
                     "fix the template (see docs/themes.md for the variables each template gets)",
-                ),
-            ),
+                );
+                out.diagnostics.push(super::place_in_template(
+                    diagnostic,
+                    self.cx.theme,
+                    &message,
+                ));
+            }
         }
         out
     }

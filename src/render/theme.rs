@@ -56,6 +56,10 @@ pub struct Theme {
     pub config: ThemeConfig,
     /// Web templates by name (`park.html`), with the theme they came from.
     pub templates: BTreeMap<String, (String, String)>,
+    /// The site root the theme was loaded for.
+    pub root: PathBuf,
+    /// Files on disk of the templates that come from a site's theme, for error positions.
+    pub template_files: BTreeMap<String, PathBuf>,
     /// Print templates by name (`flyer.typ`).
     pub print_templates: BTreeMap<String, (String, String)>,
     /// Static files by output path.
@@ -97,6 +101,8 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
         chain,
         config: ThemeConfig::default(),
         templates: BTreeMap::new(),
+        root: root.to_path_buf(),
+        template_files: BTreeMap::new(),
         print_templates: BTreeMap::new(),
         static_files: BTreeMap::new(),
         fonts: BTreeMap::new(),
@@ -155,6 +161,10 @@ impl Theme {
         };
         if let Some(name) = path.strip_prefix("templates/") {
             let text = read_text(&file)?;
+            match &file {
+                ThemeFile::Disk(disk) => self.template_files.insert(name.to_owned(), disk.clone()),
+                ThemeFile::Builtin(_) => self.template_files.remove(name),
+            };
             self.templates
                 .insert(name.to_owned(), (theme_name.to_owned(), text));
         } else if let Some(name) = path.strip_prefix("print/") {
