@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod share;
 
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -91,6 +92,13 @@ pub struct InMemory {
     pub rendered: RenderResult,
     /// The image plan.
     pub images: std::sync::Arc<assets::images::ImagePlan>,
+    /// Tracked and short links.
+    pub links: std::sync::Arc<share::ShareLinks>,
+}
+
+/// Folder of the internal share kit, under the site root (never deployed).
+pub fn share_kit_dir(root: &Path) -> PathBuf {
+    root.join("share-kit")
 }
 
 /// Folder of the build cache (processed images), under the site root.
@@ -139,6 +147,9 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<InMemory>, Report) {
         &urls,
     ));
     report.extend(images.diagnostics.iter().cloned());
+    let (links, problems) = share::ShareLinks::new(&site, &urls, &theme);
+    report.extend(problems);
+    let links = std::sync::Arc::new(links);
     report.extend(checks::domain_warnings(&site, &images.sizes()));
     let mut rendered = render::render_site(
         &site,
@@ -147,6 +158,7 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<InMemory>, Report) {
             drafts: options.drafts,
         },
         &images,
+        &links,
     );
     report.extend(std::mem::take(&mut rendered.diagnostics));
     report.sort();
@@ -155,6 +167,7 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<InMemory>, Report) {
             site,
             rendered,
             images,
+            links,
         }),
         report,
     )
@@ -224,7 +237,10 @@ pub fn build(
     output::check_output_dir(&options.root, &output).map_err(BuildError::Environment)?;
     let (done, mut report) = render_in_memory(options);
     let Some(InMemory {
-        rendered, images, ..
+        site,
+        rendered,
+        images,
+        links,
     }) = done.filter(|_| report.error_count() == 0)
     else {
         return Err(BuildError::Content(report));
@@ -240,9 +256,17 @@ pub fn build(
     if report.error_count() > 0 {
         return Err(BuildError::Content(report));
     }
+    let kit = share::kit::kit_files(&site, &links).map_err(|d| {
+        BuildError::Content(Report {
+            diagnostics: vec![d],
+        })
+    })?;
+    let kit_dir = share_kit_dir(&options.root);
+    output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
     let mut files = rendered.files;
     files.extend(image_files);
     output::write_site(&output, &files).map_err(BuildError::Environment)?;
+    output::write_site(&kit_dir, &kit).map_err(BuildError::Environment)?;
     Ok(BuildSummary {
         report,
         page_count: rendered.page_count,
@@ -250,6 +274,54 @@ pub fn build(
         image_stats,
         output,
         elapsed: started.elapsed(),
+    })
+}
+
+/// What `share` made.
+#[derive(Debug)]
+pub struct ShareSummary {
+    /// Warnings found.
+    pub report: Report,
+    /// The links of the kit (configured audiences, and the brochure's in the default language).
+    pub links: Vec<share::ShareLink>,
+    /// Where the kit was written.
+    pub kit_dir: PathBuf,
+}
+
+/// Checks the content, then writes the share kit (QR codes, links.csv, index.html) and returns
+/// the links, optionally of one audience only.
+pub fn share(options: &BuildOptions, audience: Option<&str>) -> Result<ShareSummary, BuildError> {
+    let (done, report) = render_in_memory(options);
+    let Some(InMemory { site, links, .. }) = done.filter(|_| report.error_count() == 0) else {
+        return Err(BuildError::Content(report));
+    };
+    if let Some(key) = audience {
+        if !links.audiences.iter().any(|a| a.key == key) {
+            let known: Vec<&str> = site.audiences.iter().map(|a| a.key.as_str()).collect();
+            return Err(BuildError::Environment(anyhow::anyhow!(
+                "no audience `{key}` in content/audiences.toml\n  = help: known audiences: {}",
+                known.join(", ")
+            )));
+        }
+    }
+    let kit = share::kit::kit_files(&site, &links).map_err(|d| {
+        BuildError::Content(Report {
+            diagnostics: vec![d],
+        })
+    })?;
+    let kit_dir = share_kit_dir(&options.root);
+    output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
+    output::write_site(&kit_dir, &kit).map_err(BuildError::Environment)?;
+    let default = site.default_lang();
+    let selected = links
+        .kit_links(default)
+        .filter(|l| audience.is_none_or(|a| l.audience == a))
+        .cloned()
+        .collect();
+    Ok(ShareSummary {
+        report,
+        links: selected,
+        kit_dir,
     })
 }
 

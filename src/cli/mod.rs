@@ -37,6 +37,15 @@ enum Command {
     Build(BuildArgs),
     /// Validate everything `build` would, writing nothing.
     Check(CheckArgs),
+    /// Print the tracked and short links of each audience and park; write the share kit.
+    Share(ShareArgs),
+}
+
+#[derive(Debug, Args)]
+struct ShareArgs {
+    /// Only this audience (a key of content/audiences.toml, or `brochure`).
+    #[arg(long, value_name = "KEY")]
+    audience: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +104,7 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Build(args) => build(&options(args.output, args.base_url, args.drafts)),
         Command::Check(args) => check(&options(None, None, args.drafts), args.format, args.strict),
+        Command::Share(args) => share(&options(None, None, false), args.audience.as_deref()),
     }
 }
 
@@ -198,6 +208,34 @@ fn print_report(report: &Report) {
     let mut err = std::io::stderr().lock();
     for diagnostic in &report.diagnostics {
         let _ = writeln!(err, "{}", diagnostic.render_text());
+    }
+}
+
+fn share(options: &BuildOptions, audience: Option<&str>) -> ExitCode {
+    match parkpress::share(options, audience) {
+        Ok(summary) => {
+            print_warning_summary(&summary.report);
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "audience\ttarget\tlanguage\tshort link\ttracked link");
+            for link in &summary.links {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}",
+                    link.audience, link.target, link.language, link.short_url, link.tracked_url
+                );
+            }
+            let _ = writeln!(
+                out,
+                "QR codes, links.csv and index.html in {}",
+                summary.kit_dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Content(report)) => {
+            print_report(&report);
+            ExitCode::from(1)
+        }
+        Err(BuildError::Environment(error)) => environment_error(&error),
     }
 }
 

@@ -109,6 +109,18 @@ pub struct PageMeta {
     pub og_type: &'static str,
     /// This page in every language, including this one.
     pub alternates: Vec<Alternate>,
+    /// "Scan to open on your phone": the page's short link (home and parks) or tracked link
+    /// (`utm_source=site&utm_medium=qr`), and its QR code as inline SVG.
+    pub qr: Option<PageQr>,
+}
+
+/// A QR code of the page, for desktop visitors to open it on their phone.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageQr {
+    /// What the code encodes.
+    pub url: String,
+    /// The code as an SVG element.
+    pub svg: String,
 }
 
 /// An image with its absolute URL and size.
@@ -398,6 +410,8 @@ pub struct ContactView {
     pub email: Option<String>,
     /// WeChat id.
     pub wechat: Option<String>,
+    /// Root-relative URL of the contact's vCard (`.vcf`), to save it to a phone's contacts.
+    pub vcard: String,
 }
 
 /// A gallery image.

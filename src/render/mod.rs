@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::assets::images::ImagePlan;
+use crate::share::ShareLinks;
 
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, LinkResolver, MarkdownInput, Rendered};
@@ -67,9 +68,10 @@ pub fn render_site(
     theme: &Theme,
     options: RenderOptions,
     images: &Arc<ImagePlan>,
+    share_links: &Arc<ShareLinks>,
 ) -> RenderResult {
     let urls = Urls::new(&site.base_url, site.default_lang());
-    let tera = match build_tera(theme, &urls, images) {
+    let tera = match build_tera(theme, &urls, images, share_links) {
         Ok(tera) => tera,
         Err(diagnostic) => {
             return RenderResult {
@@ -84,6 +86,7 @@ pub fn render_site(
         theme,
         urls: &urls,
         images,
+        links: share_links,
         drafts: options.drafts,
     };
     let lang_views: Vec<views::LangViews> = site
@@ -99,6 +102,7 @@ pub fn render_site(
     };
     let mut result = renderer.render_all();
     result.files.extend(static_files(theme));
+    result.files.extend(share_links.redirect_pages());
     result
         .files
         .extend(published_assets(site, images, &result.referenced_assets));
@@ -134,6 +138,7 @@ fn build_tera(
     theme: &Theme,
     urls: &Urls,
     images: &Arc<ImagePlan>,
+    links: &Arc<ShareLinks>,
 ) -> Result<tera::Tera, Diagnostic> {
     let missing: Vec<&str> = REQUIRED_TEMPLATES
         .iter()
@@ -184,6 +189,30 @@ fn build_tera(
             Ok(tera::Value::String(url))
         },
     );
+    let share = Arc::clone(links);
+    tera.register_function(
+        "share_link",
+        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+            let arg = |name: &str| args.get(name).and_then(tera::Value::as_str);
+            let target = arg("target").unwrap_or(crate::share::HOME);
+            let audience = arg("audience").unwrap_or(crate::share::SITE);
+            let lang = arg("lang").ok_or_else(|| {
+                tera::Error::msg("share_link needs `lang`, e.g. share_link(target=\"data-lake\", audience=\"brochure\", lang=lang)")
+            })?;
+            let link = share.get(audience, target, lang).ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "no share link for audience `{audience}`, target `{target}`, language `{lang}` (targets: home or a park key)"
+                ))
+            })?;
+            let qr = crate::share::qr::Matrix::new(&link.short_url).map_err(tera::Error::msg)?;
+            Ok(serde_json::json!({
+                "code": link.code,
+                "short": link.short_url,
+                "tracked": link.tracked_url,
+                "qr_svg": qr.svg(&link.short_url),
+            }))
+        },
+    );
     let plan = Arc::clone(images);
     tera.register_function(
         "image",
@@ -211,7 +240,7 @@ fn build_tera(
 
 /// Escapes what HTML requires and nothing more: Tera's default also escapes `/`, which turns every
 /// URL into `https:&#x2F;&#x2F;…`, valid but unreadable and a trap for crawlers and chat previews.
-fn escape_html(input: &str) -> String {
+pub fn escape_html(input: &str) -> String {
     pages::xml_escape(input)
 }
 

@@ -99,6 +99,8 @@ struct JobOutput {
     ids: Option<(String, HashSet<String>)>,
     /// Links with an anchor, checked once every page is rendered.
     anchored: Vec<AnchoredLink>,
+    /// Files that belong to the page (vCards of a park's contacts).
+    extra: Vec<OutputFile>,
 }
 
 /// A Markdown link with `#anchor`, remembered until every page's ids are known.
@@ -158,6 +160,7 @@ impl PageRenderer<'_> {
                 }
                 result.files.push(file);
             }
+            result.files.extend(output.extra);
             result.diagnostics.extend(output.diagnostics);
             result.referenced_assets.extend(output.assets);
             sitemap_paths.extend(output.sitemap);
@@ -225,6 +228,18 @@ impl PageRenderer<'_> {
                 let url = self.cx.urls.page(lang, &ViewCx::park_path(&park.key));
                 let (body, toc) = self.body(park.body.as_ref(), lang, &url, &mut out);
                 let view = self.cx.park_view(views, index, body, toc);
+                for (i, contact) in park.contacts.iter().enumerate() {
+                    let page_url = self.cx.urls.absolute(&url);
+                    out.extra.push(OutputFile {
+                        path: self
+                            .cx
+                            .urls
+                            .lang_file(lang, &ViewCx::vcard_path(&park.key, i)),
+                        contents: Contents::Bytes(
+                            vcard(contact, park.name.get(lang), &page_url, lang).into_bytes(),
+                        ),
+                    });
+                }
                 let card = view.card;
                 context.insert("park", &view);
                 let description = card.summary.clone();
@@ -529,16 +544,38 @@ impl PageRenderer<'_> {
         } else {
             description.to_owned()
         };
+        let qr = self.page_qr(job, lang, &url);
         PageMeta {
             kind: job.kind(),
-            title,
+            title: trim_to(&title, lang, 40, 90),
             description: trim_description(&description, lang),
             canonical: urls.absolute(&url),
             url,
             og_image: self.og_image(image),
             og_type,
             alternates,
+            qr,
         }
+    }
+
+    /// The page's QR code: its `site` short link where it has one (home, parks), else its
+    /// tracked link.
+    fn page_qr(&self, job: Job, lang: &str, url: &str) -> Option<PageQr> {
+        let links = self.cx.links;
+        let target = match job {
+            Job::NotFound | Job::Feed => return None,
+            Job::Home => Some(crate::share::HOME),
+            Job::Park(index) => Some(self.cx.site.parks[index].key.as_str()),
+            _ => None,
+        };
+        let encoded = match target.and_then(|t| links.get(crate::share::SITE, t, lang)) {
+            Some(link) => link.short_url.clone(),
+            None => {
+                crate::share::tracked(&self.cx.urls.absolute(url), crate::share::SITE, "qr", None)
+            }
+        };
+        let svg = crate::share::qr::Matrix::new(&encoded).ok()?.svg(&encoded);
+        Some(PageQr { url: encoded, svg })
     }
 
     /// The first image that is large enough to share: the page's, the zone's, the theme's.
@@ -759,6 +796,36 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// A contact as a vCard 3.0, so a phone can save it in one tap.
+fn vcard(contact: &crate::model::Contact, organization: &str, url: &str, lang: &str) -> String {
+    fn text(value: &str) -> String {
+        value
+            .replace('\\', "\\\\")
+            .replace(',', "\\,")
+            .replace(';', "\\;")
+            .replace('\n', "\\n")
+    }
+    let name = text(contact.name.get(lang));
+    let mut card = format!(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:{name};;;;\r\nFN:{name}\r\nORG:{}\r\n",
+        text(organization)
+    );
+    if let Some(role) = &contact.role {
+        card.push_str(&format!("TITLE:{}\r\n", text(role.get(lang))));
+    }
+    if let Some(phone) = &contact.phone {
+        card.push_str(&format!("TEL;TYPE=WORK,VOICE:{}\r\n", text(phone)));
+    }
+    if let Some(email) = &contact.email {
+        card.push_str(&format!("EMAIL;TYPE=INTERNET:{}\r\n", text(email)));
+    }
+    if let Some(wechat) = &contact.wechat {
+        card.push_str(&format!("NOTE:WeChat: {}\r\n", text(wechat)));
+    }
+    card.push_str(&format!("URL:{url}\r\nEND:VCARD\r\n"));
+    card
+}
+
 /// A page that forwards at once, for moved URLs.
 pub fn redirect_page(target: &str, lang_tag: &str) -> String {
     let target = xml_escape(target);
@@ -794,10 +861,17 @@ pub fn xml_escape(s: &str) -> String {
 /// Trims a description to what search results and chat previews show: ~120 characters of Chinese,
 /// ~160 of other scripts, cut at a character boundary with an ellipsis.
 pub fn trim_description(text: &str, lang: &str) -> String {
+    trim_to(text, lang, 120, 160)
+}
+
+/// Trims text to `cjk_limit` characters in Chinese or Japanese, `limit` in other languages, at a
+/// word boundary where there are words, with an ellipsis. Titles are trimmed to what WeChat and
+/// search results show (about 40 and 90 characters).
+pub fn trim_to(text: &str, lang: &str, cjk_limit: usize, limit: usize) -> String {
     let limit = if lang.starts_with("zh") || lang.starts_with("ja") {
-        120
+        cjk_limit
     } else {
-        160
+        limit
     };
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if collapsed.chars().count() <= limit {
@@ -815,7 +889,7 @@ pub fn trim_description(text: &str, lang: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::trim_description;
+    use super::{trim_description, trim_to};
 
     #[test]
     fn trims_descriptions() {
@@ -825,5 +899,6 @@ mod tests {
         let trimmed = trim_description(&en, "en");
         assert!(trimmed.chars().count() <= 160 && trimmed.ends_with("word…"));
         assert_eq!(trim_description("short", "en"), "short");
+        assert_eq!(trim_to(&"园".repeat(50), "zh", 40, 90).chars().count(), 40);
     }
 }

@@ -51,12 +51,16 @@ impl Urls {
 
     /// The output file of a page path: `parks/x/` → `[lang/]parks/x/index.html`.
     pub fn page_file(&self, lang: &str, path: &str) -> String {
-        let lang_dir = if lang == self.default_lang {
-            String::new()
+        self.lang_file(lang, &format!("{path}index.html"))
+    }
+
+    /// The output path of a file that exists per language: `[lang/]path`.
+    pub fn lang_file(&self, lang: &str, path: &str) -> String {
+        if lang == self.default_lang {
+            path.to_owned()
         } else {
-            format!("{lang}/")
-        };
-        format!("{lang_dir}{path}index.html")
+            format!("{lang}/{path}")
+        }
     }
 }
 

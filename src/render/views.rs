@@ -37,6 +37,8 @@ pub struct ViewCx<'a> {
     pub urls: &'a Urls,
     /// Known image sizes by content path.
     pub images: &'a crate::assets::images::ImagePlan,
+    /// Tracked and short links.
+    pub links: &'a crate::share::ShareLinks,
     /// Include drafts.
     pub drafts: bool,
 }
@@ -109,6 +111,11 @@ impl ViewCx<'_> {
     /// URL path (no language prefix) of a park.
     pub fn park_path(key: &str) -> String {
         format!("parks/{key}/")
+    }
+
+    /// URL path of a park contact's vCard.
+    pub fn vcard_path(park: &str, index: usize) -> String {
+        format!("parks/{park}/contact-{}.vcf", index + 1)
     }
 
     /// URL path of a tenant.
@@ -434,7 +441,9 @@ impl ViewCx<'_> {
             contacts: park
                 .contacts
                 .iter()
-                .map(|c| ContactView {
+                .enumerate()
+                .map(|(i, c)| ContactView {
+                    vcard: self.urls.page(lang, &Self::vcard_path(&park.key, i)),
                     name: c.name.get(lang).to_owned(),
                     role: text(&c.role),
                     tel: c.phone.as_ref().map(|p| {

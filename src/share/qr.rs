@@ -1,0 +1,88 @@
+//! QR codes for short links: error correction M, a 4-module quiet zone, as compact SVG (one path
+//! of horizontal runs) and as PNG.
+
+use image::{GrayImage, Luma};
+use qrcode::{Color, EcLevel, QrCode};
+
+/// Modules of white border around the code, as the QR standard asks.
+pub const QUIET_ZONE: usize = 4;
+
+/// The dark modules of a QR code for `text`, row by row, and its width in modules.
+pub struct Matrix {
+    width: usize,
+    dark: Vec<bool>,
+}
+
+impl Matrix {
+    /// Encodes `text` with error correction M.
+    pub fn new(text: &str) -> Result<Self, String> {
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+            .map_err(|e| e.to_string())?;
+        let width = code.width();
+        let dark = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect();
+        Ok(Self { width, dark })
+    }
+
+    fn is_dark(&self, x: usize, y: usize) -> bool {
+        x < self.width && y < self.width && self.dark[y * self.width + x]
+    }
+
+    /// Width in modules including the quiet zone.
+    pub fn size(&self) -> usize {
+        self.width + 2 * QUIET_ZONE
+    }
+
+    /// An SVG that scales to any size (`viewBox` in modules); `label` becomes its accessible name.
+    pub fn svg(&self, label: &str) -> String {
+        let size = self.size();
+        let mut path = String::with_capacity(self.width * self.width);
+        for y in 0..self.width {
+            let mut x = 0;
+            while x < self.width {
+                if self.is_dark(x, y) {
+                    let start = x;
+                    while x < self.width && self.is_dark(x, y) {
+                        x += 1;
+                    }
+                    path.push_str(&format!(
+                        "M{} {}h{}v1h-{}z",
+                        start + QUIET_ZONE,
+                        y + QUIET_ZONE,
+                        x - start,
+                        x - start
+                    ));
+                } else {
+                    x += 1;
+                }
+            }
+        }
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" role=\"img\" aria-label=\"{}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>",
+            crate::render::escape_html(label)
+        )
+    }
+
+    /// A PNG with `scale` pixels per module.
+    pub fn png(&self, scale: u32) -> Vec<u8> {
+        let size = self.size() as u32 * scale;
+        let quiet = QUIET_ZONE as u32;
+        let image = GrayImage::from_fn(size, size, |px, py| {
+            let (mx, my) = (px / scale, py / scale);
+            let dark = mx >= quiet
+                && my >= quiet
+                && self.is_dark((mx - quiet) as usize, (my - quiet) as usize);
+            Luma([if dark { 0 } else { 255 }])
+        });
+        let mut bytes = Vec::new();
+        // Encoding an in-memory grayscale image cannot fail short of running out of memory.
+        let _ = image.write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        );
+        bytes
+    }
+}
