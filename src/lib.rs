@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod print;
 pub mod render;
 pub mod share;
 
@@ -21,7 +22,7 @@ use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use diagnostics::Report;
+use diagnostics::{Diagnostic, Report};
 use model::{ResolveOptions, Site};
 use render::{RenderOptions, RenderResult};
 
@@ -38,6 +39,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The date expiry and staleness are judged at.
     pub build_date: NaiveDate,
+    /// Typeset these PDFs too (`build --pdf`, `pdf`).
+    pub pdf: Option<print::PdfSelection>,
+    /// Extra font folders for PDFs (`--font-path`).
+    pub font_paths: Vec<PathBuf>,
 }
 
 /// Why a build did not finish.
@@ -94,6 +99,10 @@ pub struct InMemory {
     pub images: std::sync::Arc<assets::images::ImagePlan>,
     /// Tracked and short links.
     pub links: std::sync::Arc<share::ShareLinks>,
+    /// The theme.
+    pub theme: render::theme::Theme,
+    /// The PDFs to typeset.
+    pub pdf_jobs: Vec<print::PdfJob>,
 }
 
 /// Folder of the internal share kit, under the site root (never deployed).
@@ -106,8 +115,9 @@ pub fn cache_dir(root: &Path) -> PathBuf {
     root.join(".parkpress-cache")
 }
 
-/// Loads, resolves and renders the site in memory; the report holds every problem found.
-pub fn render_in_memory(options: &BuildOptions) -> (Option<InMemory>, Report) {
+/// Loads, resolves and renders the site in memory; the report holds every problem found. Fails
+/// only on a usage error (a PDF selection naming an unknown park or language).
+pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemory>, Report)> {
     let mut report = Report::default();
     let loaded = content::load(&options.root);
     let (site, diagnostics) = model::resolve(
@@ -121,7 +131,7 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<InMemory>, Report) {
     report.extend(diagnostics);
     let Some(mut site) = site else {
         report.sort();
-        return (None, report);
+        return Ok((None, report));
     };
     if let Some(base_url) = &options.base_url {
         site.base_url = base_url.trim_end_matches('/').to_owned();
@@ -135,7 +145,7 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<InMemory>, Report) {
             };
             report.push(diagnostic);
             report.sort();
-            return (None, report);
+            return Ok((None, report));
         }
     };
     let urls = render::urls::Urls::new(&site.base_url, site.default_lang());
@@ -151,26 +161,33 @@ pub fn render_in_memory(options: &BuildOptions) -> (Option<InMemory>, Report) {
     report.extend(problems);
     let links = std::sync::Arc::new(links);
     report.extend(checks::domain_warnings(&site, &images.sizes()));
+    let pdf_jobs = match &options.pdf {
+        Some(selection) => print::plan(&site, selection)?,
+        None => Vec::new(),
+    };
     let mut rendered = render::render_site(
         &site,
         &theme,
-        RenderOptions {
+        &RenderOptions {
             drafts: options.drafts,
+            pdfs: pdf_jobs.iter().map(|j| j.path.clone()).collect(),
         },
         &images,
         &links,
     );
     report.extend(std::mem::take(&mut rendered.diagnostics));
     report.sort();
-    (
+    Ok((
         Some(InMemory {
             site,
             rendered,
             images,
             links,
+            theme,
+            pdf_jobs,
         }),
         report,
-    )
+    ))
 }
 
 /// Which images are shared (covers) and which are logos, so only those get the extra variants.
@@ -205,7 +222,12 @@ pub struct CheckResult {
 
 /// Validates everything `build` would, writing nothing.
 pub fn check(options: &BuildOptions) -> CheckResult {
-    let (rendered, mut report) = render_in_memory(options);
+    let (rendered, mut report) = render_in_memory(options).unwrap_or_else(|error| {
+        let report = Report {
+            diagnostics: vec![Diagnostic::error("usage", format!("{error:#}"))],
+        };
+        (None, report)
+    });
     if let Some(done) = &rendered {
         // Decode images the cache does not vouch for, to find damaged files; write nothing.
         let (_, problems, _) = done.images.process(
@@ -235,12 +257,14 @@ pub fn build(
         .clone()
         .unwrap_or_else(|| options.root.join("output"));
     output::check_output_dir(&options.root, &output).map_err(BuildError::Environment)?;
-    let (done, mut report) = render_in_memory(options);
+    let (done, mut report) = render_in_memory(options).map_err(BuildError::Environment)?;
     let Some(InMemory {
         site,
         rendered,
         images,
         links,
+        theme,
+        pdf_jobs,
     }) = done.filter(|_| report.error_count() == 0)
     else {
         return Err(BuildError::Content(report));
@@ -265,6 +289,27 @@ pub fn build(
     output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
     let mut files = rendered.files;
     files.extend(image_files);
+    if !pdf_jobs.is_empty() {
+        let system = std::env::var("PARKPRESS_NO_SYSTEM_FONTS").map_or(true, |v| v != "1");
+        let fonts = print::fonts::Fonts::load(&theme, &options.font_paths, system);
+        print::check_fonts(&fonts, &pdf_jobs).map_err(BuildError::Environment)?;
+        let pdfs = pdf_jobs.iter().map(|j| j.path.clone()).collect();
+        let inputs = print::PrintInputs {
+            site: &site,
+            theme: &theme,
+            images: &images,
+            links: &links,
+            pdfs: &pdfs,
+            cache_dir: &cache_dir(&options.root),
+        };
+        let (pdf_files, problems) = print::typeset(&inputs, &pdf_jobs, &fonts);
+        report.extend(problems);
+        report.sort();
+        if report.error_count() > 0 {
+            return Err(BuildError::Content(report));
+        }
+        files.extend(pdf_files);
+    }
     output::write_site(&output, &files).map_err(BuildError::Environment)?;
     output::write_site(&kit_dir, &kit).map_err(BuildError::Environment)?;
     Ok(BuildSummary {
@@ -291,18 +336,18 @@ pub struct ShareSummary {
 /// Checks the content, then writes the share kit (QR codes, links.csv, index.html) and returns
 /// the links, optionally of one audience only.
 pub fn share(options: &BuildOptions, audience: Option<&str>) -> Result<ShareSummary, BuildError> {
-    let (done, report) = render_in_memory(options);
+    let (done, report) = render_in_memory(options).map_err(BuildError::Environment)?;
     let Some(InMemory { site, links, .. }) = done.filter(|_| report.error_count() == 0) else {
         return Err(BuildError::Content(report));
     };
-    if let Some(key) = audience {
-        if !links.audiences.iter().any(|a| a.key == key) {
-            let known: Vec<&str> = site.audiences.iter().map(|a| a.key.as_str()).collect();
-            return Err(BuildError::Environment(anyhow::anyhow!(
-                "no audience `{key}` in content/audiences.toml\n  = help: known audiences: {}",
-                known.join(", ")
-            )));
-        }
+    if let Some(key) = audience
+        && !links.audiences.iter().any(|a| a.key == key)
+    {
+        let known: Vec<&str> = site.audiences.iter().map(|a| a.key.as_str()).collect();
+        return Err(BuildError::Environment(anyhow::anyhow!(
+            "no audience `{key}` in content/audiences.toml\n  = help: known audiences: {}",
+            known.join(", ")
+        )));
     }
     let kit = share::kit::kit_files(&site, &links).map_err(|d| {
         BuildError::Content(Report {

@@ -119,6 +119,8 @@ proptest! {
             base_url: None,
             drafts: false,
             build_date: chrono::DateTime::from_timestamp(date, 0).expect("date").date_naive(),
+            pdf: None,
+            font_paths: Vec::new(),
         };
         let _ = parkpress::check(&options);
     }

@@ -258,14 +258,14 @@ impl ImagePlan {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> (Vec<OutputFile>, Vec<Diagnostic>, ImageStats) {
         let cache = cache_dir.join("images");
-        if mode == Mode::Build {
-            if let Err(e) = std::fs::create_dir_all(&cache) {
-                let d = Diagnostic::error(
-                    "environment",
-                    format!("cannot create the image cache `{}`: {e}", cache.display()),
-                );
-                return (Vec::new(), vec![d], ImageStats::default());
-            }
+        if mode == Mode::Build
+            && let Err(e) = std::fs::create_dir_all(&cache)
+        {
+            let d = Diagnostic::error(
+                "environment",
+                format!("cannot create the image cache `{}`: {e}", cache.display()),
+            );
+            return (Vec::new(), vec![d], ImageStats::default());
         }
         let sources: Vec<(&String, &Source)> = self
             .sources

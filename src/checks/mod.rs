@@ -394,13 +394,13 @@ fn image_sizes_for_sharing(
                 .map(|a| (a, "a news cover, used as share image")),
         );
     for (asset, what) in shared {
-        if let Some((w, h)) = sizes.get(&asset.path) {
-            if *w < 300 || *h < 300 {
-                out.push(asset.pos.place(
+        if let Some((w, h)) = sizes.get(&asset.path)
+            && (*w < 300 || *h < 300)
+        {
+            out.push(asset.pos.place(
                     Diagnostic::warning("image-too-small", format!("`{}` ({what}) is {w}×{h} px; WeChat and other previews need at least 300×300", asset.path))
                         .with_hint("use an image of about 1200×630 px or larger"),
                 ));
-            }
         }
     }
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use parkpress::diagnostics::Report;
+use parkpress::print::PdfSelection;
 use parkpress::{BuildError, BuildOptions};
 
 /// Static site generator for investment promotion: bilingual brochure websites for development zones.
@@ -37,6 +38,8 @@ enum Command {
     Build(BuildArgs),
     /// Validate everything `build` would, writing nothing.
     Check(CheckArgs),
+    /// Build the site, then typeset brochures and flyers to PDF in-process with Typst.
+    Pdf(PdfArgs),
     /// Print the tracked and short links of each audience and park; write the share kit.
     Share(ShareArgs),
 }
@@ -59,6 +62,22 @@ struct BuildArgs {
     /// Include drafts.
     #[arg(long)]
     drafts: bool,
+    /// Also typeset the PDFs (brochures and flyers) into output/pdf/.
+    #[arg(long)]
+    pdf: bool,
+}
+
+#[derive(Debug, Args)]
+struct PdfArgs {
+    /// Only this park's brochure and flyer (no zone brochure).
+    #[arg(long, value_name = "KEY")]
+    park: Option<String>,
+    /// Only this language.
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// Output folder (default: <root>/output).
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +112,8 @@ pub fn run() -> ExitCode {
         base_url,
         drafts,
         build_date,
+        pdf: None,
+        font_paths: cli.global.font_paths.clone(),
     };
     if !parkpress::is_site_root(&cli.global.root) && !cli.global.root.join("content").is_dir() {
         let error = anyhow::anyhow!(
@@ -102,7 +123,20 @@ pub fn run() -> ExitCode {
         return environment_error(&error);
     }
     match cli.command {
-        Command::Build(args) => build(&options(args.output, args.base_url, args.drafts)),
+        Command::Build(args) => {
+            let pdf = args.pdf.then(PdfSelection::default);
+            build(&BuildOptions {
+                pdf,
+                ..options(args.output, args.base_url, args.drafts)
+            })
+        }
+        Command::Pdf(args) => build(&BuildOptions {
+            pdf: Some(PdfSelection {
+                park: args.park,
+                lang: args.lang,
+            }),
+            ..options(args.output, None, false)
+        }),
         Command::Check(args) => check(&options(None, None, args.drafts), args.format, args.strict),
         Command::Share(args) => share(&options(None, None, false), args.audience.as_deref()),
     }

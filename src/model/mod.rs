@@ -7,7 +7,7 @@ mod text;
 pub use crate::content::raw::{
     AudienceKind, CarrierKind, Channel, FactorKind, ParkStatus, PolicyCategory, TenantStatus,
 };
-pub use resolve::{ResolveOptions, resolve};
+pub use resolve::{ResolveOptions, join_content_path, resolve};
 pub use text::{Coverage, MissingTranslation, Text, TranslationReport};
 
 use chrono::NaiveDate;

@@ -37,6 +37,8 @@ pub struct SiteView {
     pub build_date_display: String,
     /// The year, for copyright lines.
     pub year: i32,
+    /// URL of the zone brochure PDF in this language, when this build makes it.
+    pub zone_pdf: Option<String>,
 }
 
 /// URLs of the site's built-in pages in one language.
@@ -244,6 +246,8 @@ pub struct ZoneView {
 /// A responsive image reference for templates.
 #[derive(Debug, Clone, Serialize)]
 pub struct Picture {
+    /// The original file, relative to content/ (print templates read it at full resolution).
+    pub src: String,
     /// Root-relative URL.
     pub url: String,
     /// Alt text.
@@ -283,6 +287,10 @@ pub struct ParkCard {
     pub cover: Option<Picture>,
     /// Area, formatted.
     pub area: Option<Figure>,
+    /// URL of the park brochure PDF in this language, when this build makes it.
+    pub pdf: Option<String>,
+    /// URL of the one-page flyer PDF in this language, when this build makes it.
+    pub flyer: Option<String>,
     /// Number of public tenants.
     pub tenant_count: usize,
     /// Number of live policies.

@@ -56,17 +56,19 @@ pub struct RenderResult {
 }
 
 /// Options of a render.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// Include drafts.
     pub drafts: bool,
+    /// Output paths of the PDFs this run makes (pages link them).
+    pub pdfs: BTreeSet<String>,
 }
 
 /// Renders every page of the site with `theme`.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
-    options: RenderOptions,
+    options: &RenderOptions,
     images: &Arc<ImagePlan>,
     share_links: &Arc<ShareLinks>,
 ) -> RenderResult {
@@ -87,6 +89,7 @@ pub fn render_site(
         urls: &urls,
         images,
         links: share_links,
+        pdfs: &options.pdfs,
         drafts: options.drafts,
     };
     let lang_views: Vec<views::LangViews> = site
@@ -189,30 +192,7 @@ fn build_tera(
             Ok(tera::Value::String(url))
         },
     );
-    let share = Arc::clone(links);
-    tera.register_function(
-        "share_link",
-        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
-            let arg = |name: &str| args.get(name).and_then(tera::Value::as_str);
-            let target = arg("target").unwrap_or(crate::share::HOME);
-            let audience = arg("audience").unwrap_or(crate::share::SITE);
-            let lang = arg("lang").ok_or_else(|| {
-                tera::Error::msg("share_link needs `lang`, e.g. share_link(target=\"data-lake\", audience=\"brochure\", lang=lang)")
-            })?;
-            let link = share.get(audience, target, lang).ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "no share link for audience `{audience}`, target `{target}`, language `{lang}` (targets: home or a park key)"
-                ))
-            })?;
-            let qr = crate::share::qr::Matrix::new(&link.short_url).map_err(tera::Error::msg)?;
-            Ok(serde_json::json!({
-                "code": link.code,
-                "short": link.short_url,
-                "tracked": link.tracked_url,
-                "qr_svg": qr.svg(&link.short_url),
-            }))
-        },
-    );
+    register_share_link(&mut tera, links);
     let plan = Arc::clone(images);
     tera.register_function(
         "image",
@@ -242,6 +222,35 @@ fn build_tera(
 /// URL into `https:&#x2F;&#x2F;…`, valid but unreadable and a trap for crawlers and chat previews.
 pub fn escape_html(input: &str) -> String {
     pages::xml_escape(input)
+}
+
+/// Registers `share_link(target, audience, lang)`: the short link, tracked link and QR code (SVG)
+/// of a target for an audience, for web and print templates alike.
+pub fn register_share_link(tera: &mut tera::Tera, links: &Arc<ShareLinks>) {
+    let share = Arc::clone(links);
+    tera.register_function(
+        "share_link",
+        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+            let arg = |name: &str| args.get(name).and_then(tera::Value::as_str);
+            let target = arg("target").unwrap_or(crate::share::HOME);
+            let audience = arg("audience").unwrap_or(crate::share::SITE);
+            let lang = arg("lang").ok_or_else(|| {
+                tera::Error::msg("share_link needs `lang`, e.g. share_link(target=\"data-lake\", audience=\"brochure\", lang=lang)")
+            })?;
+            let link = share.get(audience, target, lang).ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "no share link for audience `{audience}`, target `{target}`, language `{lang}` (targets: home or a park key)"
+                ))
+            })?;
+            let qr = crate::share::qr::Matrix::new(&link.short_url).map_err(tera::Error::msg)?;
+            Ok(serde_json::json!({
+                "code": link.code,
+                "short": link.short_url,
+                "tracked": link.tracked_url,
+                "qr_svg": qr.svg(&link.short_url),
+            }))
+        },
+    );
 }
 
 /// Points a template error at the site's template file and, when Tera gives them, line and column.

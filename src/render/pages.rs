@@ -878,10 +878,10 @@ pub fn trim_to(text: &str, lang: &str, cjk_limit: usize, limit: usize) -> String
         return collapsed;
     }
     let mut cut: String = collapsed.chars().take(limit - 1).collect();
-    if !lang.starts_with("zh") {
-        if let Some(space) = cut.rfind(' ') {
-            cut.truncate(space);
-        }
+    if !lang.starts_with("zh")
+        && let Some(space) = cut.rfind(' ')
+    {
+        cut.truncate(space);
     }
     cut.push('…');
     cut

@@ -39,6 +39,8 @@ pub struct ViewCx<'a> {
     pub images: &'a crate::assets::images::ImagePlan,
     /// Tracked and short links.
     pub links: &'a crate::share::ShareLinks,
+    /// Output paths of the PDFs this run makes, so pages link the ones that exist.
+    pub pdfs: &'a std::collections::BTreeSet<String>,
     /// Include drafts.
     pub drafts: bool,
 }
@@ -54,6 +56,7 @@ impl ViewCx<'_> {
     fn picture(&self, asset: &Asset, alt: &str) -> Picture {
         let info = self.images.get(&asset.path);
         Picture {
+            src: asset.path.clone(),
             url: info.map_or_else(|| self.urls.root(&asset.path), |i| i.url.clone()),
             alt: alt.to_owned(),
             width: info.and_then(|i| i.width),
@@ -61,6 +64,11 @@ impl ViewCx<'_> {
             srcset: info.and_then(|i| i.srcset.clone()),
             logo: info.and_then(|i| i.logo.clone()),
         }
+    }
+
+    /// URL of a PDF of this run, or None when it is not made.
+    fn pdf_url(&self, path: &str) -> Option<String> {
+        self.pdfs.contains(path).then(|| self.urls.root(path))
     }
 
     fn date(&self, date: chrono::NaiveDate, lang: &str) -> String {
@@ -219,6 +227,7 @@ impl ViewCx<'_> {
                 icp: zone.icp.clone(),
                 police_record: zone.police_record.clone(),
             },
+            zone_pdf: self.pdf_url(&format!("pdf/zone.{code}.pdf")),
             build_date: site.build_date.to_string(),
             build_date_display: self.date(site.build_date, code),
             year: chrono::Datelike::year(&site.build_date),
@@ -284,6 +293,8 @@ impl ViewCx<'_> {
                 .collect(),
             cover: park.cover.as_ref().map(|c| self.picture(c, &name)),
             area: park.area.as_ref().map(|a| figure(a, lang)),
+            pdf: self.pdf_url(&format!("pdf/parks/{}.{lang}.pdf", park.key)),
+            flyer: self.pdf_url(&format!("pdf/flyers/{}.{lang}.pdf", park.key)),
             tenant_count: park.tenants.len(),
             policy_count: park
                 .policies

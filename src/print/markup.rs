@@ -1,0 +1,429 @@
+//! Text into Typst markup: an escaping filter for plain text, and a converter from Markdown
+//! (pulldown-cmark events) to Typst markup for bodies.
+
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// Escapes text for Typst markup: every ASCII punctuation character gets a backslash (Typst
+/// treats `\` before any non-space character as an escape), so nothing in content can become
+/// markup, code or a comment. Line breaks become spaces.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for a Typst string literal (`"…"`).
+pub fn string_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Resolves an image reference of a Markdown body to the path Typst reads it from (inside the
+/// site), or None to leave the image out.
+pub trait ImagePaths {
+    /// `content_path` is relative to `content/`; returns a path for Typst's `image()`.
+    fn print_image(&self, dir: &str, reference: &str) -> Option<String>;
+}
+
+/// Converts a Markdown body to Typst markup. Headings start at `base_level` (a body inside a park
+/// section starts below the section's own heading). Raw HTML is dropped: print has no HTML.
+pub fn markdown_to_typst(
+    source: &str,
+    dir: &str,
+    base_level: usize,
+    images: &dyn ImagePaths,
+) -> String {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut out = String::with_capacity(source.len() * 2);
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut table: Option<TableState> = None;
+    let mut image_depth = 0usize;
+    let mut footnotes: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let events: Vec<Event> = Parser::new_ext(source, options).collect();
+
+    // Footnote definitions are printed where they are referenced, as Typst footnotes.
+    let mut in_definition: Option<(String, usize)> = None;
+    for (index, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                in_definition = Some((label.to_string(), index))
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, start)) = in_definition.take() {
+                    let inner = convert_inline_run(&events[start + 1..index], dir, images);
+                    footnotes.insert(label, inner.trim().to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let mut skip_definition = false;
+    for event in &events {
+        if skip_definition {
+            if matches!(event, Event::End(TagEnd::FootnoteDefinition)) {
+                skip_definition = false;
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::FootnoteDefinition(_)) => skip_definition = true,
+            Event::Start(tag) => start_tag(
+                tag,
+                &mut out,
+                &mut lists,
+                &mut table,
+                &mut image_depth,
+                base_level,
+                dir,
+                images,
+            ),
+            Event::End(tag) => end_tag(*tag, &mut out, &mut lists, &mut table, &mut image_depth),
+            Event::Text(text) if image_depth == 0 => push_text(&mut out, &mut table, &escape(text)),
+            Event::Text(_) => {}
+            Event::Code(code) => push_text(
+                &mut out,
+                &mut table,
+                &format!("#raw({})", string_literal(code)),
+            ),
+            Event::SoftBreak => push_text(&mut out, &mut table, " "),
+            Event::HardBreak => push_text(&mut out, &mut table, " \\\n"),
+            Event::Rule => out.push_str("\n#line(length: 100%, stroke: 0.5pt + luma(180))\n"),
+            Event::FootnoteReference(label) => {
+                let note = footnotes.get(label.as_ref()).cloned().unwrap_or_default();
+                push_text(&mut out, &mut table, &format!("#footnote[{note}]"));
+            }
+            Event::TaskListMarker(done) => {
+                push_text(&mut out, &mut table, if *done { "☑ " } else { "☐ " })
+            }
+            Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_) => {}
+        }
+    }
+    out.trim().to_owned()
+}
+
+struct TableState {
+    columns: usize,
+    alignments: Vec<Alignment>,
+    cell: Option<String>,
+    cells: Vec<String>,
+    header_cells: usize,
+    in_head: bool,
+}
+
+fn push_text(out: &mut String, table: &mut Option<TableState>, text: &str) {
+    match table.as_mut().and_then(|t| t.cell.as_mut()) {
+        Some(cell) => cell.push_str(text),
+        None => out.push_str(text),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn start_tag(
+    tag: &Tag,
+    out: &mut String,
+    lists: &mut Vec<Option<u64>>,
+    table: &mut Option<TableState>,
+    image_depth: &mut usize,
+    base_level: usize,
+    dir: &str,
+    images: &dyn ImagePaths,
+) {
+    match tag {
+        Tag::Paragraph => {
+            if lists.is_empty() && table.is_none() {
+                out.push_str("\n\n");
+            }
+        }
+        Tag::Heading { level, .. } => {
+            let depth = heading_depth(*level) + base_level;
+            out.push_str("\n\n");
+            out.push_str(&"=".repeat(depth.min(6)));
+            out.push(' ');
+        }
+        Tag::BlockQuote(_) => out.push_str("\n\n#quote(block: true)["),
+        Tag::CodeBlock(kind) => {
+            let lang = match kind {
+                CodeBlockKind::Fenced(lang) if !lang.is_empty() => {
+                    format!(", lang: {}", string_literal(lang))
+                }
+                _ => String::new(),
+            };
+            out.push_str(&format!("\n\n#raw(block: true{lang}, "));
+            out.push('"');
+        }
+        Tag::List(start) => {
+            lists.push(*start);
+            out.push('\n');
+        }
+        Tag::Item => {
+            let indent = "  ".repeat(lists.len().saturating_sub(1));
+            let marker = match lists.last_mut() {
+                Some(Some(n)) => {
+                    let marker = format!("{n}.");
+                    *n += 1;
+                    marker
+                }
+                _ => "-".to_owned(),
+            };
+            out.push_str(&format!("\n{indent}{marker} "));
+        }
+        Tag::Emphasis => push_text(out, table, "#emph["),
+        Tag::Strong => push_text(out, table, "#strong["),
+        Tag::Strikethrough => push_text(out, table, "#strike["),
+        Tag::Link { dest_url, .. } => {
+            let dest = if dest_url.starts_with("http://")
+                || dest_url.starts_with("https://")
+                || dest_url.starts_with("mailto:")
+            {
+                dest_url.to_string()
+            } else {
+                String::new()
+            };
+            if dest.is_empty() {
+                push_text(out, table, "#[");
+            } else {
+                push_text(out, table, &format!("#link({})[", string_literal(&dest)));
+            }
+        }
+        Tag::Image { dest_url, .. } => {
+            *image_depth += 1;
+            if let Some(path) = images.print_image(dir, dest_url) {
+                push_text(
+                    out,
+                    table,
+                    &format!("\n#image({}, width: 100%)\n", string_literal(&path)),
+                );
+            }
+        }
+        Tag::Table(alignments) => {
+            *table = Some(TableState {
+                columns: alignments.len().max(1),
+                alignments: alignments.clone(),
+                cell: None,
+                cells: Vec::new(),
+                header_cells: 0,
+                in_head: false,
+            });
+        }
+        Tag::TableHead => {
+            if let Some(t) = table.as_mut() {
+                t.in_head = true;
+            }
+        }
+        Tag::TableCell => {
+            if let Some(t) = table.as_mut() {
+                t.cell = Some(String::new());
+            }
+        }
+        Tag::TableRow | Tag::FootnoteDefinition(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => {}
+        Tag::DefinitionList
+        | Tag::DefinitionListTitle
+        | Tag::DefinitionListDefinition
+        | Tag::Superscript
+        | Tag::Subscript => {}
+    }
+}
+
+fn end_tag(
+    tag: TagEnd,
+    out: &mut String,
+    lists: &mut Vec<Option<u64>>,
+    table: &mut Option<TableState>,
+    image_depth: &mut usize,
+) {
+    match tag {
+        TagEnd::Paragraph | TagEnd::Heading(_) => {}
+        TagEnd::BlockQuote(_) => out.push_str("]\n"),
+        TagEnd::CodeBlock => out.push_str("\")\n"),
+        TagEnd::List(_) => {
+            lists.pop();
+            out.push('\n');
+        }
+        TagEnd::Item => {}
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
+            push_text(out, table, "]")
+        }
+        TagEnd::Image => *image_depth = image_depth.saturating_sub(1),
+        TagEnd::TableHead => {
+            if let Some(t) = table.as_mut() {
+                t.in_head = false;
+            }
+        }
+        TagEnd::TableCell => {
+            if let Some(t) = table.as_mut()
+                && let Some(cell) = t.cell.take()
+            {
+                if t.in_head {
+                    t.header_cells += 1;
+                }
+                t.cells.push(cell);
+            }
+        }
+        TagEnd::Table => {
+            if let Some(t) = table.take() {
+                out.push_str(&typst_table(&t));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn typst_table(t: &TableState) -> String {
+    let align: Vec<&str> = t
+        .alignments
+        .iter()
+        .map(|a| match a {
+            Alignment::Right => "right",
+            Alignment::Center => "center",
+            Alignment::Left | Alignment::None => "left",
+        })
+        .collect();
+    let mut out = format!(
+        "\n\n#table(columns: {}, align: ({}),\n",
+        t.columns,
+        align.join(", ")
+    );
+    if t.header_cells > 0 {
+        let head: Vec<String> = t.cells[..t.header_cells]
+            .iter()
+            .map(|c| format!("[*{}*]", c.trim()))
+            .collect();
+        out.push_str(&format!("  table.header({}),\n", head.join(", ")));
+    }
+    for cell in &t.cells[t.header_cells..] {
+        out.push_str(&format!("  [{}],\n", cell.trim()));
+    }
+    out.push_str(")\n");
+    out
+}
+
+fn heading_depth(level: HeadingLevel) -> usize {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Inline events of a footnote definition as Typst markup.
+fn convert_inline_run(events: &[Event], dir: &str, images: &dyn ImagePaths) -> String {
+    let mut out = String::new();
+    let mut lists = Vec::new();
+    let mut table = None;
+    let mut image_depth = 0;
+    for event in events {
+        match event {
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => out.push(' '),
+            Event::Start(tag) => start_tag(
+                tag,
+                &mut out,
+                &mut lists,
+                &mut table,
+                &mut image_depth,
+                0,
+                dir,
+                images,
+            ),
+            Event::End(tag) => end_tag(*tag, &mut out, &mut lists, &mut table, &mut image_depth),
+            Event::Text(text) => out.push_str(&escape(text)),
+            Event::Code(code) => out.push_str(&format!("#raw({})", string_literal(code))),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoImages;
+    impl ImagePaths for NoImages {
+        fn print_image(&self, dir: &str, reference: &str) -> Option<String> {
+            Some(format!("/{dir}/{reference}"))
+        }
+    }
+
+    #[test]
+    fn escapes_everything_that_could_become_markup() {
+        assert_eq!(
+            escape("#set page(width: 1cm) // x"),
+            "\\#set page\\(width\\: 1cm\\) \\/\\/ x"
+        );
+        assert_eq!(escape("= 标题\n- 项"), "\\= 标题 \\- 项");
+        assert_eq!(
+            escape("$100 *bold* _it_ <lab> @ref [x]"),
+            "\\$100 \\*bold\\* \\_it\\_ \\<lab\\> \\@ref \\[x\\]"
+        );
+        assert_eq!(string_literal("a \"b\" \\ c"), "\"a \\\"b\\\" \\\\ c\"");
+    }
+
+    #[test]
+    fn converts_markdown_structure() {
+        let typst = markdown_to_typst(
+            "## 园区优势\n\n**强**与*弱*，见[官网](https://x.cn)。\n\n- 一\n- 二\n\n1. 甲\n2. 乙\n\n| A | B |\n|---|--:|\n| 1 | 2 |\n\n![厅](hall.jpg)\n\n注[^1]\n\n[^1]: 来源：济南日报\n",
+            "parks/a",
+            1,
+            &NoImages,
+        );
+        assert!(typst.contains("=== 园区优势"), "{typst}");
+        assert!(typst.contains("#strong[强]与#emph[弱]"), "{typst}");
+        assert!(typst.contains("#link(\"https://x.cn\")[官网]"), "{typst}");
+        assert!(
+            typst.contains("\n- 一") && typst.contains("\n1. 甲") && typst.contains("\n2. 乙"),
+            "{typst}"
+        );
+        assert!(
+            typst.contains("#table(columns: 2, align: (left, right),"),
+            "{typst}"
+        );
+        assert!(
+            typst.contains("table.header([*A*], [*B*])") && typst.contains("[1],"),
+            "{typst}"
+        );
+        assert!(
+            typst.contains("#image(\"/parks/a/hall.jpg\", width: 100%)"),
+            "{typst}"
+        );
+        assert!(typst.contains("#footnote[来源：济南日报]"), "{typst}");
+        assert!(!typst.contains("[^1]"), "{typst}");
+    }
+
+    #[test]
+    fn raw_html_is_left_out_of_print() {
+        let typst = markdown_to_typst("<script>alert(1)</script>\n\ntext", "", 0, &NoImages);
+        assert!(!typst.contains("script") && typst.contains("text"));
+    }
+}

@@ -1,0 +1,471 @@
+//! Stage 5 (with `--pdf` or `parkpress pdf`): brochures and flyers as PDFs, typeset in-process by
+//! Typst. The theme's Tera print templates (`print/*.typ`) receive the same typed views as the web
+//! templates, with text escaped for Typst and Markdown bodies converted to Typst markup; Typst lays
+//! the pages out and `typst-pdf` writes them. Every document is compiled in parallel with the fonts
+//! loaded once.
+
+pub mod fonts;
+pub mod markup;
+pub mod world;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use crate::assets::images::ImagePlan;
+use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::model::Site;
+use crate::render::theme::Theme;
+use crate::render::urls::Urls;
+use crate::render::views::{LangViews, ViewCx};
+use crate::render::{Contents, OutputFile};
+use crate::share::ShareLinks;
+use fonts::Fonts;
+use world::{PrintWorld, Shared};
+
+/// Print templates every theme (with its parents) must provide.
+pub const PRINT_TEMPLATES: &[&str] = &["zone.typ", "park.typ", "flyer.typ"];
+
+/// Which PDFs to make: all, or one park's, or one language's.
+#[derive(Debug, Clone, Default)]
+pub struct PdfSelection {
+    /// Only this park (and no zone brochure).
+    pub park: Option<String>,
+    /// Only this language.
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Zone,
+    Park(usize),
+    Flyer(usize),
+}
+
+/// One PDF to make.
+#[derive(Debug, Clone)]
+pub struct PdfJob {
+    kind: Kind,
+    lang: String,
+    /// Output path, e.g. `pdf/parks/data-lake.zh.pdf`.
+    pub path: String,
+}
+
+/// The PDFs a selection asks for; an unknown park or language is a usage error.
+pub fn plan(site: &Site, selection: &PdfSelection) -> anyhow::Result<Vec<PdfJob>> {
+    if let Some(lang) = &selection.lang
+        && !site.languages.iter().any(|l| &l.code == lang)
+    {
+        let known: Vec<&str> = site.languages.iter().map(|l| l.code.as_str()).collect();
+        anyhow::bail!(
+            "no language `{lang}` in this site\n  = help: languages: {}",
+            known.join(", ")
+        );
+    }
+    if let Some(park) = &selection.park
+        && site.park(park).is_none()
+    {
+        let known: Vec<&str> = site.parks.iter().map(|p| p.key.as_str()).collect();
+        anyhow::bail!("no park `{park}`\n  = help: parks: {}", known.join(", "));
+    }
+    let mut jobs = Vec::new();
+    for lang in site
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .filter(|l| selection.lang.as_deref().is_none_or(|s| s == *l))
+    {
+        if selection.park.is_none() {
+            jobs.push(PdfJob {
+                kind: Kind::Zone,
+                lang: lang.to_owned(),
+                path: format!("pdf/zone.{lang}.pdf"),
+            });
+        }
+        for (index, park) in site.parks.iter().enumerate() {
+            if selection.park.as_deref().is_some_and(|p| p != park.key) {
+                continue;
+            }
+            jobs.push(PdfJob {
+                kind: Kind::Park(index),
+                lang: lang.to_owned(),
+                path: format!("pdf/parks/{}.{lang}.pdf", park.key),
+            });
+            jobs.push(PdfJob {
+                kind: Kind::Flyer(index),
+                lang: lang.to_owned(),
+                path: format!("pdf/flyers/{}.{lang}.pdf", park.key),
+            });
+        }
+    }
+    Ok(jobs)
+}
+
+/// Checks before typesetting that some font covers each language's script; else an environment
+/// error naming the script and the package to install.
+pub fn check_fonts(fonts: &Fonts, jobs: &[PdfJob]) -> anyhow::Result<()> {
+    let langs: BTreeSet<&str> = jobs.iter().map(|j| j.lang.as_str()).collect();
+    let missing: Vec<String> = langs
+        .into_iter()
+        .filter_map(|lang| {
+            let (script, sample, package) = fonts::script_of(lang);
+            (!fonts.covers(sample)).then(|| {
+                format!("{script} (`{lang}`; on Debian/Ubuntu: apt-get install {package})")
+            })
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "no installed font covers the text of the PDFs in: {}\n  = help: install the fonts named, put font files in the theme's fonts/, or pass --font-path DIR (see \"Fonts for PDFs\" in the README)",
+        missing.join("; ")
+    )
+}
+
+/// Metadata of a document, for `#set document(…)` and the footer.
+#[derive(Debug, Clone, Serialize)]
+struct DocInfo {
+    title: String,
+    author: String,
+    kind: &'static str,
+    lang: String,
+    region: String,
+    year: i32,
+    month: u32,
+    day: u32,
+    edition: String,
+}
+
+/// Everything typesetting needs from the build.
+pub struct PrintInputs<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// The theme (print templates, strings).
+    pub theme: &'a Theme,
+    /// Image plan (sizes), to build the views.
+    pub images: &'a ImagePlan,
+    /// Share links (the brochure QR codes).
+    pub links: &'a std::sync::Arc<ShareLinks>,
+    /// Output paths of every PDF of this run, so documents can link each other.
+    pub pdfs: &'a BTreeSet<String>,
+    /// Where generated Typst sources are kept for inspection.
+    pub cache_dir: &'a Path,
+}
+
+/// Typesets `jobs`: the PDFs, or the problems (Typst errors naming template and line, flyers that
+/// do not fit one page).
+pub fn typeset(
+    inputs: &PrintInputs<'_>,
+    jobs: &[PdfJob],
+    fonts: &Fonts,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let site = inputs.site;
+    let tera = match print_tera(inputs.theme, inputs.links) {
+        Ok(tera) => tera,
+        Err(d) => return (Vec::new(), vec![d]),
+    };
+    let urls = Urls::new(&site.base_url, site.default_lang());
+    let cx = ViewCx {
+        site,
+        theme: inputs.theme,
+        urls: &urls,
+        images: inputs.images,
+        links: inputs.links,
+        pdfs: inputs.pdfs,
+        drafts: false,
+    };
+    let langs: BTreeSet<&str> = jobs.iter().map(|j| j.lang.as_str()).collect();
+    let views: HashMap<&str, LangViews> = site
+        .languages
+        .iter()
+        .filter(|l| langs.contains(l.code.as_str()))
+        .map(|l| (l.code.as_str(), cx.lang_views(l)))
+        .collect();
+    let date = site.build_date;
+    let shared = Shared {
+        library: typst::utils::LazyHash::new(
+            <typst::Library as typst::LibraryExt>::builder().build(),
+        ),
+        fonts,
+        content_dir: site.root.join("content"),
+        assets: &site.assets,
+        qr_codes: inputs
+            .links
+            .links
+            .iter()
+            .map(|l| (l.code.clone(), l.short_url.clone()))
+            .collect(),
+        today: typst::foundations::Datetime::from_ymd(
+            chrono::Datelike::year(&date),
+            chrono::Datelike::month(&date) as u8,
+            chrono::Datelike::day(&date) as u8,
+        )
+        .unwrap_or_else(|| {
+            typst::foundations::Datetime::from_ymd(2000, 1, 1).expect("a valid date")
+        }),
+    };
+    let sources_dir = inputs.cache_dir.join("print");
+    let _ = std::fs::create_dir_all(&sources_dir);
+    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
+        .par_iter()
+        .map(|job| {
+            let lang_views = views.get(job.lang.as_str()).ok_or_else(Vec::new)?;
+            let (template, source) = generate(&tera, &cx, lang_views, job)?;
+            compile(&shared, job, template, source, &sources_dir, &site.root)
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problems) => diagnostics.extend(problems),
+        }
+    }
+    (files, diagnostics)
+}
+
+/// The Tera instance for print templates: no HTML escaping; `typst` and `typst_str` filters.
+fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera::Tera, Diagnostic> {
+    let missing: Vec<&str> = PRINT_TEMPLATES
+        .iter()
+        .copied()
+        .filter(|t| !theme.print_templates.contains_key(*t))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Diagnostic::error(
+            "template-error",
+            format!(
+                "theme `{}` has no print template {}",
+                theme.chain.join(" → "),
+                missing.join(", ")
+            ),
+        )
+        .with_hint("add them to print/, or extend the default theme"));
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(Vec::new());
+    let templates: Vec<(String, String)> = theme
+        .print_templates
+        .iter()
+        .map(|(name, (_, source))| (name.clone(), source.clone()))
+        .collect();
+    tera.add_raw_templates(templates).map_err(|e| {
+        Diagnostic::error(
+            "template-error",
+            format!(
+                "a print template does not parse: {}",
+                crate::render::error_chain(&e)
+            ),
+        )
+        .with_hint("fix the print template named above (Tera syntax around Typst markup)")
+    })?;
+    tera.register_filter(
+        "typst",
+        |value: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(markup::escape(&value_text(value))))
+        },
+    );
+    tera.register_filter(
+        "typst_str",
+        |value: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(markup::string_literal(&value_text(
+                value,
+            ))))
+        },
+    );
+    crate::render::register_share_link(&mut tera, links);
+    Ok(tera)
+}
+
+fn value_text(value: &tera::Value) -> String {
+    match value {
+        tera::Value::String(s) => s.clone(),
+        tera::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Resolves Markdown images of bodies to files inside the site.
+struct SiteImages<'a> {
+    assets: &'a BTreeSet<String>,
+}
+
+impl markup::ImagePaths for SiteImages<'_> {
+    fn print_image(&self, dir: &str, reference: &str) -> Option<String> {
+        let path = crate::model::join_content_path(dir, reference).ok()?;
+        self.assets.contains(&path).then(|| format!("/{path}"))
+    }
+}
+
+/// Renders a job's print template into Typst source.
+fn generate(
+    tera: &tera::Tera,
+    cx: &ViewCx<'_>,
+    views: &LangViews,
+    job: &PdfJob,
+) -> Result<(&'static str, String), Vec<Diagnostic>> {
+    let site = cx.site;
+    let lang = job.lang.as_str();
+    let images = SiteImages {
+        assets: &site.assets,
+    };
+    let body = |index: usize, base_level: usize| -> String {
+        site.parks[index]
+            .body
+            .as_ref()
+            .and_then(|b| b.source(lang))
+            .map(|s| {
+                markup::markdown_to_typst(
+                    s.text(),
+                    &site.parks[index]
+                        .body
+                        .as_ref()
+                        .map_or(String::new(), |b| b.dir.clone()),
+                    base_level,
+                    &images,
+                )
+            })
+            .unwrap_or_default()
+    };
+    let zone_name = views.zone.name.clone();
+    let mut context = tera::Context::new();
+    context.insert("site", &views.site);
+    context.insert("t", &views.strings);
+    context.insert("lang", lang);
+    context.insert("zone", &views.zone);
+    let (template, title, kind) = match job.kind {
+        Kind::Zone => {
+            let parks: Vec<_> = (0..site.parks.len())
+                .map(|i| cx.park_view(views, i, body(i, 1), Vec::new()))
+                .collect();
+            context.insert("parks", &parks);
+            let title = cx.s(lang, "print.zone_title").replace("{zone}", &zone_name);
+            ("zone.typ", title, "zone")
+        }
+        Kind::Park(index) | Kind::Flyer(index) => {
+            let park = cx.park_view(views, index, body(index, 0), Vec::new());
+            let flyer = matches!(job.kind, Kind::Flyer(_));
+            let key = if flyer {
+                "print.flyer_title"
+            } else {
+                "print.park_title"
+            };
+            let title = cx
+                .s(lang, key)
+                .replace("{park}", &park.card.name)
+                .replace("{zone}", &zone_name);
+            context.insert("park", &park);
+            if flyer {
+                ("flyer.typ", title, "flyer")
+            } else {
+                ("park.typ", title, "park")
+            }
+        }
+    };
+    let tag = site
+        .languages
+        .iter()
+        .find(|l| l.code == lang)
+        .map_or(lang, |l| l.tag.as_str());
+    let (language, region) = tag.split_once('-').unwrap_or((tag, ""));
+    let date = site.build_date;
+    context.insert(
+        "doc",
+        &DocInfo {
+            title,
+            author: zone_name,
+            kind,
+            lang: language.to_lowercase(),
+            region: region.to_lowercase(),
+            year: chrono::Datelike::year(&date),
+            month: chrono::Datelike::month(&date),
+            day: chrono::Datelike::day(&date),
+            edition: crate::render::format::date(date, lang),
+        },
+    );
+    tera.render(template, &context)
+        .map(|source| (template, source))
+        .map_err(|e| {
+            vec![
+                Diagnostic::error(
+                    "template-error",
+                    format!(
+                        "print template `{template}` failed for `{}`: {}",
+                        job.path,
+                        crate::render::error_chain(&e)
+                    ),
+                )
+                .with_hint("see docs/themes.md for the variables print templates get"),
+            ]
+        })
+}
+
+/// Compiles generated Typst source to a PDF; keeps the source under the cache for inspection.
+fn compile(
+    shared: &Shared<'_>,
+    job: &PdfJob,
+    template: &str,
+    source: String,
+    sources_dir: &Path,
+    root: &Path,
+) -> Result<OutputFile, Vec<Diagnostic>> {
+    let name = job
+        .path
+        .trim_start_matches("pdf/")
+        .replace('/', ".")
+        .replace(".pdf", ".typ");
+    let kept = sources_dir.join(&name);
+    let _ = std::fs::write(&kept, &source);
+    let world = PrintWorld::new(shared, &name, source);
+    let warned = typst::compile::<typst_layout::PagedDocument>(&world);
+    let document = warned.output.map_err(|errors| {
+        let text = world.main_source().text().to_owned();
+        let file = SourceFile::new(root, kept.clone(), text);
+        errors
+            .iter()
+            .map(|error| {
+                let message = format!("Typst could not typeset `{}` from template `{template}`: {}", job.path, error.message);
+                let hint = error.hints.first().map_or_else(
+                    || format!("the generated Typst source is kept in {}; fix the print template `{template}`", crate::diagnostics::relative_display(root, &kept)),
+                    |h| h.v.to_string(),
+                );
+                let d = Diagnostic::error("typst-error", message).with_hint(hint);
+                match typst::WorldExt::range(&world, error.span) {
+                    Some(range) => d.at(&file, range.start),
+                    None => d.in_file(&file),
+                }
+            })
+            .collect::<Vec<_>>()
+    })?;
+    if let Kind::Flyer(_) = job.kind
+        && document.pages().len() != 1
+    {
+        return Err(vec![Diagnostic::error(
+                "flyer-overflow",
+                format!("the flyer `{}` runs to {} pages; a flyer must fit one A4 page", job.path, document.pages().len()),
+            )
+            .with_hint("shorten the park's highlights or policy summaries, or mark fewer tenants `featured`")]);
+    }
+    let options = typst_pdf::PdfOptions {
+        ident: typst::foundations::Smart::Custom(job.path.clone()),
+        ..typst_pdf::PdfOptions::default()
+    };
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| {
+                Diagnostic::error(
+                    "typst-error",
+                    format!("cannot write `{}`: {}", job.path, e.message),
+                )
+            })
+            .collect::<Vec<_>>()
+    })?;
+    Ok(OutputFile {
+        path: job.path.clone(),
+        contents: Contents::Bytes(bytes),
+    })
+}

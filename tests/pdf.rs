@@ -1,0 +1,350 @@
+//! PDFs typeset in-process with Typst, checked with poppler's `pdfinfo`, `pdffonts` and
+//! `pdftotext`. They need CJK fonts (`fonts-noto-cjk`) and `poppler-utils`: without them the tests
+//! skip with a reason, except under `CI=true`, where a missing package fails them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BUILD_EPOCH: &str = "1780272000";
+
+/// Whether the machine can run these tests; under CI a missing package is a failure.
+fn ready() -> bool {
+    let poppler = Command::new("pdfinfo").arg("-v").output().is_ok();
+    let cjk = Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    let missing: Vec<&str> = [
+        (!poppler).then_some("poppler-utils"),
+        (!cjk).then_some("fonts-noto-cjk"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let reason = format!(
+        "PDF tests need the Debian packages {} (apt-get install {})",
+        missing.join(", "),
+        missing.join(" ")
+    );
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "{reason}: .ci/run installs them"
+    );
+    eprintln!("skipping: {reason}");
+    false
+}
+
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+            dir.path(),
+        );
+        Self { dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn run(&self, args: &[&str], no_system_fonts: bool) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_parkpress"));
+        command
+            .args(args)
+            .arg("--root")
+            .arg(self.dir.path())
+            .env("SOURCE_DATE_EPOCH", BUILD_EPOCH);
+        if no_system_fonts {
+            command.env("PARKPRESS_NO_SYSTEM_FONTS", "1");
+        }
+        command.output().expect("run parkpress")
+    }
+
+    fn pdf(&self, args: &[&str]) {
+        let mut all = vec!["pdf"];
+        all.extend_from_slice(args);
+        let output = self.run(&all, false);
+        assert!(
+            output.status.success(),
+            "pdf failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    fn tool(&self, tool: &str, pdf: &str) -> String {
+        let mut command = Command::new(tool);
+        if tool == "pdftotext" {
+            command.args(["-layout", "-enc", "UTF-8"]);
+        }
+        command.arg(self.path("output").join(pdf));
+        if tool == "pdftotext" {
+            command.arg("-");
+        }
+        let output = command.output().expect(tool);
+        assert!(
+            output.status.success(),
+            "{tool} {pdf}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn info_field<'a>(info: &'a str, field: &str) -> &'a str {
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("{field}:")))
+        .map_or("", str::trim)
+}
+
+#[test]
+fn brochures_and_flyers_are_a4_with_metadata_and_extractable_text() {
+    if !ready() {
+        return;
+    }
+    let site = Site::new();
+    site.pdf(&[]);
+    for pdf in [
+        "pdf/zone.zh.pdf",
+        "pdf/zone.en.pdf",
+        "pdf/parks/data-lake.zh.pdf",
+        "pdf/parks/zhizao.en.pdf",
+        "pdf/flyers/data-lake.zh.pdf",
+        "pdf/flyers/data-lake.en.pdf",
+    ] {
+        let info = site.tool("pdfinfo", pdf);
+        assert!(
+            info_field(&info, "Page size").starts_with("595.276 x 841.89"),
+            "{pdf} is not A4:\n{info}"
+        );
+        assert_eq!(
+            info_field(&info, "Author"),
+            if pdf.contains(".en.") {
+                "Test Economic Development Zone"
+            } else {
+                "测试经济开发区"
+            },
+            "{pdf}"
+        );
+    }
+    assert_eq!(
+        info_field(&site.tool("pdfinfo", "pdf/zone.zh.pdf"), "Title"),
+        "测试经济开发区投资指南"
+    );
+    assert_eq!(
+        info_field(&site.tool("pdfinfo", "pdf/parks/data-lake.en.pdf"), "Title"),
+        "Data Lake Park: Investment Brochure"
+    );
+    assert_eq!(
+        info_field(
+            &site.tool("pdfinfo", "pdf/flyers/data-lake.zh.pdf"),
+            "Pages"
+        ),
+        "1",
+        "a flyer is one page"
+    );
+
+    let zh = site.tool("pdftotext", "pdf/parks/data-lake.zh.pdf");
+    assert!(
+        zh.contains("数据湖产业园") && zh.contains("租金补贴") && zh.contains("前三年租金减半"),
+        "{zh}"
+    );
+    assert!(zh.contains("0.62"), "factor values are printed");
+    let en = site.tool("pdftotext", "pdf/parks/data-lake.en.pdf");
+    assert!(
+        en.contains("Data Lake Park") && en.contains("Rent subsidy"),
+        "{en}"
+    );
+    for (pdf, text) in [("zh", &zh), ("en", &en)] {
+        assert!(
+            !text.contains("已过期的旧政策") && !text.contains("An expired old policy"),
+            "{pdf}: expired policy printed"
+        );
+        assert!(
+            !text.contains("机密洽谈项目"),
+            "{pdf}: a confidential tenant printed"
+        );
+        assert!(!text.contains("alert"), "{pdf}: raw HTML printed");
+    }
+    let zone = site.tool("pdftotext", "pdf/zone.zh.pdf");
+    assert!(
+        zone.contains("265.92") && zone.contains("智造小镇") && zone.contains("数据湖产业园"),
+        "{zone}"
+    );
+}
+
+#[test]
+fn fonts_are_embedded_and_chinese_uses_simplified_glyphs() {
+    if !ready() {
+        return;
+    }
+    let site = Site::new();
+    site.pdf(&["--lang", "zh", "--park", "data-lake"]);
+    let fonts = site.tool("pdffonts", "pdf/parks/data-lake.zh.pdf");
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in &rows {
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        let emb = columns.iter().rev().nth(4).copied().unwrap_or("");
+        assert_eq!(emb, "yes", "font not embedded: {row}");
+    }
+    assert!(
+        fonts.contains("SC") || fonts.contains("CJK"),
+        "a Simplified Chinese face is used:\n{fonts}"
+    );
+    assert!(
+        !site.path("output/pdf/zone.zh.pdf").exists(),
+        "--park makes only that park's PDFs"
+    );
+    assert!(
+        !site.path("output/pdf/parks/data-lake.en.pdf").exists(),
+        "--lang makes only that language"
+    );
+}
+
+#[test]
+fn same_input_and_date_give_identical_pdfs() {
+    if !ready() {
+        return;
+    }
+    let site = Site::new();
+    site.pdf(&["--park", "data-lake"]);
+    let first = std::fs::read(site.path("output/pdf/parks/data-lake.zh.pdf")).expect("pdf");
+    site.pdf(&["--park", "data-lake"]);
+    let second = std::fs::read(site.path("output/pdf/parks/data-lake.zh.pdf")).expect("pdf");
+    assert!(first == second, "PDF bytes differ between two builds");
+}
+
+#[test]
+fn web_pages_link_the_pdfs_that_exist() {
+    if !ready() {
+        return;
+    }
+    let site = Site::new();
+    let plain = site.run(&["build"], false);
+    assert!(plain.status.success());
+    let page =
+        std::fs::read_to_string(site.path("output/parks/data-lake/index.html")).expect("page");
+    assert!(!page.contains(".pdf\""), "no PDF links without PDFs");
+    let with_pdf = site.run(&["build", "--pdf"], false);
+    assert!(
+        with_pdf.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with_pdf.stderr)
+    );
+    let page =
+        std::fs::read_to_string(site.path("output/parks/data-lake/index.html")).expect("page");
+    assert!(
+        page.contains("href=\"/invest/pdf/parks/data-lake.zh.pdf\""),
+        "park brochure link"
+    );
+    assert!(
+        page.contains("href=\"/invest/pdf/flyers/data-lake.zh.pdf\""),
+        "flyer link"
+    );
+    assert!(
+        std::fs::read_to_string(site.path("output/en/index.html"))
+            .expect("home")
+            .contains("href=\"/invest/pdf/zone.en.pdf\"")
+    );
+}
+
+#[test]
+fn a_flyer_that_overflows_its_page_fails_naming_the_park() {
+    if !ready() {
+        return;
+    }
+    let site = Site::new();
+    let long = "园区提供完善的配套设施与服务，".repeat(250);
+    let park =
+        std::fs::read_to_string(site.path("content/parks/data-lake/park.toml")).expect("park");
+    let park = park.replace(
+        "positioning = { zh = \"大数据与云计算\", en = \"Big data and cloud computing\" }",
+        &format!("positioning = {{ zh = \"{long}\", en = \"Big data\" }}"),
+    );
+    std::fs::write(site.path("content/parks/data-lake/park.toml"), park).expect("write");
+    let output = site.run(&["pdf", "--lang", "zh"], false);
+    assert_eq!(output.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("flyer-overflow") && err.contains("pdf/flyers/data-lake.zh.pdf"),
+        "{err}"
+    );
+    assert!(!site.path("output").exists(), "nothing written");
+}
+
+#[test]
+fn typst_errors_name_the_template_and_the_generated_line() {
+    if !ready() {
+        return;
+    }
+    let site = Site::new();
+    std::fs::create_dir_all(site.path("themes/broken/print")).expect("mkdir");
+    std::fs::write(
+        site.path("themes/broken/theme.toml"),
+        "extends = \"default\"\n",
+    )
+    .expect("theme");
+    std::fs::write(
+        site.path("themes/broken/print/flyer.typ"),
+        "= {{ park.name | typst }}\n\n#let oops = (1, 2\n",
+    )
+    .expect("flyer");
+    let config = std::fs::read_to_string(site.path("content/site.toml")).expect("site");
+    std::fs::write(
+        site.path("content/site.toml"),
+        format!("theme = \"broken\"\n{config}"),
+    )
+    .expect("write");
+    let output = site.run(&["pdf", "--park", "data-lake", "--lang", "en"], false);
+    assert_eq!(output.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("typst-error") && err.contains("flyer.typ"),
+        "{err}"
+    );
+    assert!(
+        err.contains(".parkpress-cache/print/flyers.data-lake.en.typ:3:"),
+        "points at the kept source: {err}"
+    );
+    assert!(
+        site.path(".parkpress-cache/print/flyers.data-lake.en.typ")
+            .exists()
+    );
+}
+
+#[test]
+fn without_fonts_for_chinese_the_command_exits_2_naming_the_package() {
+    let site = Site::new();
+    let output = site.run(&["pdf"], true);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("Chinese") && err.contains("fonts-noto-cjk"),
+        "{err}"
+    );
+}
