@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assets;
+pub mod authoring;
 pub mod checks;
 pub mod content;
 pub mod diagnostics;
@@ -16,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod print;
 pub mod render;
+pub mod serve;
 pub mod share;
 
 use chrono::NaiveDate;
@@ -24,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Report};
 use model::{ResolveOptions, Site};
-use render::{RenderOptions, RenderResult};
+use render::{OutputFile, RenderOptions, RenderResult};
 
 /// What `build` and `check` need to know.
 #[derive(Debug, Clone)]
@@ -245,18 +247,27 @@ pub fn check(options: &BuildOptions) -> CheckResult {
     }
 }
 
-/// Builds the site into the output folder, replacing it only when everything succeeded.
-/// `progress(done, total)` is called while images are processed.
-pub fn build(
+/// A site built in memory: every file of `output/` and of the share kit.
+#[derive(Debug)]
+pub struct Built {
+    /// Warnings found.
+    pub report: Report,
+    /// Files of the public site.
+    pub files: Vec<OutputFile>,
+    /// Files of the share kit.
+    pub kit: Vec<OutputFile>,
+    /// HTML pages.
+    pub page_count: usize,
+    /// What image processing did.
+    pub image_stats: assets::images::ImageStats,
+}
+
+/// Builds everything in memory (images through the cache, PDFs when asked), writing nothing but
+/// the cache. `build` writes the result; `serve` serves it.
+pub fn build_files(
     options: &BuildOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<BuildSummary, BuildError> {
-    let started = Instant::now();
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| options.root.join("output"));
-    output::check_output_dir(&options.root, &output).map_err(BuildError::Environment)?;
+) -> Result<Built, BuildError> {
     let (done, mut report) = render_in_memory(options).map_err(BuildError::Environment)?;
     let Some(InMemory {
         site,
@@ -285,8 +296,6 @@ pub fn build(
             diagnostics: vec![d],
         })
     })?;
-    let kit_dir = share_kit_dir(&options.root);
-    output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
     let mut files = rendered.files;
     files.extend(image_files);
     if !pdf_jobs.is_empty() {
@@ -310,13 +319,37 @@ pub fn build(
         }
         files.extend(pdf_files);
     }
-    output::write_site(&output, &files).map_err(BuildError::Environment)?;
-    output::write_site(&kit_dir, &kit).map_err(BuildError::Environment)?;
-    Ok(BuildSummary {
+    Ok(Built {
         report,
+        files,
+        kit,
         page_count: rendered.page_count,
-        file_count: files.len(),
         image_stats,
+    })
+}
+
+/// Builds the site into the output folder, replacing it only when everything succeeded.
+/// `progress(done, total)` is called while images are processed.
+pub fn build(
+    options: &BuildOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("output"));
+    let kit_dir = share_kit_dir(&options.root);
+    output::check_output_dir(&options.root, &output).map_err(BuildError::Environment)?;
+    output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
+    let built = build_files(options, progress)?;
+    output::write_site(&output, &built.files).map_err(BuildError::Environment)?;
+    output::write_site(&kit_dir, &built.kit).map_err(BuildError::Environment)?;
+    Ok(BuildSummary {
+        report: built.report,
+        page_count: built.page_count,
+        file_count: built.files.len(),
+        image_stats: built.image_stats,
         output,
         elapsed: started.elapsed(),
     })

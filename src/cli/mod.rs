@@ -2,6 +2,8 @@
 //!
 //! Exit codes: 0 success, 1 content errors, 2 usage or environment errors.
 
+mod authoring;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -42,6 +44,32 @@ enum Command {
     Pdf(PdfArgs),
     /// Print the tracked and short links of each audience and park; write the share kit.
     Share(ShareArgs),
+    /// Build into memory and serve with live reload while you edit (never writes output/).
+    Serve(ServeArgs),
+    /// Create a new site in DIR: two languages, one example park, the built-in theme.
+    Init(authoring::InitArgs),
+    /// Create a park, tenant, news item or page to fill in.
+    New(authoring::NewArgs),
+    /// Create or update tenants, policies or factors from a spreadsheet (xlsx, xls, ods, csv).
+    Import(authoring::ImportArgs),
+    /// List the facts that changed since an earlier edition (a folder, or --git REV), by park.
+    Diff(authoring::DiffArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Port to listen on (the next free one when it is taken).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Include drafts.
+    #[arg(long)]
+    drafts: bool,
+    /// Also typeset and serve the PDFs, regenerated after each change.
+    #[arg(long)]
+    pdf: bool,
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +143,9 @@ pub fn run() -> ExitCode {
         pdf: None,
         font_paths: cli.global.font_paths.clone(),
     };
+    if let Command::Init(args) = &cli.command {
+        return authoring::init(args, build_date);
+    }
     if !parkpress::is_site_root(&cli.global.root) && !cli.global.root.join("content").is_dir() {
         let error = anyhow::anyhow!(
             "`{}` has no content/ folder\n  = help: run parkpress in a site folder, or pass --root DIR",
@@ -139,6 +170,18 @@ pub fn run() -> ExitCode {
         }),
         Command::Check(args) => check(&options(None, None, args.drafts), args.format, args.strict),
         Command::Share(args) => share(&options(None, None, false), args.audience.as_deref()),
+        Command::Serve(args) => serve(parkpress::serve::ServeOptions {
+            build: BuildOptions {
+                pdf: args.pdf.then(PdfSelection::default),
+                ..options(None, None, args.drafts)
+            },
+            bind: args.bind,
+            port: args.port,
+        }),
+        Command::Init(args) => authoring::init(&args, build_date),
+        Command::New(args) => authoring::new(&args, &cli.global.root, build_date),
+        Command::Import(args) => authoring::import(&args, &cli.global.root),
+        Command::Diff(args) => authoring::diff(&args, &cli.global.root, build_date),
     }
 }
 
@@ -242,6 +285,17 @@ fn print_report(report: &Report) {
     let mut err = std::io::stderr().lock();
     for diagnostic in &report.diagnostics {
         let _ = writeln!(err, "{}", diagnostic.render_text());
+    }
+}
+
+fn serve(options: parkpress::serve::ServeOptions) -> ExitCode {
+    let log = std::sync::Arc::new(|line: String| {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{line}");
+    });
+    match parkpress::serve::run(options, log) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => environment_error(&error),
     }
 }
 

@@ -7,7 +7,7 @@ mod text;
 pub use crate::content::raw::{
     AudienceKind, CarrierKind, Channel, FactorKind, ParkStatus, PolicyCategory, TenantStatus,
 };
-pub use resolve::{ResolveOptions, join_content_path, resolve};
+pub use resolve::{RESERVED, ResolveOptions, join_content_path, resolve};
 pub use text::{Coverage, MissingTranslation, Text, TranslationReport};
 
 use chrono::NaiveDate;
@@ -82,6 +82,9 @@ pub struct Site {
     pub audiences: Vec<Audience>,
     /// Asset files under content/, content-relative.
     pub assets: BTreeSet<String>,
+    /// Park folders whose park.toml did not load (already reported): links to them are not
+    /// reported again.
+    pub unloaded_parks: BTreeSet<String>,
     /// The date the build is judged at.
     pub build_date: NaiveDate,
     /// Translation coverage.

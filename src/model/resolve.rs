@@ -23,7 +23,7 @@ pub struct ResolveOptions {
 }
 
 /// Paths at the site root that content keys must not take.
-const RESERVED: &[&str] = &[
+pub const RESERVED: &[&str] = &[
     "parks", "tenants", "policies", "news", "search", "s", "pdf", "static",
 ];
 
@@ -77,6 +77,7 @@ pub fn resolve(
         .map_or_else(|| "default".to_owned(), |t| t.get_ref().clone());
 
     let industry_keys: HashSet<String> = zone.industries.iter().map(|i| i.key.clone()).collect();
+    let loaded_keys: BTreeSet<String> = parks.iter().map(|p| p.key.clone()).collect();
     let mut resolved_parks: Vec<Park> = parks
         .into_iter()
         .filter_map(|p| cx.park(p, &industry_keys, options))
@@ -123,6 +124,11 @@ pub fn resolve(
         news: resolved_news,
         pages: resolved_pages,
         audiences: resolved_audiences,
+        unloaded_parks: park_folders
+            .iter()
+            .filter(|key| !loaded_keys.contains(*key))
+            .cloned()
+            .collect(),
         assets,
         build_date: options.build_date,
         translation,

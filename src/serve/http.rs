@@ -1,0 +1,278 @@
+//! HTTP for `serve` (axum): files from the in-memory snapshot only, a 404 page, no listings, live
+//! reload over server-sent events, and an overlay with the errors of a failed rebuild.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State as Extract;
+use axum::http::{Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use super::State;
+
+/// Path of the event stream pages listen to.
+const EVENTS: &str = "/__parkpress/events";
+/// Path of the build status (errors of the latest rebuild).
+const STATUS: &str = "/__parkpress/status";
+
+/// Injected before `</body>` of every served page, never into `build` output: reloads on each
+/// rebuild and shows the errors of a failed one over the last good page.
+const LIVE_RELOAD: &str = r#"<script>(function(){
+var es=new EventSource("/__parkpress/events");
+es.onmessage=function(e){if(e.data==="reload"){location.reload();}};
+fetch("/__parkpress/status").then(function(r){return r.json();}).then(function(s){
+if(!s.errors){return;}
+var d=document.createElement("div");d.id="parkpress-errors";d.setAttribute("role","alert");
+d.style.cssText="position:fixed;inset:0;z-index:2147483647;background:rgba(30,6,6,.94);color:#fff;font:14px/1.55 ui-monospace,Menlo,Consolas,monospace;padding:2rem;overflow:auto;white-space:pre-wrap";
+var h=document.createElement("strong");h.textContent="parkpress: the last edit has errors; this page is the last good build.\n\n";
+d.appendChild(h);d.appendChild(document.createTextNode(s.errors));document.body.appendChild(d);});
+})();</script>"#;
+
+/// Serves until Ctrl+C or SIGTERM.
+pub async fn serve(listener: std::net::TcpListener, state: Arc<State>) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let app = Router::new()
+        .route(EVENTS, get(events))
+        .route(STATUS, get(status))
+        .fallback(file)
+        .with_state(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
+
+async fn events(
+    Extract(state): Extract<Arc<State>>,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
+    let receiver = state.events.subscribe();
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(message) => return Some((Ok(Event::default().data(message)), receiver)),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn status(Extract(state): Extract<Arc<State>>) -> Response {
+    let snapshot = state.read();
+    let body = serde_json::json!({ "generation": snapshot.generation, "errors": snapshot.errors });
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+async fn file(Extract(state): Extract<Arc<State>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
+    }
+    let snapshot = state.read();
+    let not_found = || {
+        let body = snapshot
+            .files
+            .get("404.html")
+            .map_or_else(|| b"404 Not Found".to_vec(), |b| inject(b));
+        (
+            StatusCode::NOT_FOUND,
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response()
+    };
+    let Some(path) = site_path(uri.path()) else {
+        return not_found();
+    };
+    let lookup = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.clone()
+    };
+    if let Some(bytes) = snapshot.files.get(&lookup) {
+        let kind = content_type(&lookup);
+        let body = if kind.starts_with("text/html") {
+            inject(bytes)
+        } else {
+            bytes.as_ref().clone()
+        };
+        let body = if method == Method::HEAD {
+            Body::empty()
+        } else {
+            Body::from(body)
+        };
+        return (
+            [
+                (header::CONTENT_TYPE, kind),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response();
+    }
+    // `/parks/x` → `/parks/x/`, as a static host would.
+    if !path.is_empty()
+        && !path.ends_with('/')
+        && snapshot.files.contains_key(&format!("{path}/index.html"))
+    {
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, format!("/{path}/"))],
+        )
+            .into_response();
+    }
+    not_found()
+}
+
+/// The site path of a request path: percent-decoded, without the leading `/`. None for anything
+/// that is not a plain path inside the site (`..`, `.`, backslashes, NUL, invalid encoding), so
+/// no encoding of a traversal ever gets as far as a lookup.
+pub fn site_path(raw: &str) -> Option<String> {
+    let decoded = percent_decode(raw)?;
+    if decoded.contains(['\\', '\0']) || decoded.contains("//") {
+        return None;
+    }
+    let trimmed = decoded.strip_prefix('/')?;
+    if trimmed
+        .split('/')
+        .any(|segment| segment == ".." || segment == ".")
+    {
+        return None;
+    }
+    Some(trimmed.to_owned())
+}
+
+fn percent_decode(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn inject(page: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(page);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{LIVE_RELOAD}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{LIVE_RELOAD}").into_bytes(),
+    }
+}
+
+/// Content type by file extension.
+pub fn content_type(path: &str) -> &'static str {
+    let extension = path
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    match extension.as_str() {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "vcf" => "text/vcard; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_never_reaches_a_lookup() {
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/parks/%2E%2E/%2E%2E/x",
+            "/..%2f..%2fetc/passwd",
+            "/a\\..\\b",
+            "/%00",
+            "//etc/passwd",
+            "/%zz",
+            "relative",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+        assert_eq!(
+            site_path("/parks/data-lake/").as_deref(),
+            Some("parks/data-lake/")
+        );
+        assert_eq!(
+            site_path("/search/%E5%86%B7%E9%93%BE").as_deref(),
+            Some("search/冷链")
+        );
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("pdf/zone.zh.pdf"), "application/pdf");
+        assert_eq!(content_type("x.webp"), "image/webp");
+        assert_eq!(content_type("news/atom.xml"), "application/xml");
+    }
+
+    #[test]
+    fn reload_goes_before_the_end_of_the_body() {
+        let page = inject(b"<html><body><p>x</p></body></html>");
+        let page = String::from_utf8(page).expect("utf-8");
+        assert!(page.contains("<p>x</p><script>") && page.ends_with("</body></html>"));
+    }
+}

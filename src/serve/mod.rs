@@ -1,0 +1,222 @@
+//! `parkpress serve`: the site built into memory (never into `output/`), served over HTTP with
+//! local links, rebuilt when `content/` or `themes/` change, open pages reloaded.
+//!
+//! The server only ever answers from the in-memory map of built files, so no path, however it is
+//! encoded, can reach the disk. Broken content never stops it: the last good pages keep being
+//! served with an overlay naming the problems, and fixing the file recovers.
+
+mod http;
+mod watch;
+
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::BuildOptions;
+use crate::render::{Contents, OutputFile};
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// What to build (the base URL is replaced by the local address).
+    pub build: BuildOptions,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Port to try first; the next free one is taken when it is in use.
+    pub port: u16,
+}
+
+/// The site as it is served: the last good build, and the problems of the latest one.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Output path → bytes.
+    pub files: HashMap<String, Arc<Vec<u8>>>,
+    /// The diagnostics of the latest build when it failed, as text.
+    pub errors: Option<String>,
+    /// Counts rebuilds, so clients can tell a new build.
+    pub generation: u64,
+}
+
+/// What one rebuild did, for the log line.
+#[derive(Debug)]
+pub struct RebuildReport {
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Files in the site.
+    pub files: usize,
+    /// Whether the build failed (the previous pages are still served).
+    pub failed: bool,
+}
+
+/// Shared state of the server threads.
+pub struct State {
+    snapshot: RwLock<Snapshot>,
+    events: tokio::sync::broadcast::Sender<String>,
+}
+
+impl State {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Snapshot> {
+        self.snapshot
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Listens on `bind:port`, or the next free port above it (up to 50 further).
+fn listen(bind: IpAddr, port: u16) -> Result<TcpListener> {
+    let mut last = None;
+    for candidate in port..=port.saturating_add(50) {
+        match TcpListener::bind(SocketAddr::new(bind, candidate)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.map_or_else(|| anyhow::anyhow!("no port to try"), anyhow::Error::from)).with_context(
+        || {
+            format!(
+                "cannot listen on {bind}, ports {port} to {}",
+                port.saturating_add(50)
+            )
+        },
+    )
+}
+
+/// Builds the site into memory and serves it until interrupted. `on_event` receives log lines
+/// (the library does not print).
+pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -> Result<()> {
+    let listener = listen(options.bind, options.port)?;
+    listener
+        .set_nonblocking(true)
+        .context("cannot configure the listening socket")?;
+    let address = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
+    let mut build = options.build.clone();
+    build.base_url = Some(format!("http://{address}"));
+    let builder = Arc::new(std::sync::Mutex::new(Builder::new(build)));
+
+    let (events, _) = tokio::sync::broadcast::channel(16);
+    let state = Arc::new(State {
+        snapshot: RwLock::new(Snapshot::default()),
+        events,
+    });
+    let report = rebuild(&builder, &state);
+    on_event(format!(
+        "Built {} files in {:.0} ms{}",
+        report.files,
+        report.elapsed.as_secs_f64() * 1000.0,
+        if report.failed {
+            " with errors (shown in the browser)"
+        } else {
+            ""
+        }
+    ));
+
+    let watcher = watch::start(&options.build.root, {
+        let builder = Arc::clone(&builder);
+        let state = Arc::clone(&state);
+        let on_event = Arc::clone(&on_event);
+        move |changed: Vec<String>| {
+            let report = rebuild(&builder, &state);
+            on_event(format!(
+                "{} changed: rebuilt in {:.0} ms{}",
+                changed.join(", "),
+                report.elapsed.as_secs_f64() * 1000.0,
+                if report.failed {
+                    ", with errors (shown in the browser)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    })?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the server runtime")?;
+    on_event(format!("Serving on http://{address}/ (Ctrl+C to stop)"));
+    runtime.block_on(http::serve(listener, state))?;
+    drop(watcher);
+    on_event("Stopped".to_owned());
+    Ok(())
+}
+
+/// Rebuilds and swaps the snapshot in; on failure keeps the old files and records the errors.
+/// Every open page is told to reload.
+pub fn rebuild(builder: &std::sync::Mutex<Builder>, state: &State) -> RebuildReport {
+    let started = Instant::now();
+    let result = builder
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .build();
+    let mut snapshot = state
+        .snapshot
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    snapshot.generation += 1;
+    let failed = match result {
+        Ok(files) => {
+            snapshot.files = files;
+            snapshot.errors = None;
+            false
+        }
+        Err(errors) => {
+            snapshot.errors = Some(errors);
+            true
+        }
+    };
+    let files = snapshot.files.len();
+    drop(snapshot);
+    let _ = state.events.send("reload".to_owned());
+    RebuildReport {
+        elapsed: started.elapsed(),
+        files,
+        failed,
+    }
+}
+
+/// Builds the site in memory, keeping what can be reused between rebuilds.
+pub struct Builder {
+    options: BuildOptions,
+}
+
+impl Builder {
+    /// A builder for these options (with the local base URL).
+    pub fn new(options: BuildOptions) -> Self {
+        Self { options }
+    }
+
+    /// Every file of the site, or the diagnostics as text.
+    pub fn build(&mut self) -> std::result::Result<HashMap<String, Arc<Vec<u8>>>, String> {
+        let built = crate::build_files(&self.options, &|_, _| {}).map_err(|error| match error {
+            crate::BuildError::Content(report) => report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+                .map(crate::diagnostics::Diagnostic::render_text)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            crate::BuildError::Environment(e) => format!("{e:#}"),
+        })?;
+        Ok(built
+            .files
+            .into_iter()
+            .filter_map(|file| {
+                let bytes = load(&file)?;
+                Some((file.path, Arc::new(bytes)))
+            })
+            .collect())
+    }
+}
+
+fn load(file: &OutputFile) -> Option<Vec<u8>> {
+    match &file.contents {
+        Contents::Bytes(bytes) => Some(bytes.clone()),
+        Contents::Copy(path) => std::fs::read(path).ok(),
+        Contents::Theme(theme_file) => theme_file.bytes().ok().map(std::borrow::Cow::into_owned),
+    }
+}
