@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod print;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod share;
 
@@ -45,6 +46,10 @@ pub struct BuildOptions {
     pub pdf: Option<print::PdfSelection>,
     /// Extra font folders for PDFs (`--font-path`).
     pub font_paths: Vec<PathBuf>,
+    /// Work kept from earlier builds (`serve`).
+    pub cache: Option<std::sync::Arc<render::RenderCache>>,
+    /// Make the share kit too (`build`; not `serve`, which never writes it).
+    pub kit: bool,
 }
 
 /// Why a build did not finish.
@@ -173,6 +178,7 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
         &RenderOptions {
             drafts: options.drafts,
             pdfs: pdf_jobs.iter().map(|j| j.path.clone()).collect(),
+            cache: options.cache.clone(),
         },
         &images,
         &links,
@@ -291,11 +297,16 @@ pub fn build_files(
     if report.error_count() > 0 {
         return Err(BuildError::Content(report));
     }
-    let kit = share::kit::kit_files(&site, &links).map_err(|d| {
-        BuildError::Content(Report {
-            diagnostics: vec![d],
-        })
-    })?;
+    // The share kit costs QR images per audience and target: only `build` and `share` write it.
+    let kit = if options.kit {
+        share::kit::kit_files(&site, &links).map_err(|d| {
+            BuildError::Content(Report {
+                diagnostics: vec![d],
+            })
+        })?
+    } else {
+        Vec::new()
+    };
     let mut files = rendered.files;
     files.extend(image_files);
     if !pdf_jobs.is_empty() {

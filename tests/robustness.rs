@@ -121,6 +121,8 @@ proptest! {
             build_date: chrono::DateTime::from_timestamp(date, 0).expect("date").date_naive(),
             pdf: None,
             font_paths: Vec::new(),
+            cache: None,
+            kit: false,
         };
         let _ = parkpress::check(&options);
     }

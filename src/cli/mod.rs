@@ -142,6 +142,8 @@ pub fn run() -> ExitCode {
         build_date,
         pdf: None,
         font_paths: cli.global.font_paths.clone(),
+        cache: None,
+        kit: true,
     };
     if let Command::Init(args) = &cli.command {
         return authoring::init(args, build_date);

@@ -56,6 +56,8 @@ pub struct Nav {
     pub news: String,
     /// Atom feed.
     pub feed: String,
+    /// Search page (reads `?q=`).
+    pub search: String,
 }
 
 /// A titled link.
@@ -95,7 +97,8 @@ pub struct ZoneBrief {
 /// What every page gets as `page`: its own metadata.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageMeta {
-    /// Kind of page: home, parks, park, tenant, tenants, policies, news_list, news, page, not_found.
+    /// Kind of page: home, parks, park, tenant, tenants, policies, news_list, news, page,
+    /// not_found, search.
     pub kind: &'static str,
     /// Title of this page (without the site title).
     pub title: String,

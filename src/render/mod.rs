@@ -62,6 +62,53 @@ pub struct RenderOptions {
     pub drafts: bool,
     /// Output paths of the PDFs this run makes (pages link them).
     pub pdfs: BTreeSet<String>,
+    /// Work kept from earlier renders (`serve`), reused where the inputs are unchanged.
+    pub cache: Option<Arc<RenderCache>>,
+}
+
+/// A rendered page and the hash of the inputs it was rendered from.
+type CachedPage = (u128, Arc<Vec<u8>>);
+
+/// Work kept between rebuilds of `serve`, by content hash: rendered Markdown bodies (keyed by
+/// their source and every link target of the site), rendered pages (keyed by their template
+/// set and their whole context), QR codes by URL. An edit re-renders only what it changes; a
+/// template edit changes every page key, so everything re-renders.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    markdown: std::sync::Mutex<HashMap<u128, Rendered>>,
+    pages: std::sync::Mutex<HashMap<String, CachedPage>>,
+    qr: std::sync::Mutex<HashMap<String, Arc<String>>>,
+}
+
+impl RenderCache {
+    fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+        mutex
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The QR code (SVG) of `url`, made once.
+    pub fn qr_svg(&self, url: &str) -> Option<Arc<String>> {
+        if let Some(svg) = Self::lock(&self.qr).get(url) {
+            return Some(Arc::clone(svg));
+        }
+        let svg = Arc::new(crate::share::qr::Matrix::new(url).ok()?.svg(url));
+        Self::lock(&self.qr).insert(url.to_owned(), Arc::clone(&svg));
+        Some(svg)
+    }
+
+    /// The page rendered earlier at `path` from the same inputs.
+    pub fn page(&self, path: &str, key: u128) -> Option<Arc<Vec<u8>>> {
+        Self::lock(&self.pages)
+            .get(path)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, bytes)| Arc::clone(bytes))
+    }
+
+    /// Remembers a rendered page.
+    pub fn store_page(&self, path: &str, key: u128, bytes: Arc<Vec<u8>>) {
+        Self::lock(&self.pages).insert(path.to_owned(), (key, bytes));
+    }
 }
 
 /// Renders every page of the site with `theme`.
@@ -82,7 +129,8 @@ pub fn render_site(
             };
         }
     };
-    let links = SiteLinks::new(site, &urls, images);
+    let mut links = SiteLinks::new(site, &urls, images);
+    links.cache = options.cache.as_deref();
     let cx = views::ViewCx {
         site,
         theme,
@@ -102,6 +150,7 @@ pub fn render_site(
         tera: &tera,
         links: &links,
         lang_views: &lang_views,
+        theme_key: xxhash_rust::xxh3::xxh3_128(format!("{:?}", theme.templates).as_bytes()),
     };
     let mut result = renderer.render_all();
     result.files.extend(static_files(theme));
@@ -134,6 +183,7 @@ const REQUIRED_TEMPLATES: &[&str] = &[
     "page.html",
     "404.html",
     "atom.xml",
+    "search.html",
 ];
 
 /// Parses every template once, registers the functions, and reports template errors by name.
@@ -308,6 +358,10 @@ pub struct SiteLinks<'a> {
     assets: &'a BTreeSet<String>,
     langs: Vec<String>,
     images: &'a ImagePlan,
+    /// Hash of every link target and image URL: a cached body is valid while it is unchanged.
+    key: u128,
+    /// Cache of earlier renders, when serving.
+    pub cache: Option<&'a RenderCache>,
 }
 
 impl<'a> SiteLinks<'a> {
@@ -335,6 +389,14 @@ impl<'a> SiteLinks<'a> {
                 );
             }
         }
+        // A park whose park.toml failed is reported there; links to it are not errors too.
+        for key in &site.unloaded_parks {
+            add(
+                format!("parks/{key}"),
+                format!("parks/{key}/index.md"),
+                views::ViewCx::park_path(key),
+            );
+        }
         for news in &site.news {
             add(
                 format!("news/{}", news.key),
@@ -355,8 +417,11 @@ impl<'a> SiteLinks<'a> {
             files,
             assets: &site.assets,
             langs: site.languages.iter().map(|l| l.code.clone()).collect(),
+            key: 0,
             images,
+            cache: None,
         }
+        .with_key()
     }
 
     /// Renders a body in `lang` (its translation, else the default language's text).
@@ -374,7 +439,38 @@ impl<'a> SiteLinks<'a> {
             raw_html,
             first_line: source.first_line,
         };
-        Some((markdown::render(&input, self), source))
+        let Some(cache) = self.cache else {
+            return Some((markdown::render(&input, self), source));
+        };
+        let key = xxhash_rust::xxh3::xxh3_128(
+            format!(
+                "{}\0{}\0{lang}\0{raw_html:?}\0{}\0{}\0{}",
+                self.key, body.dir, source.first_line, source.file.display_path, input.source
+            )
+            .as_bytes(),
+        );
+        if let Some(rendered) = RenderCache::lock(&cache.markdown).get(&key) {
+            return Some((rendered.clone(), source));
+        }
+        let rendered = markdown::render(&input, self);
+        RenderCache::lock(&cache.markdown).insert(key, rendered.clone());
+        Some((rendered, source))
+    }
+}
+
+impl SiteLinks<'_> {
+    /// Computes the hash of everything a body's links can resolve to.
+    fn with_key(mut self) -> Self {
+        let mut pages: Vec<_> = self.pages.iter().chain(self.files.iter()).collect();
+        pages.sort();
+        let images: Vec<String> = self
+            .assets
+            .iter()
+            .map(|a| format!("{a}={:?}", self.images.get(a).map(|i| &i.url)))
+            .collect();
+        self.key =
+            xxhash_rust::xxh3::xxh3_128(format!("{:?}{pages:?}{images:?}", self.urls).as_bytes());
+        self
     }
 }
 

@@ -25,6 +25,8 @@ pub struct PageRenderer<'a> {
     pub links: &'a SiteLinks<'a>,
     /// Views per language, in site language order.
     pub lang_views: &'a [LangViews],
+    /// Hash of the theme's templates: a template edit invalidates every cached page.
+    pub theme_key: u128,
 }
 
 /// Output of all page jobs.
@@ -52,6 +54,7 @@ enum Job {
     Page(usize),
     Feed,
     NotFound,
+    Search,
 }
 
 impl Job {
@@ -68,6 +71,7 @@ impl Job {
             Job::Page(_) => "page.html",
             Job::Feed => "atom.xml",
             Job::NotFound => "404.html",
+            Job::Search => "search.html",
         }
     }
 
@@ -84,6 +88,19 @@ impl Job {
             Job::Page(_) => "page",
             Job::Feed => "feed",
             Job::NotFound => "not_found",
+            Job::Search => "search",
+        }
+    }
+
+    /// The search index item whose body this job renders.
+    fn search_item(self) -> Option<crate::search::Item> {
+        use crate::search::Item;
+        match self {
+            Job::Park(p) => Some(Item::Park(p)),
+            Job::Tenant(p, t) => Some(Item::Tenant(p, t)),
+            Job::News(n) => Some(Item::News(n)),
+            Job::Page(i) => Some(Item::Page(i)),
+            _ => None,
         }
     }
 }
@@ -95,12 +112,14 @@ struct JobOutput {
     diagnostics: Vec<Diagnostic>,
     assets: Vec<String>,
     sitemap: Option<String>,
-    /// The page's URL and the element ids it contains, for checking `#anchor` links.
-    ids: Option<(String, HashSet<String>)>,
+    /// The page's URL, for checking `#anchor` links that point at it.
+    ids: Option<String>,
     /// Links with an anchor, checked once every page is rendered.
     anchored: Vec<AnchoredLink>,
     /// Files that belong to the page (vCards of a park's contacts).
     extra: Vec<OutputFile>,
+    /// Plain text of the page's Markdown body, for the search index.
+    text: Option<String>,
 }
 
 /// A Markdown link with `#anchor`, remembered until every page's ids are known.
@@ -124,6 +143,7 @@ impl PageRenderer<'_> {
             Job::Policies,
             Job::NewsList,
             Job::Feed,
+            Job::Search,
         ];
         for (p, park) in site.parks.iter().enumerate() {
             jobs.push(Job::Park(p));
@@ -149,12 +169,18 @@ impl PageRenderer<'_> {
             referenced_assets: self.model_assets(),
         };
         let mut sitemap_paths = Vec::new();
-        let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut page_files: HashMap<String, usize> = HashMap::new();
         let mut anchored = Vec::new();
-        for output in outputs {
-            ids.extend(output.ids);
+        let mut texts = crate::search::BodyTexts::new();
+        for ((job, l), output) in pairs.iter().zip(outputs) {
+            if let (Some(item), Some(text)) = (job.search_item(), output.text) {
+                texts.insert((item, *l), text);
+            }
             anchored.extend(output.anchored);
             if let Some(file) = output.file {
+                if let Some(url) = output.ids {
+                    page_files.insert(url, result.files.len());
+                }
                 if file.path.ends_with(".html") {
                     result.page_count += 1;
                 }
@@ -165,12 +191,27 @@ impl PageRenderer<'_> {
             result.referenced_assets.extend(output.assets);
             sitemap_paths.extend(output.sitemap);
         }
+        // Only pages that `#anchor` links point at are scanned for their ids.
+        let targets: HashSet<&str> = anchored.iter().map(|a| a.page_url.as_str()).collect();
+        let ids: HashMap<String, HashSet<String>> = targets
+            .into_iter()
+            .filter_map(|url| {
+                let file = result.files.get(*page_files.get(url)?)?;
+                let Contents::Bytes(bytes) = &file.contents else {
+                    return None;
+                };
+                Some((url.to_owned(), element_ids(&String::from_utf8_lossy(bytes))))
+            })
+            .collect();
         result.diagnostics.extend(unknown_anchors(&anchored, &ids));
         sitemap_paths.sort();
         sitemap_paths.dedup();
         result.files.push(self.sitemap(&sitemap_paths));
         result.files.push(self.robots());
         result.files.extend(self.alias_redirects());
+        result
+            .files
+            .extend(crate::search::index_files(self.cx, self.lang_views, &texts));
         result
     }
 
@@ -388,6 +429,10 @@ impl PageRenderer<'_> {
                 let title = self.cx.s(lang, "not_found.title");
                 ("404.html".into(), title, String::new(), None, "website")
             }
+            Job::Search => {
+                let title = self.cx.s(lang, "nav.search");
+                ("search/".into(), title, String::new(), None, "website")
+            }
         };
         let meta = self.page_meta(
             job,
@@ -409,16 +454,33 @@ impl PageRenderer<'_> {
             Job::Feed => format!("{}{path}", lang_dir(lang, self.cx.site.default_lang())),
             _ => self.cx.urls.page_file(lang, &path),
         };
-        match self.tera.render(job.template(), &context) {
+        let cache = self.links.cache;
+        let key = cache.map(|_| {
+            let json = serde_json::to_vec(&context.clone().into_json()).unwrap_or_default();
+            let (theme, links) = (self.theme_key.to_le_bytes(), self.links.key.to_le_bytes());
+            let parts = [theme.as_slice(), &links, job.template().as_bytes(), &json];
+            xxhash_rust::xxh3::xxh3_128(&parts.concat())
+        });
+        let cached = cache
+            .zip(key)
+            .and_then(|(cache, key)| cache.page(&file_path, key));
+        let rendered = match cached {
+            Some(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+            None => self.tera.render(job.template(), &context),
+        };
+        if let (Some(cache), Some(key), Ok(html)) = (cache, key, &rendered) {
+            cache.store_page(&file_path, key, Arc::new(html.clone().into_bytes()));
+        }
+        match rendered {
             Ok(html) => {
                 if !matches!(job, Job::Feed) {
-                    out.ids = Some((meta.url.clone(), element_ids(&html)));
+                    out.ids = Some(meta.url.clone());
                 }
                 out.file = Some(OutputFile {
                     path: file_path,
                     contents: Contents::Bytes(html.into_bytes()),
                 });
-                if !matches!(job, Job::NotFound | Job::Feed) {
+                if !matches!(job, Job::NotFound | Job::Feed | Job::Search) {
                     out.sitemap = Some(path);
                 }
             }
@@ -454,6 +516,7 @@ impl PageRenderer<'_> {
         out: &mut JobOutput,
     ) -> Option<Rendered> {
         let (rendered, source) = self.links.render_body(body, lang, self.cx.site.raw_html)?;
+        out.text = Some(crate::search::body_excerpt(&rendered.plain_text));
         for problem in &rendered.problems {
             out.diagnostics.push(
                 Diagnostic::error(problem.code, problem.message.clone())
@@ -574,7 +637,10 @@ impl PageRenderer<'_> {
                 crate::share::tracked(&self.cx.urls.absolute(url), crate::share::SITE, "qr", None)
             }
         };
-        let svg = crate::share::qr::Matrix::new(&encoded).ok()?.svg(&encoded);
+        let svg = match self.links.cache {
+            Some(cache) => cache.qr_svg(&encoded)?.as_ref().clone(),
+            None => crate::share::qr::Matrix::new(&encoded).ok()?.svg(&encoded),
+        };
         Some(PageQr { url: encoded, svg })
     }
 

@@ -205,6 +205,7 @@ impl ViewCx<'_> {
                 policies: page("policies/"),
                 news: page("news/"),
                 feed: page("news/atom.xml"),
+                search: page("search/"),
             },
             menu: site
                 .pages
@@ -384,6 +385,29 @@ impl ViewCx<'_> {
         }
     }
 
+    /// A factor guarantee as templates (and the search index) show it.
+    pub fn factor_view(&self, factor: &Factor, lang: &str) -> FactorView {
+        let kind = factor_kind_code(factor.kind);
+        let unit = factor.unit.as_ref().map(|u| u.get(lang).to_owned());
+        FactorView {
+            kind,
+            label: factor.label.as_ref().map_or_else(
+                || self.s(lang, &format!("factor_kind.{kind}")),
+                |l| l.get(lang).to_owned(),
+            ),
+            value: factor.value.as_ref().map(|v| {
+                let value = match v {
+                    FactorValue::Number(n) => format::number(*n, lang),
+                    FactorValue::Text(t) => t.get(lang).to_owned(),
+                };
+                format::join_unit(&value, unit.as_deref().unwrap_or(""))
+            }),
+            unit,
+            note: factor.note.as_ref().map(|t| t.get(lang).to_owned()),
+            as_of: factor.as_of.map(|d| self.date(d, lang)),
+        }
+    }
+
     /// The full view of a park page.
     pub fn park_view<'v>(
         &self,
@@ -408,27 +432,7 @@ impl ViewCx<'_> {
             factors: park
                 .factors
                 .iter()
-                .map(|f| {
-                    let kind = factor_kind_code(f.kind);
-                    let unit = f.unit.as_ref().map(|u| u.get(lang).to_owned());
-                    FactorView {
-                        kind,
-                        label: f.label.as_ref().map_or_else(
-                            || self.s(lang, &format!("factor_kind.{kind}")),
-                            |l| l.get(lang).to_owned(),
-                        ),
-                        value: f.value.as_ref().map(|v| {
-                            let value = match v {
-                                FactorValue::Number(n) => format::number(*n, lang),
-                                FactorValue::Text(t) => t.get(lang).to_owned(),
-                            };
-                            format::join_unit(&value, unit.as_deref().unwrap_or(""))
-                        }),
-                        unit,
-                        note: text(&f.note),
-                        as_of: f.as_of.map(|d| self.date(d, lang)),
-                    }
-                })
+                .map(|f| self.factor_view(f, lang))
                 .collect(),
             carriers: park
                 .carriers

@@ -95,6 +95,9 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         .context("cannot read the listening address")?;
     let mut build = options.build.clone();
     build.base_url = Some(format!("http://{address}"));
+    // Rebuilds reuse what has not changed: bodies and pages by content hash, QR codes by URL.
+    build.cache = Some(Arc::new(crate::render::RenderCache::default()));
+    build.kit = false;
     let builder = Arc::new(std::sync::Mutex::new(Builder::new(build)));
 
     let (events, _) = tokio::sync::broadcast::channel(16);

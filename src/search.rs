@@ -1,0 +1,441 @@
+//! The client-side search index: one `search-index.<lang>.json` per language at the output root,
+//! read by the theme's `search.js` on the search page.
+//!
+//! Each entry is a park, tenant, live policy, factor guarantee, news item or free page with its
+//! title, URL, kind, park (for context) and a short text. The browser tokenizes these texts
+//! itself (character bigrams for Chinese, words for other scripts) rather than downloading
+//! prebuilt postings: a posting list of bigrams costs more bytes than the Chinese text it is
+//! made from (see `docs/performance.md`), and the text is needed anyway to show a snippet.
+//!
+//! The index of a big site is kept under [`MAX_INDEX_BYTES`] by cutting the texts shorter until it
+//! fits; titles and URLs are never cut. Only what the pages publish is indexed: the views the
+//! pages are rendered from decide (no expired or draft policy, no hidden tenant, no draft).
+
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+use crate::render::views::{LangViews, ViewCx};
+use crate::render::{Contents, OutputFile};
+
+/// Size above which an index file is trimmed (texts cut shorter): about what a phone on a mobile
+/// network loads in a second or two, before compression.
+pub const MAX_INDEX_BYTES: usize = 2 * 1024 * 1024;
+
+/// Text budget of an ordinary entry, in width units: a Chinese character counts 2, any other
+/// character 1 (so about 300 Chinese characters or 600 Latin letters). Small sites keep this much;
+/// big ones are cut shorter by [`fit`].
+const TEXT_WIDTH: usize = 600;
+
+/// Fractions of the text budget tried in turn until the index fits [`MAX_INDEX_BYTES`].
+const SCALES: [f64; 10] = [1.0, 0.7, 0.5, 0.35, 0.25, 0.18, 0.12, 0.08, 0.05, 0.0];
+
+/// A page whose Markdown body is indexed, to look its plain text up in [`BodyTexts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Item {
+    /// A park page (index of the park in `Site::parks`).
+    Park(usize),
+    /// A tenant page (park index, tenant index).
+    Tenant(usize, usize),
+    /// A news item.
+    News(usize),
+    /// A free page.
+    Page(usize),
+}
+
+/// Plain text of the rendered Markdown bodies, by item and language (its index in
+/// `Site::languages`), as the page jobs produced them.
+pub type BodyTexts = HashMap<(Item, usize), String>;
+
+/// What an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A park.
+    Park,
+    /// A public tenant.
+    Tenant,
+    /// A live policy.
+    Policy,
+    /// A factor guarantee of a park.
+    Factor,
+    /// A news item.
+    News,
+    /// A free page.
+    Page,
+}
+
+impl Kind {
+    /// How many ordinary text budgets an entry of this kind gets: parks and free pages are few
+    /// and long (procedures, services), news longer than a tenant's profile.
+    fn text_share(self) -> usize {
+        match self {
+            Kind::Park | Kind::Page => 4,
+            Kind::News => 2,
+            Kind::Tenant | Kind::Policy | Kind::Factor => 1,
+        }
+    }
+}
+
+/// One search result candidate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// What it is.
+    pub kind: Kind,
+    /// Title (name of a park or tenant, title of a policy, news item or page, label of a factor).
+    pub title: String,
+    /// Root-relative URL (a policy's and a factor's point into their park page).
+    pub url: String,
+    /// Name of the park it belongs to (tenants, policies, factors; news: the first park named).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub park: Option<String>,
+    /// Short text to match and to show as a snippet: summary first, then details and the start of
+    /// the body, whitespace collapsed.
+    pub text: String,
+}
+
+/// The index of one language, as written to `search-index.<lang>.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchIndex {
+    /// Language code.
+    pub lang: String,
+    /// Entries in site order: parks (each followed by its policies and factors), tenants, news,
+    /// pages.
+    pub entries: Vec<Entry>,
+}
+
+/// Output path of the index of `lang` (once per language, at the root, never under `/<lang>/`).
+pub fn index_path(lang: &str) -> String {
+    format!("search-index.{lang}.json")
+}
+
+/// The plain text of a body as far as any entry may use it, so page jobs keep no more.
+pub fn body_excerpt(plain_text: &str) -> String {
+    cut(plain_text, TEXT_WIDTH * Kind::Park.text_share())
+}
+
+/// The index files of every language (built in parallel), each trimmed to [`MAX_INDEX_BYTES`]
+/// where it can be.
+pub fn index_files(cx: &ViewCx<'_>, views: &[LangViews], texts: &BodyTexts) -> Vec<OutputFile> {
+    views
+        .par_iter()
+        .enumerate()
+        .map(|(l, lang_views)| {
+            let (_, bytes) = fit(
+                &lang_views.lang,
+                entries(cx, lang_views, l, texts),
+                MAX_INDEX_BYTES,
+            );
+            OutputFile {
+                path: index_path(&lang_views.lang),
+                contents: Contents::Bytes(bytes),
+            }
+        })
+        .collect()
+}
+
+/// Every entry of one language with its full text (before trimming to the size budget).
+pub fn entries(
+    cx: &ViewCx<'_>,
+    views: &LangViews,
+    lang_index: usize,
+    texts: &BodyTexts,
+) -> Vec<Entry> {
+    let site = cx.site;
+    let lang = views.lang.as_str();
+    let body = |item: Item| texts.get(&(item, lang_index)).map_or("", String::as_str);
+    let mut out = Vec::new();
+    for (p, (park, card)) in site.parks.iter().zip(&views.parks).enumerate() {
+        let highlights = park.highlights.iter().map(|h| h.get(lang));
+        let carriers = park.carriers.iter().map(|c| c.name.get(lang));
+        let developer = park.developer.as_ref().map(|d| d.get(lang));
+        out.push(Entry {
+            kind: Kind::Park,
+            title: card.name.clone(),
+            url: card.url.clone(),
+            park: None,
+            text: join(
+                [
+                    card.summary.as_str(),
+                    card.positioning.as_str(),
+                    card.operator.as_str(),
+                ]
+                .into_iter()
+                .chain(developer)
+                .chain(highlights)
+                .chain(carriers)
+                .chain([body(Item::Park(p))]),
+            ),
+        });
+        for policy in views.policies.get(p).into_iter().flatten() {
+            let details = [&policy.benefit, &policy.eligibility, &policy.issuer]
+                .into_iter()
+                .chain([&policy.document, &policy.source])
+                .filter_map(|t| t.as_deref());
+            out.push(Entry {
+                kind: Kind::Policy,
+                title: policy.title.clone(),
+                url: policy.url.clone(),
+                park: Some(card.name.clone()),
+                text: join(std::iter::once(policy.summary.as_str()).chain(details)),
+            });
+        }
+        for factor in &park.factors {
+            let view = cx.factor_view(factor, lang);
+            out.push(Entry {
+                kind: Kind::Factor,
+                title: view.label,
+                url: format!("{}#sec-factors", card.url),
+                park: Some(card.name.clone()),
+                text: join(
+                    [view.value.as_deref(), view.note.as_deref()]
+                        .into_iter()
+                        .flatten(),
+                ),
+            });
+        }
+    }
+    for (p, tenants) in views.tenants.iter().enumerate() {
+        for (t, tenant) in tenants.iter().enumerate() {
+            let industry = tenant.industry.as_ref().map(|i| i.name.as_str());
+            out.push(Entry {
+                kind: Kind::Tenant,
+                title: tenant.name.clone(),
+                url: tenant.url.clone(),
+                park: Some(tenant.park_name.clone()),
+                text: join(
+                    tenant
+                        .summary
+                        .as_deref()
+                        .into_iter()
+                        .chain(industry)
+                        .chain([body(Item::Tenant(p, t))]),
+                ),
+            });
+        }
+    }
+    for (n, news) in views.news.iter().enumerate() {
+        out.push(Entry {
+            kind: Kind::News,
+            title: news.title.clone(),
+            url: news.url.clone(),
+            park: news.parks.first().map(|p| p.title.clone()),
+            text: join(
+                news.summary
+                    .as_deref()
+                    .into_iter()
+                    .chain([body(Item::News(n))]),
+            ),
+        });
+    }
+    for (i, page) in site.pages.iter().enumerate() {
+        let summary = page.summary.as_ref().map(|s| s.get(lang));
+        out.push(Entry {
+            kind: Kind::Page,
+            title: page.title.get(lang).to_owned(),
+            url: cx.urls.page(lang, &format!("{}/", page.key)),
+            park: None,
+            text: join(summary.into_iter().chain([body(Item::Page(i))])),
+        });
+    }
+    out
+}
+
+/// Serializes the index with texts cut as short as needed to stay within `max_bytes`, trying
+/// [`SCALES`] of the text budget in turn. Titles and URLs are kept whole, so an index that is
+/// over budget even without texts is returned without texts.
+pub fn fit(lang: &str, entries: Vec<Entry>, max_bytes: usize) -> (SearchIndex, Vec<u8>) {
+    let mut index = SearchIndex {
+        lang: lang.to_owned(),
+        entries,
+    };
+    let full: Vec<String> = index.entries.iter().map(|e| e.text.clone()).collect();
+    let mut bytes = Vec::new();
+    for scale in SCALES {
+        for (entry, text) in index.entries.iter_mut().zip(&full) {
+            let width = (TEXT_WIDTH * entry.kind.text_share()) as f64 * scale;
+            entry.text = cut(text, width as usize);
+        }
+        bytes = to_json(&index);
+        if bytes.len() <= max_bytes {
+            break;
+        }
+    }
+    (index, bytes)
+}
+
+fn to_json(index: &SearchIndex) -> Vec<u8> {
+    // Serializing plain strings and enums cannot fail; an empty file would only disable search.
+    let mut bytes = serde_json::to_vec(index).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Joins non-empty parts with a space, skipping a part equal to an earlier one (a park's summary
+/// defaults to its positioning).
+fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for part in parts {
+        let part = part.trim();
+        if !part.is_empty() && !seen.contains(&part) {
+            seen.push(part);
+        }
+    }
+    seen.join(" ")
+}
+
+/// Width of a character in the text budget: two for the wide scripts (CJK, kana, Hangul,
+/// full-width forms), one for anything else.
+fn width(c: char) -> usize {
+    match c {
+        '\u{1100}'..='\u{115F}'
+        | '\u{2E80}'..='\u{A4CF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FF60}'
+        | '\u{FFE0}'..='\u{FFE6}'
+        | '\u{20000}'..='\u{3FFFD}' => 2,
+        _ => 1,
+    }
+}
+
+/// `text` with whitespace collapsed, cut to `max_width` (see [`width`]) with an ellipsis; a cut in
+/// the middle of a Latin word goes back to the word's start.
+pub fn cut(text: &str, max_width: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let total: usize = words
+        .iter()
+        .map(|w| w.chars().map(width).sum::<usize>())
+        .sum::<usize>()
+        + words.len().saturating_sub(1);
+    if total <= max_width {
+        return words.join(" ");
+    }
+    // One unit is kept for the ellipsis.
+    let budget = max_width.saturating_sub(1);
+    let mut out = String::with_capacity(budget * 3);
+    let mut used = 0;
+    for word in words {
+        let space = usize::from(!out.is_empty());
+        let word_width: usize = word.chars().map(width).sum();
+        if used + space + word_width <= budget {
+            if space == 1 {
+                out.push(' ');
+            }
+            out.push_str(word);
+            used += space + word_width;
+            continue;
+        }
+        // A run of Chinese has no spaces, so it is cut inside; a Latin word only when it is the
+        // first and nothing would be left otherwise.
+        let room = budget.saturating_sub(used + space);
+        let mut part = String::new();
+        let mut part_width = 0;
+        for c in word.chars() {
+            if part_width + width(c) > room {
+                break;
+            }
+            part.push(c);
+            part_width += width(c);
+        }
+        let wide_cut = part.chars().last().is_some_and(|c| width(c) == 2);
+        if !part.is_empty() && (wide_cut || out.is_empty()) {
+            if space == 1 {
+                out.push(' ');
+            }
+            out.push_str(&part);
+        }
+        break;
+    }
+    if !out.is_empty() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(kind: Kind, text: &str) -> Entry {
+        Entry {
+            kind,
+            title: "标题".into(),
+            url: "/x/".into(),
+            park: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn cuts_chinese_inside_runs_and_latin_at_words() {
+        assert_eq!(cut("冷链物流园区", 6), "冷链…");
+        assert_eq!(
+            cut("  cold   chain\nlogistics ", 100),
+            "cold chain logistics"
+        );
+        assert_eq!(cut("cold chain logistics", 12), "cold chain…");
+        assert_eq!(cut("supercalifragilistic", 6), "super…");
+        assert_eq!(cut("园区 cold chain", 7), "园区…");
+        assert_eq!(cut("园区 cold chain", 10), "园区 cold…");
+        assert_eq!(cut("anything", 0), "");
+        assert_eq!(cut("", 10), "");
+    }
+
+    #[test]
+    fn cut_never_passes_the_width() {
+        for max in 0..40 {
+            for text in ["冷链物流 cold chain 园区优势 Ärztehaus", "a b c d e f g h"] {
+                let out = cut(text, max);
+                let used: usize = out.chars().map(width).sum();
+                assert!(used <= max, "{out:?} is wider than {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn join_skips_empty_and_repeated_parts() {
+        assert_eq!(join(["大数据", " ", "大数据", "云计算"]), "大数据 云计算");
+    }
+
+    #[test]
+    fn trims_texts_until_the_index_fits() {
+        let entries: Vec<Entry> = (0..200)
+            .map(|_| entry(Kind::Tenant, &"冷链物流".repeat(100)))
+            .collect();
+        let (roomy, bytes) = fit("zh", entries.clone(), usize::MAX);
+        assert_eq!(roomy.entries[0].text.chars().count(), TEXT_WIDTH / 2);
+        let (small, small_bytes) = fit("zh", entries.clone(), bytes.len() / 2);
+        assert!(small_bytes.len() <= bytes.len() / 2);
+        assert!(small.entries[0].text.starts_with("冷链"));
+        let (titles_only, _) = fit("zh", entries, 10);
+        assert!(titles_only.entries.iter().all(|e| e.text.is_empty()));
+    }
+
+    #[test]
+    fn parks_get_a_longer_text_than_tenants() {
+        let long = "园".repeat(2000);
+        let (index, _) = fit(
+            "zh",
+            vec![entry(Kind::Park, &long), entry(Kind::Tenant, &long)],
+            usize::MAX,
+        );
+        assert!(index.entries[0].text.len() > 3 * index.entries[1].text.len());
+    }
+
+    #[test]
+    fn serializes_kinds_in_snake_case_and_omits_absent_parks() {
+        let json = String::from_utf8(to_json(&SearchIndex {
+            lang: "zh".into(),
+            entries: vec![entry(Kind::News, "开园")],
+        }))
+        .unwrap_or_default();
+        assert!(json.contains(r#""kind":"news""#));
+        assert!(!json.contains("park"));
+        assert!(
+            json.contains("开园"),
+            "Chinese is written as UTF-8, not escaped"
+        );
+    }
+}

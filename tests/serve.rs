@@ -1,0 +1,288 @@
+//! `parkpress serve` through the real binary: pages served from memory, edits picked up, broken
+//! content shown as errors while the last good pages stay up, traversal refused, a clean stop.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    address: String,
+    root: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts `serve` on a free port of a copy of the `basic` fixture.
+    fn start() -> Self {
+        let port = free_port();
+        Self::start_on(port)
+    }
+
+    fn start_on(port: u16) -> Self {
+        let root = tempfile::tempdir().expect("temp dir");
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+            root.path(),
+        );
+        let mut child = Command::new(env!("CARGO_BIN_EXE_parkpress"))
+            .args(["serve", "--port", &port.to_string(), "--root"])
+            .arg(root.path())
+            .env("SOURCE_DATE_EPOCH", "1780272000")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let address = loop {
+            let line = receiver
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("serve starts");
+            if let Some(rest) = line.strip_prefix("Serving on http://") {
+                break rest.split('/').next().expect("address").to_owned();
+            }
+        };
+        Self {
+            child,
+            address,
+            root,
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.path().join(rel)
+    }
+
+    /// A raw HTTP/1.1 GET, the path sent exactly as given.
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .expect("send");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).expect("read");
+        let text = String::from_utf8_lossy(&response).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, head.to_owned(), body.to_owned())
+    }
+
+    /// Polls until `ok` holds for the page, or fails after a minute.
+    fn wait_for(&self, path: &str, what: &str, ok: impl Fn(u16, &str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let (status, _, body) = self.get(path);
+            if ok(status, &body) {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what} at {path}; last ({status}):\n{body}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = std::fs::read_to_string(self.path(rel)).expect("read");
+        assert!(text.contains(from), "{rel} lacks {from:?}");
+        std::fs::write(self.path(rel), text.replacen(from, to, 1)).expect("write");
+    }
+
+    /// Sends SIGINT (Ctrl+C) and returns whether the server exited successfully in time.
+    fn interrupt(&mut self) -> bool {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-INT", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn serves_pages_with_types_local_links_and_live_reload_without_writing_output() {
+    let server = Server::start();
+    let (status, head, body) = server.get("/parks/data-lake/");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(body.contains("数据湖产业园"));
+    assert!(
+        body.contains(&format!(
+            "href=\"http://{}/parks/data-lake/\"",
+            server.address
+        )),
+        "canonical uses the local address"
+    );
+    assert!(
+        body.contains("/__parkpress/events"),
+        "live reload is injected in served pages"
+    );
+    for (path, kind) in [
+        ("/css/site.css", "text/css"),
+        ("/js/filter.js", "text/javascript"),
+        ("/sitemap.xml", "application/xml"),
+        ("/images/share.png", "image/png"),
+    ] {
+        let (status, head, _) = server.get(path);
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains(&format!("content-type: {kind}")),
+            "{path}: {head}"
+        );
+    }
+    let (status, head, _) = server.get("/parks/data-lake");
+    assert_eq!(status, 301);
+    assert!(head.contains("/parks/data-lake/"));
+    let (status, _, body) = server.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("<html"), "the site's 404 page");
+    let (status, _, _) = server.get("/parks/");
+    assert_eq!(status, 200);
+    let (status, _, _) = server.get("/css/");
+    assert_eq!(status, 404, "no directory listing");
+    assert!(
+        !server.path("output").exists(),
+        "serve never writes output/"
+    );
+}
+
+#[test]
+fn no_path_reaches_outside_the_site() {
+    let server = Server::start();
+    std::fs::write(server.path("secret.txt"), "top secret").expect("write");
+    for path in [
+        "/../secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/parks/../../secret.txt",
+        "/parks/%2e%2e/%2e%2e/secret.txt",
+        "/content/site.toml",
+        "//etc/passwd",
+        "/..\\secret.txt",
+        "/%00",
+    ] {
+        let (status, _, body) = server.get(path);
+        assert!(status == 404 || status == 400, "{path} gave {status}");
+        assert!(
+            !body.contains("top secret") && !body.contains("base_url"),
+            "{path} leaked a file"
+        );
+    }
+}
+
+#[test]
+fn edits_show_up_and_broken_content_never_kills_the_server() {
+    let server = Server::start();
+    server.wait_for("/parks/data-lake/", "first build", |s, b| {
+        s == 200 && b.contains("大数据与云计算")
+    });
+
+    server.edit(
+        "content/parks/data-lake/park.toml",
+        "大数据与云计算",
+        "算力中心与云服务",
+    );
+    server.wait_for("/parks/data-lake/", "the edit", |s, b| {
+        s == 200 && b.contains("算力中心与云服务")
+    });
+
+    server.edit(
+        "content/parks/data-lake/park.toml",
+        "order = 1\n",
+        "order = 1\noperater = \"typo\"\n",
+    );
+    let status = server.wait_for("/__parkpress/status", "the error", |_, b| {
+        b.contains("unknown-field")
+    });
+    assert!(
+        status.contains("content/parks/data-lake/park.toml"),
+        "{status}"
+    );
+    let (code, _, page) = server.get("/parks/data-lake/");
+    assert_eq!(code, 200, "the last good page is still served");
+    assert!(page.contains("算力中心与云服务"));
+
+    server.edit(
+        "content/parks/data-lake/park.toml",
+        "operater = \"typo\"\n",
+        "",
+    );
+    server.wait_for("/__parkpress/status", "recovery", |_, b| {
+        b.contains("\"errors\":null")
+    });
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_and_ctrl_c_stops_cleanly() {
+    let busy = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = busy.local_addr().expect("addr").port();
+    let mut server = Server::start_on(port);
+    let served_port: u16 = server
+        .address
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    assert!(
+        served_port > port,
+        "took {served_port} while {port} is busy"
+    );
+    assert_eq!(server.get("/").0, 200);
+    assert!(server.interrupt(), "serve exits cleanly on Ctrl+C");
+}
