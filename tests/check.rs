@@ -1242,3 +1242,22 @@ fn broken_park_toml_does_not_make_the_park_unknown_elsewhere() {
     check.one("unknown-field");
     check.assert_absent("unknown-park");
 }
+
+#[test]
+fn park_cover_too_narrow_for_print() {
+    let site = Site::clean();
+    image::RgbImage::new(800, 450)
+        .save(site.path("content/parks/p/narrow.jpg"))
+        .expect("image");
+    with_cover(&site, "narrow.jpg");
+    let check = site.check(&[]);
+    check.assert_exit(0);
+    let warning = check.one("image-too-small");
+    assert!(
+        warning["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("800 px wide: under 150 dpi"),
+        "{warning}"
+    );
+}

@@ -11,6 +11,9 @@ use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::model::{Body, Pos, Site, Text};
 use rules::*;
 
+/// Width in pixels a park cover needs to print across an A4 page (210 mm) at 150 dpi.
+pub const PRINT_WIDTH_PX: u32 = 1240;
+
 /// Days before expiry from which a policy is reported as expiring.
 pub const EXPIRY_NOTICE_DAYS: i64 = 60;
 
@@ -393,6 +396,20 @@ fn image_sizes_for_sharing(
                 .filter_map(|n| n.cover.as_ref())
                 .map(|a| (a, "a news cover, used as share image")),
         );
+    // Park covers print across the A4 page (210 mm): 150 dpi needs about 1240 px.
+    for asset in site.parks.iter().filter_map(|p| p.cover.as_ref()) {
+        if let Some((w, _)) = sizes.get(&asset.path)
+            && *w < PRINT_WIDTH_PX
+        {
+            out.push(asset.pos.place(
+                Diagnostic::warning(
+                    "image-too-small",
+                    format!("`{}` (a park cover, printed across the A4 page) is {w} px wide: under 150 dpi in print", asset.path),
+                )
+                .with_hint(format!("use an image at least {PRINT_WIDTH_PX} px wide for sharp brochures")),
+            ));
+        }
+    }
     for (asset, what) in shared {
         if let Some((w, h)) = sizes.get(&asset.path)
             && (*w < 300 || *h < 300)
