@@ -1,6 +1,8 @@
 //! The authoring workflow through the real binary: `init`, `new`, `import` (CSV in UTF-8 and GBK,
 //! XLSX written here) and `diff` between fixture editions and git revisions.
 
+mod common;
+use common::{copy_dir, walk};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -78,32 +80,6 @@ fn parkpress(args: &[&str], root: Option<&Path>) -> Output {
         .env("SOURCE_DATE_EPOCH", BUILD_EPOCH)
         .output()
         .expect("run parkpress")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walk(from) {
-        let rel = entry.strip_prefix(from).expect("inside fixture");
-        let target = to.join(rel);
-        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(&entry, &target).expect("copy");
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 fn stdout(output: &Output) -> String {

@@ -1,5 +1,7 @@
 //! Integration tests: the real `parkpress` binary on small fixture sites copied to temp folders.
 
+mod common;
+use common::{copy_dir, walk};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -69,32 +71,6 @@ impl Site {
         }
         all
     }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walk(from) {
-        let rel = entry.strip_prefix(from).expect("inside fixture");
-        let target = to.join(rel);
-        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(&entry, &target).expect("copy");
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 fn stderr(output: &Output) -> String {

@@ -4,6 +4,8 @@
 //! Most tests copy `tests/fixtures/check-clean/` (a small zh/en site that checks with no
 //! diagnostic at all) and overwrite one file, so each test shows exactly what it breaks.
 
+mod common;
+use common::copy_dir;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -94,32 +96,6 @@ fn run_at(root: &Path, args: &[&str]) -> Output {
         .env("SOURCE_DATE_EPOCH", BUILD_EPOCH)
         .output()
         .expect("run parkpress")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walk(from) {
-        let rel = entry.strip_prefix(from).expect("inside fixture");
-        let target = to.join(rel);
-        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(&entry, &target).expect("copy");
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 /// The result of `check --format json`.

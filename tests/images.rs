@@ -1,6 +1,8 @@
 //! Image processing through the real binary: variants, srcset, sizes, EXIF orientation,
 //! transparency, broken and oversized files, and the cache.
 
+mod common;
+use common::copy_dir;
 use image::{ImageEncoder, Rgb, RgbImage, Rgba, RgbaImage};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -94,18 +96,6 @@ impl Site {
             .collect();
         found.sort();
         found
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
     }
 }
 

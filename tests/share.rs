@@ -1,6 +1,8 @@
 //! The share kit through the real binary: QR codes decoded with `rqrr`, short-link pages followed
 //! to their tracked links, stable codes, old park keys, and nothing internal in the public site.
 
+mod common;
+use common::{copy_dir, walk};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -99,31 +101,6 @@ impl Site {
         assert!(page.contains("<meta name=\"robots\" content=\"noindex\">"));
         refresh.replace("&amp;", "&")
     }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 /// Decodes the QR code in a PNG file.
