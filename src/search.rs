@@ -244,24 +244,46 @@ pub fn entries(
 /// Serializes the index with texts cut as short as needed to stay within `max_bytes`, trying
 /// [`SCALES`] of the text budget in turn. Titles and URLs are kept whole, so an index that is
 /// over budget even without texts is returned without texts.
-pub fn fit(lang: &str, entries: Vec<Entry>, max_bytes: usize) -> (SearchIndex, Vec<u8>) {
+pub fn fit(lang: &str, mut entries: Vec<Entry>, max_bytes: usize) -> (SearchIndex, Vec<u8>) {
+    let full: Vec<String> = entries
+        .iter_mut()
+        .map(|e| std::mem::take(&mut e.text))
+        .collect();
     let mut index = SearchIndex {
         lang: lang.to_owned(),
         entries,
     };
-    let full: Vec<String> = index.entries.iter().map(|e| e.text.clone()).collect();
-    let mut bytes = Vec::new();
-    for scale in SCALES {
-        for (entry, text) in index.entries.iter_mut().zip(&full) {
-            let width = (TEXT_WIDTH * entry.kind.text_share()) as f64 * scale;
-            entry.text = cut(text, width as usize);
-        }
-        bytes = to_json(&index);
-        if bytes.len() <= max_bytes {
-            break;
-        }
+    // Everything but the texts is serialized once; each scale then only adds up its texts.
+    let fixed = to_json(&index).len();
+    let width = |kind: Kind, scale: f64| ((TEXT_WIDTH * kind.text_share()) as f64 * scale) as usize;
+    let scale = SCALES
+        .into_iter()
+        .find(|&scale| {
+            let texts: usize = index
+                .entries
+                .iter()
+                .zip(&full)
+                .map(|(e, text)| json_len(&cut(text, width(e.kind, scale))))
+                .sum();
+            fixed + texts <= max_bytes
+        })
+        .unwrap_or(0.0);
+    for (entry, text) in index.entries.iter_mut().zip(&full) {
+        entry.text = cut(text, width(entry.kind, scale));
     }
+    let bytes = to_json(&index);
     (index, bytes)
+}
+
+/// Bytes `text` adds inside a JSON string literal, escapes included (as serde_json writes them).
+fn json_len(text: &str) -> usize {
+    text.bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        })
+        .sum()
 }
 
 fn to_json(index: &SearchIndex) -> Vec<u8> {
@@ -395,6 +417,20 @@ mod tests {
     }
 
     #[test]
+    fn json_len_counts_escapes_as_serde_json_writes_them() {
+        for text in [
+            "冷链",
+            "a \"quoted\" \\ path",
+            "tab\tand\nnew line",
+            "bell\u{7}",
+            "",
+        ] {
+            let json = serde_json::to_string(text).unwrap_or_default();
+            assert_eq!(json_len(text), json.len() - 2, "{text:?}");
+        }
+    }
+
+    #[test]
     fn join_skips_empty_and_repeated_parts() {
         assert_eq!(join(["大数据", " ", "大数据", "云计算"]), "大数据 云计算");
     }
@@ -408,6 +444,10 @@ mod tests {
         assert_eq!(roomy.entries[0].text.chars().count(), TEXT_WIDTH / 2);
         let (small, small_bytes) = fit("zh", entries.clone(), bytes.len() / 2);
         assert!(small_bytes.len() <= bytes.len() / 2);
+        assert!(
+            small_bytes.len() > bytes.len() / 4,
+            "cut no shorter than needed"
+        );
         assert!(small.entries[0].text.starts_with("冷链"));
         let (titles_only, _) = fit("zh", entries, 10);
         assert!(titles_only.entries.iter().all(|e| e.text.is_empty()));
