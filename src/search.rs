@@ -323,50 +323,45 @@ fn width(c: char) -> usize {
 }
 
 /// `text` with whitespace collapsed, cut to `max_width` (see [`width`]) with an ellipsis; a cut in
-/// the middle of a Latin word goes back to the word's start.
+/// the middle of a Latin word goes back to the word's start. Reads no further into `text` than the
+/// cut, so cutting a long body short is cheap.
 pub fn cut(text: &str, max_width: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let total: usize = words
-        .iter()
-        .map(|w| w.chars().map(width).sum::<usize>())
-        .sum::<usize>()
-        + words.len().saturating_sub(1);
-    if total <= max_width {
-        return words.join(" ");
+    if fits(text, max_width) {
+        return text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
     // One unit is kept for the ellipsis.
     let budget = max_width.saturating_sub(1);
     let mut out = String::with_capacity(budget * 3);
     let mut used = 0;
-    for word in words {
+    for word in text.split_whitespace() {
         let space = usize::from(!out.is_empty());
-        let word_width: usize = word.chars().map(width).sum();
-        if used + space + word_width <= budget {
+        let room = budget.saturating_sub(used + space);
+        let mut end = 0;
+        let mut word_width = 0;
+        for (at, c) in word.char_indices() {
+            if word_width + width(c) > room {
+                break;
+            }
+            word_width += width(c);
+            end = at + c.len_utf8();
+        }
+        let part = &word[..end];
+        if end == word.len() {
             if space == 1 {
                 out.push(' ');
             }
-            out.push_str(word);
+            out.push_str(part);
             used += space + word_width;
             continue;
         }
         // A run of Chinese has no spaces, so it is cut inside; a Latin word only when it is the
         // first and nothing would be left otherwise.
-        let room = budget.saturating_sub(used + space);
-        let mut part = String::new();
-        let mut part_width = 0;
-        for c in word.chars() {
-            if part_width + width(c) > room {
-                break;
-            }
-            part.push(c);
-            part_width += width(c);
-        }
         let wide_cut = part.chars().last().is_some_and(|c| width(c) == 2);
         if !part.is_empty() && (wide_cut || out.is_empty()) {
             if space == 1 {
                 out.push(' ');
             }
-            out.push_str(&part);
+            out.push_str(part);
         }
         break;
     }
@@ -374,6 +369,24 @@ pub fn cut(text: &str, max_width: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// Whether `text`, whitespace collapsed, is at most `max_width` wide; stops reading once it is not.
+fn fits(text: &str, max_width: usize) -> bool {
+    let mut used = 0;
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = used > 0;
+            continue;
+        }
+        used += width(c) + usize::from(space);
+        space = false;
+        if used > max_width {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
