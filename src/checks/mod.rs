@@ -335,20 +335,37 @@ pub fn find_absolute_claim(text: &str) -> Option<String> {
         if let Some(claim) = ABSOLUTE_CLAIMS_ZH.iter().find(|c| sentence.contains(*c)) {
             return Some((*claim).to_owned());
         }
-        let words: Vec<&str> = lower
+        // Most sentences of a Chinese site have no Latin words to look at.
+        if !lower.bytes().any(|b| b.is_ascii_alphabetic()) {
+            continue;
+        }
+        let mut joined = String::with_capacity(lower.len() + 2);
+        joined.push(' ');
+        for word in lower
             .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '.')
             .filter(|w| !w.is_empty())
-            .collect();
-        let joined = format!(" {} ", words.join(" "));
-        if let Some(claim) = ABSOLUTE_CLAIMS_EN
+        {
+            joined.push_str(word);
+            joined.push(' ');
+        }
+        if let Some((claim, _)) = EN_CLAIM_PATTERNS
             .iter()
-            .find(|c| joined.contains(&format!(" {} ", c.trim_end_matches('.'))))
+            .find(|(_, pattern)| joined.contains(pattern.as_str()))
         {
             return Some((*claim).to_owned());
         }
     }
     None
 }
+
+/// The English claims as whole-word patterns (` best `), made once.
+static EN_CLAIM_PATTERNS: std::sync::LazyLock<Vec<(&'static str, String)>> =
+    std::sync::LazyLock::new(|| {
+        ABSOLUTE_CLAIMS_EN
+            .iter()
+            .map(|claim| (*claim, format!(" {} ", claim.trim_end_matches('.'))))
+            .collect()
+    });
 
 fn translation_gaps(site: &Site, out: &mut Vec<Diagnostic>) {
     for missing in &site.translation.missing {

@@ -92,7 +92,7 @@ impl RenderCache {
         if let Some(svg) = Self::lock(&self.qr).get(url) {
             return Some(Arc::clone(svg));
         }
-        let svg = Arc::new(crate::share::qr::Matrix::new(url).ok()?.svg(url));
+        let svg = Arc::new(crate::share::qr::Matrix::for_screen(url).ok()?.svg(url));
         Self::lock(&self.qr).insert(url.to_owned(), Arc::clone(&svg));
         Some(svg)
     }
@@ -151,6 +151,7 @@ pub fn render_site(
         links: &links,
         lang_views: &lang_views,
         theme_key: xxhash_rust::xxh3::xxh3_128(format!("{:?}", theme.templates).as_bytes()),
+        theme_share_image: pages::theme_share_image(theme, &urls),
     };
     let mut result = renderer.render_all();
     result.files.extend(static_files(theme));

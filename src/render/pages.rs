@@ -27,6 +27,27 @@ pub struct PageRenderer<'a> {
     pub lang_views: &'a [LangViews],
     /// Hash of the theme's templates: a template edit invalidates every cached page.
     pub theme_key: u128,
+    /// The theme's default share image, measured once per render (see [`theme_share_image`]).
+    pub theme_share_image: Option<ImageRef>,
+}
+
+/// The theme's default share image with its size, for pages with no image of their own.
+pub fn theme_share_image(
+    theme: &crate::render::theme::Theme,
+    urls: &crate::render::urls::Urls,
+) -> Option<ImageRef> {
+    let path = theme.config.share_image.as_ref()?;
+    let bytes = theme.static_files.get(path)?.bytes().ok()?;
+    let (width, height) = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()?;
+    Some(ImageRef {
+        url: urls.absolute(&urls.root(path)),
+        width,
+        height,
+    })
 }
 
 /// Output of all page jobs.
@@ -451,7 +472,7 @@ impl PageRenderer<'_> {
 
         let file_path = match job {
             Job::NotFound => "404.html".to_owned(),
-            Job::Feed => format!("{}{path}", lang_dir(lang, self.cx.site.default_lang())),
+            Job::Feed => self.cx.urls.lang_file(lang, &path),
             _ => self.cx.urls.page_file(lang, &path),
         };
         let cache = self.links.cache;
@@ -639,7 +660,9 @@ impl PageRenderer<'_> {
         };
         let svg = match self.links.cache {
             Some(cache) => cache.qr_svg(&encoded)?.as_ref().clone(),
-            None => crate::share::qr::Matrix::new(&encoded).ok()?.svg(&encoded),
+            None => crate::share::qr::Matrix::for_screen(&encoded)
+                .ok()?
+                .svg(&encoded),
         };
         Some(PageQr { url: encoded, svg })
     }
@@ -659,20 +682,7 @@ impl PageRenderer<'_> {
         image
             .and_then(large)
             .or_else(|| site.zone.share_image.as_ref().and_then(large))
-            .or_else(|| {
-                let path = self.cx.theme.config.share_image.as_ref()?;
-                let bytes = self.cx.theme.static_files.get(path)?.bytes().ok()?;
-                let (width, height) = image::ImageReader::new(std::io::Cursor::new(bytes))
-                    .with_guessed_format()
-                    .ok()?
-                    .into_dimensions()
-                    .ok()?;
-                Some(ImageRef {
-                    url: urls.absolute(&urls.root(path)),
-                    width,
-                    height,
-                })
-            })
+            .or_else(|| self.theme_share_image.clone())
     }
 
     fn policy_filters(&self, views: &LangViews, policies: &[&PolicyView]) -> serde_json::Value {
@@ -798,7 +808,7 @@ impl PageRenderer<'_> {
                 for lang in &self.cx.site.languages {
                     let target =
                         urls.absolute(&urls.page(&lang.code, &ViewCx::park_path(&park.key)));
-                    let html = redirect_page(&target, &lang.tag);
+                    let html = crate::share::redirect_html(&target);
                     files.push(OutputFile {
                         path: urls.page_file(&lang.code, &ViewCx::park_path(alias)),
                         contents: Contents::Bytes(html.into_bytes()),
@@ -890,22 +900,6 @@ fn vcard(contact: &crate::model::Contact, organization: &str, url: &str, lang: &
     }
     card.push_str(&format!("URL:{url}\r\nEND:VCARD\r\n"));
     card
-}
-
-/// A page that forwards at once, for moved URLs.
-pub fn redirect_page(target: &str, lang_tag: &str) -> String {
-    let target = xml_escape(target);
-    format!(
-        "<!doctype html>\n<html lang=\"{lang_tag}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{target}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body><p><a href=\"{target}\">{target}</a></p></body>\n</html>\n"
-    )
-}
-
-fn lang_dir(lang: &str, default: &str) -> String {
-    if lang == default {
-        String::new()
-    } else {
-        format!("{lang}/")
-    }
 }
 
 /// Escapes text for XML and HTML attributes.

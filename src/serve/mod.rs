@@ -209,16 +209,17 @@ impl Builder {
             .files
             .into_iter()
             .filter_map(|file| {
-                let bytes = load(&file)?;
-                Some((file.path, Arc::new(bytes)))
+                let OutputFile { path, contents } = file;
+                Some((path, Arc::new(load(contents)?)))
             })
             .collect())
     }
 }
 
-fn load(file: &OutputFile) -> Option<Vec<u8>> {
-    match &file.contents {
-        Contents::Bytes(bytes) => Some(bytes.clone()),
+/// The bytes of a built file; generated pages are moved, not copied.
+fn load(contents: Contents) -> Option<Vec<u8>> {
+    match contents {
+        Contents::Bytes(bytes) => Some(bytes),
         Contents::Copy(path) => std::fs::read(path).ok(),
         Contents::Theme(theme_file) => theme_file.bytes().ok().map(std::borrow::Cow::into_owned),
     }
