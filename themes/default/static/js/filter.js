@@ -24,34 +24,7 @@
     Array.prototype.forEach.call(list, fn);
   }
 
-  function parseQuery(search) {
-    var out = [];
-    search.replace(/^\?/, '').split('&').forEach(function (pair) {
-      if (!pair) {
-        return;
-      }
-      var i = pair.indexOf('=');
-      var key = i < 0 ? pair : pair.slice(0, i);
-      var value = i < 0 ? '' : pair.slice(i + 1);
-      try {
-        key = decodeURIComponent(key.replace(/\+/g, ' '));
-        value = decodeURIComponent(value.replace(/\+/g, ' '));
-      } catch (e) {
-        return;
-      }
-      out.push([key, value]);
-    });
-    return out;
-  }
 
-  function queryValue(pairs, key) {
-    for (var i = 0; i < pairs.length; i++) {
-      if (pairs[i][0] === key) {
-        return pairs[i][1];
-      }
-    }
-    return null;
-  }
 
   function hasOption(select, value) {
     for (var i = 0; i < select.options.length; i++) {
@@ -81,9 +54,9 @@
     var empty = emptySelector ? document.querySelector(emptySelector) : null;
     var template = box.getAttribute('data-count-template') || '{n} / {total}';
 
-    var pairs = parseQuery(window.location.search);
+    var params = new URLSearchParams(window.location.search);
     forEach(selects, function (select) {
-      var wanted = queryValue(pairs, select.name);
+      var wanted = params.get(select.name);
       if (wanted !== null && hasOption(select, wanted)) {
         select.value = wanted;
       }
@@ -125,23 +98,16 @@
       box.classList.toggle('is-filtered', active.length > 0);
 
       if (updateUrl && window.history && window.history.replaceState) {
-        var names = [];
-        forEach(selects, function (select) {
-          names.push(select.name);
-        });
-        var kept = parseQuery(window.location.search).filter(function (pair) {
-          return names.indexOf(pair[0]) < 0;
-        });
+        // Other parameters (utm_… of tracked links) are kept as they came.
+        var kept = new URLSearchParams(window.location.search);
         forEach(selects, function (select) {
           if (select.value) {
-            kept.push([select.name, select.value]);
+            kept.set(select.name, select.value);
+          } else {
+            kept.delete(select.name);
           }
         });
-        var query = kept
-          .map(function (pair) {
-            return encodeURIComponent(pair[0]) + '=' + encodeURIComponent(pair[1]);
-          })
-          .join('&');
+        var query = kept.toString();
         window.history.replaceState(
           window.history.state,
           '',

@@ -328,25 +328,6 @@
     }
   }
 
-  function parseQuery(search) {
-    var out = [];
-    search.replace(/^\?/, '').split('&').forEach(function (pair) {
-      if (!pair) {
-        return;
-      }
-      var i = pair.indexOf('=');
-      var key = i < 0 ? pair : pair.slice(0, i);
-      var value = i < 0 ? '' : pair.slice(i + 1);
-      try {
-        key = decodeURIComponent(key.replace(/\+/g, ' '));
-        value = decodeURIComponent(value.replace(/\+/g, ' '));
-      } catch (e) {
-        return;
-      }
-      out.push([key, value]);
-    });
-    return out;
-  }
 
   function setup(box) {
     var input = box.querySelector('[data-search-input]');
@@ -365,11 +346,9 @@
     var composing = false;
     var shownQuery = null;
 
-    var pairs = parseQuery(window.location.search);
-    for (var i = 0; i < pairs.length; i++) {
-      if (pairs[i][0] === 'q') {
-        input.value = pairs[i][1];
-      }
+    var initial = new URLSearchParams(window.location.search).get('q');
+    if (initial !== null) {
+      input.value = initial;
     }
 
     function setStatus(text) {
@@ -453,17 +432,13 @@
       if (!window.history || !window.history.replaceState) {
         return;
       }
-      var kept = parseQuery(window.location.search).filter(function (pair) {
-        return pair[0] !== 'q';
-      });
+      var kept = new URLSearchParams(window.location.search);
       if (input.value) {
-        kept.push(['q', input.value]);
+        kept.set('q', input.value);
+      } else {
+        kept.delete('q');
       }
-      var query = kept
-        .map(function (pair) {
-          return encodeURIComponent(pair[0]) + '=' + encodeURIComponent(pair[1]);
-        })
-        .join('&');
+      var query = kept.toString();
       window.history.replaceState(
         window.history.state,
         '',
