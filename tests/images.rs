@@ -439,3 +439,36 @@ fn svg_is_published_as_it_is() {
             .contains("src=\"/invest/parks/data-lake/map.svg\"")
     );
 }
+
+#[test]
+fn templates_can_ask_for_any_image_at_a_width() {
+    let site = Site::with_images();
+    std::fs::create_dir_all(site.path("themes/pictures/templates")).expect("mkdir");
+    std::fs::write(
+        site.path("themes/pictures/theme.toml"),
+        "extends = \"default\"\n",
+    )
+    .expect("theme");
+    std::fs::write(
+        site.path("themes/pictures/templates/404.html"),
+        "{% set hall = image(path=\"parks/data-lake/hall.jpg\", width=500) %}<img src=\"{{ hall.url }}\" width=\"{{ hall.width }}\" height=\"{{ hall.height }}\" srcset=\"{{ hall.srcset }}\">\n",
+    )
+    .expect("template");
+    let config = std::fs::read_to_string(site.path("content/site.toml")).expect("site");
+    std::fs::write(
+        site.path("content/site.toml"),
+        format!("theme = \"pictures\"\n{config}"),
+    )
+    .expect("site");
+    site.build();
+    let page = site.page("404.html");
+    // The narrowest variant at least 500 px wide is the image's own 700 px.
+    assert!(
+        page.contains("hall.") && page.contains(".700w.jpg\" width=\"700\" height=\"500\""),
+        "{page}"
+    );
+    assert!(
+        page.contains(" 480w, "),
+        "srcset lists every variant: {page}"
+    );
+}

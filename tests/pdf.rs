@@ -338,3 +338,49 @@ fn without_fonts_for_chinese_the_command_exits_2_naming_the_package() {
         "{err}"
     );
 }
+
+#[test]
+fn font_path_supplies_fonts_when_system_fonts_are_off() {
+    if !ready() {
+        return;
+    }
+    // Where the machine keeps its CJK font: passed explicitly, with system fonts turned off.
+    let listing = Command::new("fc-list")
+        .args([":lang=zh", "file"])
+        .output()
+        .expect("fc-list");
+    let first = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(':')
+        .to_owned();
+    let dir = Path::new(&first)
+        .parent()
+        .expect("font folder")
+        .to_path_buf();
+    let site = Site::new();
+    let without = site.run(&["pdf", "--park", "data-lake"], true);
+    assert_eq!(
+        without.status.code(),
+        Some(2),
+        "no fonts at all without --font-path"
+    );
+    let with = site.run(
+        &[
+            "pdf",
+            "--park",
+            "data-lake",
+            "--font-path",
+            dir.to_str().expect("utf-8"),
+        ],
+        true,
+    );
+    assert!(
+        with.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    let text = site.tool("pdftotext", "pdf/parks/data-lake.zh.pdf");
+    assert!(text.contains("数据湖产业园"), "{text}");
+}

@@ -375,6 +375,14 @@ fn brochure_links_exist_for_every_language() {
         site.follow(&brochure.1),
         format!("{BASE}/parks/data-lake/?utm_source=brochure&utm_medium=print")
     );
+    // The English brochure and page QR codes have links of their own, opening the English page.
+    for (audience, medium) in [("brochure", "print"), ("site", "qr")] {
+        let code = parkpress::share::short_code(audience, "en/data-lake");
+        assert_eq!(
+            site.follow(&format!("{BASE}/s/{code}/")),
+            format!("{BASE}/en/parks/data-lake/?utm_source={audience}&utm_medium={medium}")
+        );
+    }
 }
 
 #[test]
