@@ -70,8 +70,10 @@ pub struct BuildSummary {
     pub report: Report,
     /// HTML pages written.
     pub page_count: usize,
-    /// Files written.
+    /// Files the site has.
     pub file_count: usize,
+    /// What writing the output folder changed.
+    pub written: output::WriteStats,
     /// What image processing did.
     pub image_stats: assets::images::ImageStats,
     /// The output folder.
@@ -354,12 +356,13 @@ pub fn build(
     output::check_output_dir(&options.root, &output).map_err(BuildError::Environment)?;
     output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
     let built = build_files(options, progress)?;
-    output::write_site(&output, &built.files).map_err(BuildError::Environment)?;
+    let written = output::write_site(&output, &built.files).map_err(BuildError::Environment)?;
     output::write_site(&kit_dir, &built.kit).map_err(BuildError::Environment)?;
     Ok(BuildSummary {
         report: built.report,
         page_count: built.page_count,
         file_count: built.files.len(),
+        written,
         image_stats: built.image_stats,
         output,
         elapsed: started.elapsed(),

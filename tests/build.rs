@@ -397,6 +397,79 @@ fn failed_build_leaves_previous_output_untouched() {
     );
 }
 
+/// Modification times of every output file, after setting them all to one old time.
+fn age_output(root: &Path) -> std::time::SystemTime {
+    let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    for path in walk(&root.join("output")) {
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(old))
+            .expect("set mtime");
+    }
+    old
+}
+
+fn modified(root: &Path, path: &str) -> std::time::SystemTime {
+    std::fs::metadata(root.join("output").join(path))
+        .and_then(|m| m.modified())
+        .expect("mtime")
+}
+
+#[test]
+fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
+    let site = Site::fixture("basic");
+    site.build();
+    let old = age_output(site.root());
+
+    // Nothing changed: nothing is written, every file keeps its time.
+    let output = site.build();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(stdout.contains(" 0 written"), "{stdout}");
+    assert!(walk(&site.root().join("output")).iter().all(|p| {
+        std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .expect("mtime")
+            == old
+    }));
+
+    // A park renamed, a news item deleted, a stray file dropped into output/.
+    site.write(
+        "content/parks/zhizao/park.toml",
+        &std::fs::read_to_string(site.root().join("content/parks/zhizao/park.toml"))
+            .expect("read")
+            .replace("name = { zh = \"", "name = { zh = \"新"),
+    );
+    std::fs::remove_file(site.root().join("content/news/opening.md")).expect("rm");
+    std::fs::write(site.root().join("output/stray.txt"), "left by hand").expect("write");
+    let output = site.build();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(!stdout.contains(" 0 written"), "{stdout}");
+
+    assert!(site.out("parks/zhizao/index.html").contains("新"));
+    assert_ne!(modified(site.root(), "parks/zhizao/index.html"), old);
+    assert_eq!(
+        modified(site.root(), "css/site.css"),
+        old,
+        "an unchanged file is not rewritten"
+    );
+    assert!(!site.exists("news/opening/index.html"));
+    assert!(!site.exists("news/opening"), "its emptied folder goes too");
+    assert!(!site.exists("en/news/opening"));
+    assert!(!site.exists("stray.txt"), "output/ holds exactly the site");
+    assert!(site.exists(".parkpress-output"));
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .expect("read root")
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .contains("parkpress-staging")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folder left behind");
+}
+
 #[test]
 fn refuses_output_folders_it_did_not_make() {
     let site = Site::fixture("basic");

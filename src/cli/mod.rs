@@ -214,9 +214,12 @@ fn build(options: &BuildOptions) -> ExitCode {
             let images = summary.image_stats;
             let _ = writeln!(
                 out,
-                "Built {} pages ({} files) into {} in {:.2} s; images: {} encoded, {} from cache",
+                "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s; images: {} encoded, {} from cache",
                 summary.page_count,
                 summary.file_count,
+                summary.written.written,
+                summary.written.unchanged,
+                summary.written.removed,
                 summary.output.display(),
                 summary.elapsed.as_secs_f64(),
                 images.encoded,
