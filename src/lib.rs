@@ -48,6 +48,8 @@ pub struct BuildOptions {
     pub font_paths: Vec<PathBuf>,
     /// Work kept from earlier builds (`serve`).
     pub cache: Option<std::sync::Arc<render::RenderCache>>,
+    /// Files read by earlier builds (`serve`), read again only when they change.
+    pub sources: Option<std::sync::Arc<content::SourceCache>>,
     /// Make the share kit too (`build`; not `serve`, which never writes it).
     pub kit: bool,
 }
@@ -128,7 +130,7 @@ pub fn cache_dir(root: &Path) -> PathBuf {
 /// only on a usage error (a PDF selection naming an unknown park or language).
 pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemory>, Report)> {
     let mut report = Report::default();
-    let loaded = content::load(&options.root);
+    let loaded = content::load(&options.root, options.sources.as_deref());
     let (site, diagnostics) = model::resolve(
         &options.root,
         loaded,
@@ -145,7 +147,7 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
     if let Some(base_url) = &options.base_url {
         site.base_url = base_url.trim_end_matches('/').to_owned();
     }
-    let theme = match render::theme::load(&site.root, &site.theme) {
+    let theme = match render::theme::load(&site.root, &site.theme, options.sources.as_deref()) {
         Ok(theme) => theme,
         Err(diagnostic) => {
             let diagnostic = match &site.theme_pos {
@@ -164,6 +166,7 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
         &image_purposes(&site),
         &theme.config.image_widths,
         &urls,
+        options.sources.as_deref(),
     ));
     report.extend(images.diagnostics.iter().cloned());
     let (links, problems) = share::ShareLinks::new(&site, &urls, &theme);

@@ -122,6 +122,7 @@ proptest! {
             pdf: None,
             font_paths: Vec::new(),
             cache: None,
+            sources: None,
             kit: false,
         };
         let _ = parkpress::check(&options);

@@ -13,6 +13,8 @@ struct Server {
     child: Child,
     address: String,
     root: tempfile::TempDir,
+    /// Lines the server logs after "Serving on".
+    log: std::sync::mpsc::Receiver<String>,
 }
 
 impl Server {
@@ -56,6 +58,7 @@ impl Server {
             child,
             address,
             root,
+            log: receiver,
         }
     }
 
@@ -100,6 +103,20 @@ impl Server {
                 "timed out waiting for {what} at {path}; last ({status}):\n{body}"
             );
             std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits up to a minute for a log line that holds `what`, and returns it.
+    fn wait_for_log(&self, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let line = self
+                .log
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .unwrap_or_else(|_| panic!("no log line with {what:?}"));
+            if line.contains(what) {
+                return line;
+            }
         }
     }
 
@@ -231,6 +248,8 @@ fn edits_show_up_and_broken_content_never_kills_the_server() {
     server.wait_for("/parks/data-lake/", "the edit", |s, b| {
         s == 200 && b.contains("算力中心与云服务")
     });
+    // Only the edited file was read again; every other file came from memory.
+    server.wait_for_log("content/parks/data-lake/park.toml changed: read 1 file(s)");
 
     server.edit(
         "content/parks/data-lake/park.toml",

@@ -15,6 +15,7 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::content::cache::{SourceCache, cached};
 use crate::diagnostics::Diagnostic;
 use crate::render::urls::Urls;
 use crate::render::{Contents, OutputFile};
@@ -185,12 +186,15 @@ fn decoder_limits() -> Limits {
 
 impl ImagePlan {
     /// Plans every image under content/: SVG is published as is, raster images get variants.
+    /// Each raster image's header is read and its bytes hashed; with `sources`, only images
+    /// that changed since an earlier build are read again.
     pub fn new(
         content_dir: &Path,
         assets: &BTreeSet<String>,
         purposes: &HashMap<String, Purpose>,
         widths: &[u32],
         urls: &Urls,
+        sources: Option<&SourceCache>,
     ) -> Self {
         let widths: Vec<u32> = if widths.is_empty() {
             DEFAULT_WIDTHS.to_vec()
@@ -207,7 +211,7 @@ impl ImagePlan {
                 let purpose = purposes.get(path).copied().unwrap_or_default();
                 (
                     path.clone(),
-                    plan_one(content_dir, path, purpose, &widths, urls),
+                    plan_one(content_dir, path, purpose, &widths, urls, sources),
                 )
             })
             .collect();
@@ -311,6 +315,7 @@ fn plan_one(
     purpose: Purpose,
     widths: &[u32],
     urls: &Urls,
+    sources: Option<&SourceCache>,
 ) -> Result<Planned, Diagnostic> {
     let file = content_dir.join(path);
     let display = format!("content/{path}");
@@ -327,63 +332,14 @@ fn plan_one(
         };
         return Ok((info, None));
     }
-    let bytes = std::fs::read(&file).map_err(|e| {
-        Diagnostic::error("unreadable-file", format!("cannot read `{display}`: {e}"))
-            .with_hint("check that the file exists and may be read")
-    })?;
-    let invalid = |why: String| {
-        let mut d = Diagnostic::error(
-            "invalid-image",
-            format!("`{display}` is not a usable image: {why}"),
-        )
-        .with_hint("open it in an image editor and save it again as JPEG or PNG");
-        d.file = Some(display.clone());
-        d
-    };
-    let mut reader = ImageReader::new(Cursor::new(&bytes))
-        .with_guessed_format()
-        .map_err(|e| invalid(e.to_string()))?;
-    reader.limits(decoder_limits());
-    let format = reader
-        .format()
-        .ok_or_else(|| invalid("unknown or unsupported format".into()))?;
-    let mut decoder = reader.into_decoder().map_err(|e| invalid(e.to_string()))?;
-    let (raw_w, raw_h) = decoder.dimensions();
-    if raw_w == 0 || raw_h == 0 {
-        return Err(invalid("it has no pixels".into()));
-    }
-    if raw_w > MAX_SIDE || raw_h > MAX_SIDE || u64::from(raw_w) * u64::from(raw_h) > MAX_PIXELS {
-        let mut d = Diagnostic::error(
-            "image-too-large",
-            format!("`{display}` declares {raw_w}×{raw_h} pixels, more than parkpress accepts ({MAX_PIXELS} pixels, {MAX_SIDE} per side)"),
-        )
-        .with_hint("scale the image down (web pages need at most about 2400 px) or replace the file if it is damaged");
-        d.file = Some(display.clone());
-        return Err(d);
-    }
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let (width, height) = if rotates(orientation) {
-        (raw_h, raw_w)
-    } else {
-        (raw_w, raw_h)
-    };
-    let has_alpha = decoder.color_type().has_alpha();
-    let source_is_jpeg = format == image::ImageFormat::Jpeg;
-    let encoding = if source_is_jpeg || !has_alpha {
-        Encoding::Jpeg
-    } else {
-        Encoding::Png
-    };
-    let encoding = if format == image::ImageFormat::Png {
-        Encoding::Png
-    } else {
-        encoding
-    };
-    let same_format = (format == image::ImageFormat::Jpeg && encoding == Encoding::Jpeg)
-        || (format == image::ImageFormat::Png && encoding == Encoding::Png);
-    let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes));
+    let Probe {
+        width,
+        height,
+        encoding,
+        same_format,
+        hash,
+        byte_len,
+    } = cached(sources, &file, || probe(&file, &display))?;
     let (dir, stem) = match path.rsplit_once('/') {
         Some((dir, name)) => (
             format!("{dir}/"),
@@ -460,7 +416,7 @@ fn plan_one(
     };
     let source = Source {
         path: file,
-        byte_len: bytes.len() as u64,
+        byte_len,
         hash,
         encoding,
         same_format,
@@ -716,4 +672,86 @@ mod tests {
         assert_eq!(fit(1000, 100, LOGO_BOX), (400, 40));
         assert_eq!(fit(100, 50, LOGO_BOX), (100, 50));
     }
+}
+
+/// What planning needs to know of a raster image, read from its bytes.
+#[derive(Debug, Clone)]
+struct Probe {
+    /// Width as shown (EXIF orientation applied).
+    width: u32,
+    /// Height as shown.
+    height: u32,
+    encoding: Encoding,
+    same_format: bool,
+    /// xxh3-128 of the bytes, in hex: names the variants and keys the cache.
+    hash: String,
+    byte_len: u64,
+}
+
+/// Reads the image at `file` (shown as `display` in errors): its header, and a hash of its bytes.
+fn probe(file: &Path, display: &str) -> Result<Probe, Diagnostic> {
+    let bytes = std::fs::read(file).map_err(|e| {
+        Diagnostic::error("unreadable-file", format!("cannot read `{display}`: {e}"))
+            .with_hint("check that the file exists and may be read")
+    })?;
+    let invalid = |why: String| {
+        let mut d = Diagnostic::error(
+            "invalid-image",
+            format!("`{display}` is not a usable image: {why}"),
+        )
+        .with_hint("open it in an image editor and save it again as JPEG or PNG");
+        d.file = Some(display.to_owned());
+        d
+    };
+    let mut reader = ImageReader::new(Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| invalid(e.to_string()))?;
+    reader.limits(decoder_limits());
+    let format = reader
+        .format()
+        .ok_or_else(|| invalid("unknown or unsupported format".into()))?;
+    let mut decoder = reader.into_decoder().map_err(|e| invalid(e.to_string()))?;
+    let (raw_w, raw_h) = decoder.dimensions();
+    if raw_w == 0 || raw_h == 0 {
+        return Err(invalid("it has no pixels".into()));
+    }
+    if raw_w > MAX_SIDE || raw_h > MAX_SIDE || u64::from(raw_w) * u64::from(raw_h) > MAX_PIXELS {
+        let mut d = Diagnostic::error(
+            "image-too-large",
+            format!("`{display}` declares {raw_w}×{raw_h} pixels, more than parkpress accepts ({MAX_PIXELS} pixels, {MAX_SIDE} per side)"),
+        )
+        .with_hint("scale the image down (web pages need at most about 2400 px) or replace the file if it is damaged");
+        d.file = Some(display.to_owned());
+        return Err(d);
+    }
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let (width, height) = if rotates(orientation) {
+        (raw_h, raw_w)
+    } else {
+        (raw_w, raw_h)
+    };
+    let has_alpha = decoder.color_type().has_alpha();
+    let source_is_jpeg = format == image::ImageFormat::Jpeg;
+    let encoding = if source_is_jpeg || !has_alpha {
+        Encoding::Jpeg
+    } else {
+        Encoding::Png
+    };
+    let encoding = if format == image::ImageFormat::Png {
+        Encoding::Png
+    } else {
+        encoding
+    };
+    let same_format = (format == image::ImageFormat::Jpeg && encoding == Encoding::Jpeg)
+        || (format == image::ImageFormat::Png && encoding == Encoding::Png);
+    Ok(Probe {
+        width,
+        height,
+        encoding,
+        same_format,
+        hash: format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes)),
+        byte_len: bytes.len() as u64,
+    })
 }

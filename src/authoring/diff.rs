@@ -225,7 +225,7 @@ fn load(
     edition: &'static str,
     notes: &mut Vec<String>,
 ) -> Result<Site, DiffError> {
-    let loaded = crate::content::load(root);
+    let loaded = crate::content::load(root, None);
     let (site, diagnostics) = model::resolve(
         root,
         loaded,

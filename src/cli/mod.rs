@@ -143,6 +143,7 @@ pub fn run() -> ExitCode {
         pdf: None,
         font_paths: cli.global.font_paths.clone(),
         cache: None,
+        sources: None,
         kit: true,
     };
     if let Command::Init(args) = &cli.command {

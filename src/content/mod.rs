@@ -1,6 +1,7 @@
 //! Stage 1: walk `content/`, read every file, split front matter and parse TOML into raw structs.
 //! Errors are collected, never fatal: every file that can be read is read, so one run reports all.
 
+pub mod cache;
 pub mod parse;
 pub mod raw;
 
@@ -13,6 +14,9 @@ use std::sync::Arc;
 use crate::diagnostics::{Diagnostic, SourceFile};
 use parse::{is_slug, parse_toml, read_source, split_front_matter, suggest_slug};
 use raw::*;
+
+pub use cache::SourceCache;
+use cache::cached;
 
 /// Everything read from `content/`, before cross-checking.
 #[derive(Debug)]
@@ -40,7 +44,7 @@ pub struct LoadedContent {
 }
 
 /// A parsed TOML file (or front matter) with the file it came from.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Parsed<T> {
     /// The file.
     pub file: Arc<SourceFile>,
@@ -51,7 +55,7 @@ pub struct Parsed<T> {
 }
 
 /// A Markdown document with optional front matter and its translations.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Document<T> {
     /// Slug from the file name.
     pub key: String,
@@ -66,7 +70,7 @@ pub struct Document<T> {
 }
 
 /// A translation file: language, text overrides from its front matter, and its body.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Translation {
     /// Language code from the file name.
     pub lang: String,
@@ -81,7 +85,7 @@ pub struct Translation {
 }
 
 /// One park folder.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LoadedPark {
     /// Folder name.
     pub key: String,
@@ -112,31 +116,30 @@ impl TranslatableFields for RawParkIndex {
     const TEXT_FIELDS: &'static [&'static str] = &["summary"];
 }
 
-/// Reads the whole `content/` folder of `root`.
-pub fn load(root: &Path) -> LoadedContent {
+/// Reads the whole `content/` folder of `root`. With a `cache`, files unchanged since an earlier
+/// load are taken from it instead of being read again.
+pub fn load(root: &Path, cache: Option<&SourceCache>) -> LoadedContent {
+    let loader = Loader { root, cache };
     let content_dir = root.join("content");
     let mut diagnostics = Vec::new();
-    let site =
-        load_toml::<RawSiteConfig>(root, &content_dir.join("site.toml"), &mut diagnostics, true);
+    let site = loader.toml::<RawSiteConfig>(&content_dir.join("site.toml"), &mut diagnostics, true);
     let audiences_path = content_dir.join("audiences.toml");
     let audiences = audiences_path
         .exists()
-        .then(|| load_toml::<RawAudiences>(root, &audiences_path, &mut diagnostics, true))
+        .then(|| loader.toml::<RawAudiences>(&audiences_path, &mut diagnostics, true))
         .flatten();
 
     let park_dirs = list_dir(&content_dir.join("parks"), true);
-    let parks_and_problems: Vec<(Option<LoadedPark>, Vec<Diagnostic>)> = park_dirs
-        .par_iter()
-        .map(|dir| load_park(root, dir))
-        .collect();
+    let parks_and_problems: Vec<(Option<LoadedPark>, Vec<Diagnostic>)> =
+        park_dirs.par_iter().map(|dir| loader.park(dir)).collect();
     let mut parks = Vec::new();
     for (park, problems) in parks_and_problems {
         diagnostics.extend(problems);
         parks.extend(park);
     }
 
-    let news = load_documents::<RawNews>(root, &content_dir.join("news"), &mut diagnostics);
-    let pages = load_documents::<RawPage>(root, &content_dir.join("pages"), &mut diagnostics);
+    let news = loader.documents::<RawNews>(&content_dir.join("news"), &mut diagnostics);
+    let pages = loader.documents::<RawPage>(&content_dir.join("pages"), &mut diagnostics);
     let (assets, escaping_links) = collect_assets(root, &content_dir, &mut diagnostics);
     let park_folders = park_dirs
         .iter()
@@ -158,37 +161,255 @@ pub fn load(root: &Path) -> LoadedContent {
     }
 }
 
-fn load_toml<T: DeserializeOwned>(
+/// Reads files under one site root, through the cache of earlier loads when there is one.
+#[derive(Clone, Copy)]
+struct Loader<'a> {
+    root: &'a Path,
+    cache: Option<&'a SourceCache>,
+}
+
+/// The front matter of an original document, where its body starts and on which line.
+type ParsedOriginal<T> = (Parsed<T>, usize, usize);
+
+impl Loader<'_> {
+    fn toml<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+        self,
+        path: &Path,
+        diagnostics: &mut Vec<Diagnostic>,
+        required: bool,
+    ) -> Option<Parsed<T>> {
+        if !path.exists() {
+            if required {
+                let display = crate::diagnostics::relative_display(self.root, path);
+                diagnostics.push(
+                    Diagnostic::error("missing-file", format!("`{display}` is missing"))
+                        .in_path(display.clone())
+                        .with_hint("run `parkpress init DIR` to see a complete example"),
+                );
+            }
+            return None;
+        }
+        let (parsed, problems) = cached(self.cache, path, || {
+            let file = match read_source(self.root, path.to_path_buf()) {
+                Ok(file) => file,
+                Err(d) => return (None, vec![d]),
+            };
+            match parse_toml::<T>(&file, 0..file.text.len()) {
+                Ok(raw) => (
+                    Some(Parsed {
+                        file: Arc::new(file),
+                        base: 0,
+                        raw,
+                    }),
+                    Vec::new(),
+                ),
+                Err(d) => (None, vec![d]),
+            }
+        });
+        diagnostics.extend(problems);
+        parsed
+    }
+
+    fn park(self, dir: &Path) -> (Option<LoadedPark>, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let key = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if key.starts_with('.') {
+            return (None, diagnostics);
+        }
+        let park_toml = dir.join("park.toml");
+        if !is_slug(&key) {
+            diagnostics.push(
+                Diagnostic::error("invalid-slug", format!("park folder `{key}` is not a slug"))
+                    .in_path(format!("content/parks/{key}"))
+                    .with_hint(format!(
+                        "rename the folder to lower-case letters, digits and hyphens, e.g. `{}`",
+                        suggest_slug(&key)
+                    )),
+            );
+            return (None, diagnostics);
+        }
+        if !park_toml.exists() {
+            diagnostics.push(
+                Diagnostic::error(
+                    "missing-file",
+                    format!("park folder `content/parks/{key}` has no park.toml"),
+                )
+                .with_hint(format!("run `parkpress new park {key}` to create one")),
+            );
+            return (None, diagnostics);
+        }
+        let park = self.toml::<RawPark>(&park_toml, &mut diagnostics, true);
+        let md_files = list_dir(dir, false)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect::<Vec<_>>();
+        let index = self
+            .group_documents::<RawParkIndex>(&md_files, &mut diagnostics)
+            .into_iter()
+            .find(|d| d.key == "index");
+        let tenants = self.documents::<RawTenant>(&dir.join("tenants"), &mut diagnostics);
+        let park = park.map(|park| LoadedPark {
+            key,
+            park,
+            index,
+            tenants,
+        });
+        (park, diagnostics)
+    }
+
+    fn documents<T: Loadable>(
+        self,
+        dir: &Path,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<Document<T>> {
+        let files: Vec<PathBuf> = list_dir(dir, false)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        self.group_documents(&files, diagnostics)
+    }
+
+    /// Groups `<key>.md` with its `<key>.<lang>.md` translations and parses them all.
+    fn group_documents<T: Loadable>(
+        self,
+        files: &[PathBuf],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<Document<T>> {
+        let mut groups: BTreeMap<String, FileGroup> = BTreeMap::new();
+        for path in files {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let stem = name.trim_end_matches(".md");
+            let (key, lang) = match stem.split_once('.') {
+                Some((key, lang)) => (key, Some(lang)),
+                None => (stem, None),
+            };
+            if !is_slug(key) {
+                let display = crate::diagnostics::relative_display(self.root, path);
+                diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-slug",
+                        format!("file name `{display}` is not a slug"),
+                    )
+                    .in_path(display.clone())
+                    .with_hint(format!(
+                        "rename it to lower-case letters, digits and hyphens, e.g. `{}.md`",
+                        suggest_slug(key)
+                    )),
+                );
+                continue;
+            }
+            let entry = groups.entry(key.to_owned()).or_default();
+            match lang {
+                Some(lang) => entry.1.push((lang.to_owned(), path.clone())),
+                None => entry.0 = Some(path.clone()),
+            }
+        }
+        let results: Vec<(Option<Document<T>>, Vec<Diagnostic>)> = groups
+            .into_par_iter()
+            .map(|(key, (original, translations))| {
+                let mut problems = Vec::new();
+                let Some(original) = original else {
+                    if let Some((_, path)) = translations.first() {
+                        let display = crate::diagnostics::relative_display(self.root, path);
+                        problems.push(
+                            Diagnostic::error(
+                                "orphan-translation",
+                                format!("`{display}` translates `{key}.md`, which does not exist"),
+                            )
+                            .in_path(display.clone())
+                            .with_hint(format!(
+                                "add `{key}.md` in the default language, or rename the translation"
+                            )),
+                        );
+                    }
+                    return (None, problems);
+                };
+                let document = self.document::<T>(key, &original, translations, &mut problems);
+                (document, problems)
+            })
+            .collect();
+        let mut documents = Vec::new();
+        for (document, problems) in results {
+            diagnostics.extend(problems);
+            documents.extend(document);
+        }
+        documents
+    }
+
+    fn document<T: Loadable>(
+        self,
+        key: String,
+        original: &Path,
+        translations: Vec<(String, PathBuf)>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<Document<T>> {
+        let (parsed, original_problems) = cached(self.cache, original, || {
+            let mut problems = Vec::new();
+            let parsed = parse_original::<T>(self.root, original, &mut problems);
+            (parsed, problems)
+        });
+        problems.extend(original_problems);
+        let (original, body_start, body_first_line): ParsedOriginal<T> = parsed?;
+        let translations = translations
+            .into_iter()
+            .filter_map(|(lang, path)| {
+                let (translation, translation_problems) = cached(self.cache, &path, || {
+                    let mut problems = Vec::new();
+                    let translation =
+                        parse_translation::<T>(self.root, lang, path.clone(), &mut problems);
+                    (translation, problems)
+                });
+                problems.extend(translation_problems);
+                translation
+            })
+            .collect();
+        Some(Document {
+            key,
+            original,
+            body_start,
+            body_first_line,
+            translations,
+        })
+    }
+}
+
+/// What a document's front matter must be to be loaded (and kept between loads).
+trait Loadable: DeserializeOwned + TranslatableFields + Clone + Send + Sync + 'static {}
+impl<T: DeserializeOwned + TranslatableFields + Clone + Send + Sync + 'static> Loadable for T {}
+
+/// The original file of a document (if any) and its translations by language.
+type FileGroup = (Option<PathBuf>, Vec<(String, PathBuf)>);
+
+fn parse_original<T: DeserializeOwned>(
     root: &Path,
     path: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-    required: bool,
-) -> Option<Parsed<T>> {
-    if !path.exists() {
-        if required {
-            let display = crate::diagnostics::relative_display(root, path);
-            diagnostics.push(
-                Diagnostic::error("missing-file", format!("`{display}` is missing"))
-                    .in_path(display.clone())
-                    .with_hint("run `parkpress init DIR` to see a complete example"),
-            );
-        }
-        return None;
-    }
+    problems: &mut Vec<Diagnostic>,
+) -> Option<ParsedOriginal<T>> {
     let file = read_source(root, path.to_path_buf())
-        .map_err(|d| diagnostics.push(d))
+        .map_err(|d| problems.push(d))
         .ok()?;
-    match parse_toml::<T>(&file, 0..file.text.len()) {
-        Ok(raw) => Some(Parsed {
+    let split = split_front_matter(&file)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let range = split.front.clone().unwrap_or(0..0);
+    let raw = parse_toml::<T>(&file, range.clone())
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    Some((
+        Parsed {
             file: Arc::new(file),
-            base: 0,
+            base: range.start,
             raw,
-        }),
-        Err(d) => {
-            diagnostics.push(d);
-            None
-        }
-    }
+        },
+        split.body_start,
+        split.body_first_line,
+    ))
 }
 
 /// Sorted entries of a folder: sub-folders when `dirs`, else files. A missing folder is empty.
@@ -206,174 +427,6 @@ fn list_dir(dir: &Path, dirs: bool) -> Vec<PathBuf> {
         .collect();
     out.sort();
     out
-}
-
-fn load_park(root: &Path, dir: &Path) -> (Option<LoadedPark>, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
-    let key = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if key.starts_with('.') {
-        return (None, diagnostics);
-    }
-    let park_toml = dir.join("park.toml");
-    if !is_slug(&key) {
-        diagnostics.push(
-            Diagnostic::error("invalid-slug", format!("park folder `{key}` is not a slug"))
-                .in_path(format!("content/parks/{key}"))
-                .with_hint(format!(
-                    "rename the folder to lower-case letters, digits and hyphens, e.g. `{}`",
-                    suggest_slug(&key)
-                )),
-        );
-        return (None, diagnostics);
-    }
-    if !park_toml.exists() {
-        diagnostics.push(
-            Diagnostic::error(
-                "missing-file",
-                format!("park folder `content/parks/{key}` has no park.toml"),
-            )
-            .with_hint(format!("run `parkpress new park {key}` to create one")),
-        );
-        return (None, diagnostics);
-    }
-    let park = load_toml::<RawPark>(root, &park_toml, &mut diagnostics, true);
-    let md_files = list_dir(dir, false)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect::<Vec<_>>();
-    let index = group_documents::<RawParkIndex>(root, &md_files, &mut diagnostics)
-        .into_iter()
-        .find(|d| d.key == "index");
-    let tenants = load_documents::<RawTenant>(root, &dir.join("tenants"), &mut diagnostics);
-    let park = park.map(|park| LoadedPark {
-        key,
-        park,
-        index,
-        tenants,
-    });
-    (park, diagnostics)
-}
-
-fn load_documents<T: DeserializeOwned + TranslatableFields + Send>(
-    root: &Path,
-    dir: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Document<T>> {
-    let files: Vec<PathBuf> = list_dir(dir, false)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    group_documents(root, &files, diagnostics)
-}
-
-/// The original file of a document (if any) and its translations by language.
-type FileGroup = (Option<PathBuf>, Vec<(String, PathBuf)>);
-
-/// Groups `<key>.md` with its `<key>.<lang>.md` translations and parses them all.
-fn group_documents<T: DeserializeOwned + TranslatableFields + Send>(
-    root: &Path,
-    files: &[PathBuf],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Document<T>> {
-    let mut groups: BTreeMap<String, FileGroup> = BTreeMap::new();
-    for path in files {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let stem = name.trim_end_matches(".md");
-        let (key, lang) = match stem.split_once('.') {
-            Some((key, lang)) => (key, Some(lang)),
-            None => (stem, None),
-        };
-        if !is_slug(key) {
-            let display = crate::diagnostics::relative_display(root, path);
-            diagnostics.push(
-                Diagnostic::error(
-                    "invalid-slug",
-                    format!("file name `{display}` is not a slug"),
-                )
-                .in_path(display.clone())
-                .with_hint(format!(
-                    "rename it to lower-case letters, digits and hyphens, e.g. `{}.md`",
-                    suggest_slug(key)
-                )),
-            );
-            continue;
-        }
-        let entry = groups.entry(key.to_owned()).or_default();
-        match lang {
-            Some(lang) => entry.1.push((lang.to_owned(), path.clone())),
-            None => entry.0 = Some(path.clone()),
-        }
-    }
-    let results: Vec<(Option<Document<T>>, Vec<Diagnostic>)> = groups
-        .into_par_iter()
-        .map(|(key, (original, translations))| {
-            let mut problems = Vec::new();
-            let Some(original) = original else {
-                if let Some((_, path)) = translations.first() {
-                    let display = crate::diagnostics::relative_display(root, path);
-                    problems.push(
-                        Diagnostic::error(
-                            "orphan-translation",
-                            format!("`{display}` translates `{key}.md`, which does not exist"),
-                        )
-                        .in_path(display.clone())
-                        .with_hint(format!(
-                            "add `{key}.md` in the default language, or rename the translation"
-                        )),
-                    );
-                }
-                return (None, problems);
-            };
-            let document = parse_document::<T>(root, key, original, translations, &mut problems);
-            (document, problems)
-        })
-        .collect();
-    let mut documents = Vec::new();
-    for (document, problems) in results {
-        diagnostics.extend(problems);
-        documents.extend(document);
-    }
-    documents
-}
-
-fn parse_document<T: DeserializeOwned + TranslatableFields>(
-    root: &Path,
-    key: String,
-    original: PathBuf,
-    translations: Vec<(String, PathBuf)>,
-    problems: &mut Vec<Diagnostic>,
-) -> Option<Document<T>> {
-    let file = read_source(root, original)
-        .map_err(|d| problems.push(d))
-        .ok()?;
-    let split = split_front_matter(&file)
-        .map_err(|d| problems.push(d))
-        .ok()?;
-    let range = split.front.clone().unwrap_or(0..0);
-    let raw = parse_toml::<T>(&file, range.clone())
-        .map_err(|d| problems.push(d))
-        .ok()?;
-    let translations = translations
-        .into_iter()
-        .filter_map(|(lang, path)| parse_translation::<T>(root, lang, path, problems))
-        .collect();
-    Some(Document {
-        key,
-        original: Parsed {
-            file: Arc::new(file),
-            base: range.start,
-            raw,
-        },
-        body_start: split.body_start,
-        body_first_line: split.body_first_line,
-        translations,
-    })
 }
 
 fn parse_translation<T: TranslatableFields>(

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::content::cache::{SourceCache, cached};
 use crate::diagnostics::Diagnostic;
 
 static BUILTIN_THEMES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes");
@@ -77,7 +78,12 @@ struct ThemeSource {
 }
 
 /// Loads `name` and its parents. A site's `themes/<name>/` wins over a built-in theme of that name.
-pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+/// With `source_cache`, theme files on disk are read only when they changed since an earlier load.
+pub fn load(
+    root: &Path,
+    name: &str,
+    source_cache: Option<&SourceCache>,
+) -> Result<Theme, Diagnostic> {
     let mut chain = Vec::new();
     let mut sources = Vec::new();
     let mut next = Some(name.to_owned());
@@ -116,7 +122,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
     {
         merge_config(&mut theme.config, source.config);
         for (path, file) in source.files {
-            theme.add_file(&theme_name, path, file)?;
+            theme.add_file(&theme_name, path, file, source_cache)?;
         }
     }
     Ok(theme)
@@ -143,8 +149,9 @@ impl Theme {
         theme_name: &str,
         path: String,
         file: ThemeFile,
+        sources: Option<&SourceCache>,
     ) -> Result<(), Diagnostic> {
-        let read_text = |file: &ThemeFile| -> Result<String, Diagnostic> {
+        let decode = |file: &ThemeFile| -> Result<String, Diagnostic> {
             let bytes = file.bytes().map_err(|e| {
                 Diagnostic::error(
                     "unreadable-file",
@@ -158,6 +165,11 @@ impl Theme {
                 )
                 .with_hint("save the file as UTF-8")
             })
+        };
+        // Files on disk are read again only when they changed since an earlier build (`serve`).
+        let read_text = |file: &ThemeFile| match file {
+            ThemeFile::Disk(disk) => cached(sources, disk, || decode(file)),
+            ThemeFile::Builtin(_) => decode(file),
         };
         if let Some(name) = path.strip_prefix("templates/") {
             let text = read_text(&file)?;

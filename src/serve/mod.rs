@@ -15,6 +15,8 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::BuildOptions;
+use crate::content::cache::{SourceCache, cached};
+use crate::render::theme::ThemeFile;
 use crate::render::{Contents, OutputFile};
 
 /// How to serve.
@@ -46,6 +48,8 @@ pub struct RebuildReport {
     pub elapsed: Duration,
     /// Files in the site.
     pub files: usize,
+    /// Source files read (the others were unchanged and taken from memory).
+    pub read: usize,
     /// Whether the build failed (the previous pages are still served).
     pub failed: bool,
 }
@@ -95,8 +99,10 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         .context("cannot read the listening address")?;
     let mut build = options.build.clone();
     build.base_url = Some(format!("http://{address}"));
-    // Rebuilds reuse what has not changed: bodies and pages by content hash, QR codes by URL.
+    // Rebuilds reuse what has not changed: files by size and modification time, bodies and
+    // pages by content hash, QR codes by URL.
     build.cache = Some(Arc::new(crate::render::RenderCache::default()));
+    build.sources = Some(Arc::new(crate::content::SourceCache::default()));
     build.kit = false;
     let builder = Arc::new(std::sync::Mutex::new(Builder::new(build)));
 
@@ -107,8 +113,9 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
     });
     let report = rebuild(&builder, &state);
     on_event(format!(
-        "Built {} files in {:.0} ms{}",
+        "Built {} files from {} source files in {:.0} ms{}",
         report.files,
+        report.read,
         report.elapsed.as_secs_f64() * 1000.0,
         if report.failed {
             " with errors (shown in the browser)"
@@ -124,8 +131,9 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         move |changed: Vec<String>| {
             let report = rebuild(&builder, &state);
             on_event(format!(
-                "{} changed: rebuilt in {:.0} ms{}",
+                "{} changed: read {} file(s), rebuilt in {:.0} ms{}",
                 changed.join(", "),
+                report.read,
                 report.elapsed.as_secs_f64() * 1000.0,
                 if report.failed {
                     ", with errors (shown in the browser)"
@@ -152,10 +160,12 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
 /// Every open page is told to reload.
 pub fn rebuild(builder: &std::sync::Mutex<Builder>, state: &State) -> RebuildReport {
     let started = Instant::now();
-    let result = builder
+    let mut builder = builder
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .build();
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let result = builder.build();
+    let read = builder.options.sources.as_ref().map_or(0, |s| s.sweep());
+    drop(builder);
     let mut snapshot = state
         .snapshot
         .write()
@@ -178,6 +188,7 @@ pub fn rebuild(builder: &std::sync::Mutex<Builder>, state: &State) -> RebuildRep
     RebuildReport {
         elapsed: started.elapsed(),
         files,
+        read,
         failed,
     }
 }
@@ -205,22 +216,31 @@ impl Builder {
                 .join("\n"),
             crate::BuildError::Environment(e) => format!("{e:#}"),
         })?;
+        let sources = self.options.sources.as_deref();
         Ok(built
             .files
             .into_iter()
             .filter_map(|file| {
                 let OutputFile { path, contents } = file;
-                Some((path, Arc::new(load(contents)?)))
+                Some((path, load(contents, sources)?))
             })
             .collect())
     }
 }
 
-/// The bytes of a built file; generated pages are moved, not copied.
-fn load(contents: Contents) -> Option<Vec<u8>> {
+/// The bytes of a built file: generated pages are moved, not copied; files on disk are read only
+/// when they changed since the last build.
+fn load(contents: Contents, sources: Option<&SourceCache>) -> Option<Arc<Vec<u8>>> {
+    let read = |path: &std::path::Path, read: &dyn Fn() -> Option<Vec<u8>>| {
+        cached(sources, path, || read().map(Arc::new))
+    };
     match contents {
-        Contents::Bytes(bytes) => Some(bytes),
-        Contents::Copy(path) => std::fs::read(path).ok(),
-        Contents::Theme(theme_file) => theme_file.bytes().ok().map(std::borrow::Cow::into_owned),
+        Contents::Bytes(bytes) => Some(Arc::new(bytes)),
+        Contents::Copy(path) => read(&path, &|| std::fs::read(&path).ok()),
+        Contents::Theme(ThemeFile::Disk(path)) => read(&path, &|| std::fs::read(&path).ok()),
+        Contents::Theme(builtin) => builtin
+            .bytes()
+            .ok()
+            .map(|bytes| Arc::new(bytes.into_owned())),
     }
 }
