@@ -5,6 +5,7 @@
 pub mod rules;
 
 use chrono::{Months, NaiveDate};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, SourceFile};
@@ -247,16 +248,24 @@ fn wording(site: &Site, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (text, what) in texts(site) {
-        if let Some(claim) = text.all().find_map(|(_, t)| find_absolute_claim(t)) {
-            out.push(place(text.pos(), absolute_claim_warning(&claim, &what)));
-        }
-    }
-    for (body, what) in bodies(site) {
+    // Every sentence of every text is scanned: in parallel, in a stable order.
+    out.par_extend(texts(site).par_iter().filter_map(|(text, what)| {
+        let claim = text.all().find_map(|(_, t)| find_absolute_claim(t))?;
+        Some(place(text.pos(), absolute_claim_warning(&claim, what)))
+    }));
+    out.par_extend(bodies(site).par_iter().flat_map_iter(|(body, what)| {
+        let mut found = Vec::new();
         for source in &body.sources {
-            scan_body(&source.file, source.start, source.first_line, &what, out);
+            scan_body(
+                &source.file,
+                source.start,
+                source.first_line,
+                what,
+                &mut found,
+            );
         }
-    }
+        found
+    }));
 }
 
 fn absolute_claim_warning(claim: &str, what: &str) -> Diagnostic {
@@ -328,7 +337,11 @@ pub fn find_fiscal_phrase(text: &str) -> Option<&'static str> {
 /// The first absolute claim in a sentence of `text` that does not cite its source.
 pub fn find_absolute_claim(text: &str) -> Option<String> {
     for sentence in text.split(['。', '！', '？', '；', '.', '!', '?', ';', '\n']) {
-        let lower = sentence.to_lowercase();
+        let lower = if sentence.chars().any(char::is_uppercase) {
+            std::borrow::Cow::Owned(sentence.to_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(sentence)
+        };
         if CITATION_MARKERS.iter().any(|m| lower.contains(m)) {
             continue;
         }

@@ -331,10 +331,8 @@ fn generate(
             .unwrap_or_default()
     };
     let zone_name = views.zone.name.clone();
-    let mut context = tera::Context::new();
-    context.insert("site", &views.site);
-    context.insert("t", &views.strings);
-    context.insert("lang", lang);
+    // `site`, `t`, `lang` and `theme`, as web pages get them.
+    let mut context = views.base_context.clone();
     context.insert("zone", &views.zone);
     let (template, title, kind) = match job.kind {
         Kind::Zone => {

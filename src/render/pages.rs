@@ -464,11 +464,7 @@ impl PageRenderer<'_> {
             og_image.as_ref(),
             og_type,
         );
-        context.insert("site", &views.site);
         context.insert("page", &meta);
-        context.insert("t", &views.strings);
-        context.insert("lang", lang);
-        context.insert("theme", &self.cx.theme.config.settings);
 
         let file_path = match job {
             Job::NotFound => "404.html".to_owned(),
@@ -476,10 +472,18 @@ impl PageRenderer<'_> {
             _ => self.cx.urls.page_file(lang, &path),
         };
         let cache = self.links.cache;
+        // The page's own values are hashed; the language's shared ones were hashed once.
         let key = cache.map(|_| {
             let json = serde_json::to_vec(&context.clone().into_json()).unwrap_or_default();
             let (theme, links) = (self.theme_key.to_le_bytes(), self.links.key.to_le_bytes());
-            let parts = [theme.as_slice(), &links, job.template().as_bytes(), &json];
+            let base = views.base_key.to_le_bytes();
+            let parts = [
+                theme.as_slice(),
+                &links,
+                &base,
+                job.template().as_bytes(),
+                &json,
+            ];
             xxhash_rust::xxh3::xxh3_128(&parts.concat())
         });
         let cached = cache
@@ -487,7 +491,11 @@ impl PageRenderer<'_> {
             .and_then(|(cache, key)| cache.page(&file_path, key));
         let rendered = match cached {
             Some(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-            None => self.tera.render(job.template(), &context),
+            None => {
+                let mut full = views.base_context.clone();
+                full.extend(context);
+                self.tera.render(job.template(), &full)
+            }
         };
         if let (Some(cache), Some(key), Ok(html)) = (cache, key, &rendered) {
             cache.store_page(&file_path, key, Arc::new(html.clone().into_bytes()));

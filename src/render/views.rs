@@ -13,8 +13,11 @@ pub struct LangViews {
     pub lang: String,
     /// `site` for every page.
     pub site: SiteView,
-    /// Interface strings as a JSON map (`t`).
-    pub strings: serde_json::Value,
+    /// What every page's template gets, made once per language: `site`, `t` (the interface
+    /// strings), `lang` and `theme` (the theme's settings). Pages clone it and add their own.
+    pub base_context: tera::Context,
+    /// A hash of `base_context`, part of each page's key in the render cache (`serve`).
+    pub base_key: u128,
     /// The zone.
     pub zone: ZoneView,
     /// Park cards in listing order.
@@ -168,10 +171,20 @@ impl ViewCx<'_> {
                 .collect::<std::collections::BTreeMap<_, _>>(),
         )
         .unwrap_or_default();
+        let site_view = self.site_view(lang);
+        let mut base_context = tera::Context::new();
+        base_context.insert("site", &site_view);
+        base_context.insert("t", &strings);
+        base_context.insert("lang", code);
+        base_context.insert("theme", &self.theme.config.settings);
+        let base_key = xxhash_rust::xxh3::xxh3_128(
+            &serde_json::to_vec(&base_context.clone().into_json()).unwrap_or_default(),
+        );
         LangViews {
             lang: code.to_owned(),
-            site: self.site_view(lang),
-            strings,
+            site: site_view,
+            base_context,
+            base_key,
             zone: self.zone_view(code),
             parks,
             tenants,
