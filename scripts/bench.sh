@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times `parkpress build` (release) on the example site and on generated sites of about 1,000,
-# 2,000 and 10,000 pages (scripts/gen_site.py). When `hugo` is installed, builds the same generated
+# 2,000 and 10,000 pages (scripts/gen_site.py), each into a new output folder and over the previous
+# output. When `hugo` is installed, builds the same generated
 # pages with Hugo in the same run (scripts/gen_hugo.py makes the equivalent Hugo site) and prints
 # the ratios. Also prints the size of each site's search indexes (scripts/search_sizes.py).
 # usage: scripts/bench.sh [RUNS]   (needs python3, bc and GNU time; prints median wall time,
@@ -40,7 +41,7 @@ measure() {
   # Pages, not the short-link redirects under s/ that only parkpress makes.
   local pages
   pages=$(find "$out" -name '*.html' -not -path "$out/s/*" | wc -l)
-  printf '%-20s %-9s %6d pages  median %6.3f s  %7.0f pages/s  cpu %6.2f s  peak %5d MB\n' \
+  printf '%-29s %-9s %6d pages  median %6.3f s  %7.0f pages/s  cpu %6.2f s  peak %5d MB\n' \
     "$name" "${1##*/}" "$pages" "$median" "$(echo "$pages / $median" | bc -l)" "$cpu" $((peak / 1024))
 }
 
@@ -48,13 +49,17 @@ measure() {
 site() {
   local name=$1 root="$work/$1"
   python3 scripts/gen_site.py "$root" "$2" "$3" "$4"
+  # Over the previous output (only changed files are written: the everyday case, and what the
+  # ratios below compare), then into a new folder each run (every file and folder created).
   measure "$name" "$root/output" "$bin" build --root "$root"
   local ours=$median ours_cpu=$cpu ours_peak=$peak
+  measure "$name, new output" "$root/output" bash -c \
+    '"$0" build --root "$1" --output "$(mktemp -d -u -p "$2")"' "$bin" "$root" "$work"
   python3 scripts/search_sizes.py "$root/output"
   if [ -n "$hugo" ]; then
     python3 scripts/gen_hugo.py "$root" "$work/$name-hugo"
     measure "$name" "$work/$name-hugo/public" "$hugo" --source "$work/$name-hugo" --quiet
-    printf '%-20s Hugo / parkpress: wall time %.2f, cpu time %.2f, peak memory %.2f (above 1: parkpress is faster / smaller)\n' \
+    printf '%-29s Hugo / parkpress: wall time %.2f, cpu time %.2f, peak memory %.2f (above 1: parkpress is faster / smaller)\n' \
       "$name" "$(echo "$median / $ours" | bc -l)" "$(echo "$cpu / $ours_cpu" | bc -l)" "$(echo "$peak / $ours_peak" | bc -l)"
   fi
 }
