@@ -250,6 +250,14 @@ fn edits_show_up_and_broken_content_never_kills_the_server() {
     });
     // Only the edited file was read again; every other file came from memory.
     server.wait_for_log("content/parks/data-lake/park.toml changed: read 1 file(s)");
+    // Reading files while building is not an edit: the server settles instead of rebuilding
+    // again and again.
+    std::thread::sleep(Duration::from_millis(1500));
+    let later: Vec<String> = server.log.try_iter().collect();
+    assert!(
+        !later.iter().any(|l| l.contains("changed:")),
+        "rebuilds without edits: {later:#?}"
+    );
 
     server.edit(
         "content/parks/data-lake/park.toml",

@@ -3,7 +3,7 @@
 //! watched: building must not trigger building.
 
 use anyhow::{Context, Result};
-use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,6 +26,9 @@ pub fn start(root: &Path, on_change: impl Fn(Vec<String>) + Send + 'static) -> R
         let Ok(events) = result else { return };
         let mut changed: Vec<String> = events
             .iter()
+            // Reading a file is not changing it: building reads files, and counting the reads
+            // as edits would rebuild forever.
+            .filter(|event| !matches!(event.kind, EventKind::Access(_)))
             .flat_map(|event| event.paths.iter())
             // Files that changed or went away; folders only report what happened inside them.
             .filter(|path| relevant(path) && !path.is_dir())
