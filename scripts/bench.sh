@@ -39,10 +39,11 @@ measure() {
   median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   # Pages, not the short-link redirects under s/ that only parkpress makes.
-  local pages
+  local pages tool=${1##*/}
+  [ "$tool" = bash ] && tool=parkpress
   pages=$(find "$out" -name '*.html' -not -path "$out/s/*" | wc -l)
   printf '%-29s %-9s %6d pages  median %6.3f s  %7.0f pages/s  cpu %6.2f s  peak %5d MB\n' \
-    "$name" "${1##*/}" "$pages" "$median" "$(echo "$pages / $median" | bc -l)" "$cpu" $((peak / 1024))
+    "$name" "$tool" "$pages" "$median" "$(echo "$pages / $median" | bc -l)" "$cpu" $((peak / 1024))
 }
 
 # site NAME PARKS TENANTS NEWS: a generated site built by parkpress and, when installed, Hugo.
