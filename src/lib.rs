@@ -50,6 +50,8 @@ pub struct BuildOptions {
     pub cache: Option<std::sync::Arc<render::RenderCache>>,
     /// Files read by earlier builds (`serve`), read again only when they change.
     pub sources: Option<std::sync::Arc<content::SourceCache>>,
+    /// Fonts loaded by earlier builds (`serve --pdf`).
+    pub fonts: Option<std::sync::Arc<print::fonts::FontCache>>,
     /// Make the share kit too (`build`; not `serve`, which never writes it).
     pub kit: bool,
 }
@@ -316,7 +318,14 @@ pub fn build_files(
     files.extend(image_files);
     if !pdf_jobs.is_empty() {
         let system = std::env::var("PARKPRESS_NO_SYSTEM_FONTS").map_or(true, |v| v != "1");
-        let fonts = print::fonts::Fonts::load(&theme, &options.font_paths, system);
+        let fonts = match &options.fonts {
+            Some(cache) => cache.get(&theme, &options.font_paths, system),
+            None => std::sync::Arc::new(print::fonts::Fonts::load(
+                &theme,
+                &options.font_paths,
+                system,
+            )),
+        };
         print::check_fonts(&fonts, &pdf_jobs).map_err(BuildError::Environment)?;
         let pdfs = pdf_jobs.iter().map(|j| j.path.clone()).collect();
         let inputs = print::PrintInputs {

@@ -123,6 +123,7 @@ proptest! {
             font_paths: Vec::new(),
             cache: None,
             sources: None,
+            fonts: None,
             kit: false,
         };
         let _ = parkpress::check(&options);

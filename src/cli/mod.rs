@@ -144,6 +144,7 @@ pub fn run() -> ExitCode {
         font_paths: cli.global.font_paths.clone(),
         cache: None,
         sources: None,
+        fonts: None,
         kit: true,
     };
     if let Command::Init(args) = &cli.command {

@@ -103,6 +103,7 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
     // pages by content hash, QR codes by URL.
     build.cache = Some(Arc::new(crate::render::RenderCache::default()));
     build.sources = Some(Arc::new(crate::content::SourceCache::default()));
+    build.fonts = Some(Arc::new(crate::print::fonts::FontCache::default()));
     build.kit = false;
     let builder = Arc::new(std::sync::Mutex::new(Builder::new(build)));
 
