@@ -132,7 +132,10 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     } else {
         // New, or empty (check_output_dir refuses anything else): write it whole.
         stage(&staging, files.iter())?;
-        mark(&staging)?;
+        if let Err(error) = mark(&staging) {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(error);
+        }
         if output.exists() {
             std::fs::remove_dir(&output)
                 .with_context(|| format!("cannot replace the empty `{}`", output.display()))?;
