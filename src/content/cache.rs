@@ -33,18 +33,28 @@ struct Entry {
     value: Arc<dyn Any + Send + Sync>,
 }
 
-/// What tells a changed file: its size and modification time.
+/// What tells a changed file: its size and modification time, and on Unix also its inode and
+/// status-change time (a file replaced by a save-and-rename, or whose permissions changed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     len: u64,
     modified: SystemTime,
+    #[cfg(unix)]
+    inode: (u64, i64, i64),
 }
 
 fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = {
+        use std::os::unix::fs::MetadataExt;
+        (meta.ino(), meta.ctime(), meta.ctime_nsec())
+    };
     Some(Stamp {
         len: meta.len(),
         modified: meta.modified().ok()?,
+        #[cfg(unix)]
+        inode,
     })
 }
 
@@ -86,6 +96,12 @@ impl SourceCache {
             );
         }
         value
+    }
+
+    /// Forgets what was read from `paths`, so the next build reads them whatever their stamps
+    /// say (the watcher saw them change; timestamps of some file systems are too coarse to tell).
+    pub fn forget(&self, paths: &[PathBuf]) {
+        self.lock().retain(|(path, _), _| !paths.contains(path));
     }
 
     /// Forgets the files no build asked for since the last sweep (deleted or renamed files), and
@@ -130,6 +146,11 @@ mod tests {
 
         // Not asked for in a build: forgotten at the sweep after.
         assert_eq!(cache.sweep(), 0);
+        assert_eq!(cache.get_or_read(&path, read), "three");
+        assert_eq!(cache.sweep(), 1);
+
+        // Reported changed by the watcher: read again even with the same stamp.
+        cache.forget(std::slice::from_ref(&path));
         assert_eq!(cache.get_or_read(&path, read), "three");
         assert_eq!(cache.sweep(), 1);
     }

@@ -11,6 +11,7 @@ mod watch;
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -130,6 +131,10 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         let state = Arc::clone(&state);
         let on_event = Arc::clone(&on_event);
         move |changed: Vec<String>| {
+            builder
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .forget(&changed);
             let report = rebuild(&builder, &state);
             on_event(format!(
                 "{} changed: read {} file(s), rebuilt in {:.0} ms{}",
@@ -150,8 +155,12 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         .enable_all()
         .build()
         .context("cannot start the server runtime")?;
+    let stop = {
+        let _inside = runtime.enter();
+        http::StopSignals::listen().context("cannot listen for Ctrl+C")?
+    };
     on_event(format!("Serving on http://{address}/ (Ctrl+C to stop)"));
-    runtime.block_on(http::serve(listener, state))?;
+    runtime.block_on(http::serve(listener, state, stop))?;
     drop(watcher);
     on_event("Stopped".to_owned());
     Ok(())
@@ -203,6 +212,14 @@ impl Builder {
     /// A builder for these options (with the local base URL).
     pub fn new(options: BuildOptions) -> Self {
         Self { options }
+    }
+
+    /// Makes the next build read `changed` (paths relative to the site root) again.
+    pub fn forget(&self, changed: &[String]) {
+        if let Some(sources) = &self.options.sources {
+            let paths: Vec<PathBuf> = changed.iter().map(|c| self.options.root.join(c)).collect();
+            sources.forget(&paths);
+        }
     }
 
     /// Every file of the site, or the diagnostics as text.

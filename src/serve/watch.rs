@@ -3,6 +3,7 @@
 //! watched: building must not trigger building.
 
 use anyhow::{Context, Result};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use std::path::{Path, PathBuf};
@@ -27,8 +28,11 @@ pub fn start(root: &Path, on_change: impl Fn(Vec<String>) + Send + 'static) -> R
         let mut changed: Vec<String> = events
             .iter()
             // Reading a file is not changing it: building reads files, and counting the reads
-            // as edits would rebuild forever.
-            .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+            // as edits would rebuild forever. Closing a file written to is a change.
+            .filter(|event| match event.kind {
+                EventKind::Access(kind) => kind == AccessKind::Close(AccessMode::Write),
+                _ => true,
+            })
             .flat_map(|event| event.paths.iter())
             // Files that changed or went away; folders only report what happened inside them.
             .filter(|path| relevant(path) && !path.is_dir())
