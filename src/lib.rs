@@ -319,7 +319,16 @@ pub fn build_files(
     if !pdf_jobs.is_empty() {
         let system = std::env::var("PARKPRESS_NO_SYSTEM_FONTS").map_or(true, |v| v != "1");
         let fonts = match &options.fonts {
-            Some(cache) => cache.get(&theme, &options.font_paths, system),
+            // Kept fonts that lack a script are scanned again: one may have been installed.
+            Some(cache) => {
+                let kept = cache.get(&theme, &options.font_paths, system);
+                if print::check_fonts(&kept, &pdf_jobs).is_ok() {
+                    kept
+                } else {
+                    cache.forget();
+                    cache.get(&theme, &options.font_paths, system)
+                }
+            }
             None => std::sync::Arc::new(print::fonts::Fonts::load(
                 &theme,
                 &options.font_paths,

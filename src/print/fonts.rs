@@ -89,6 +89,12 @@ impl FontCache {
         *loaded = Some((key, Arc::clone(&fonts)));
         fonts
     }
+
+    /// Forgets the loaded fonts, so the next [`FontCache::get`] scans again (after a font was
+    /// found missing: the user may have installed it since).
+    pub fn forget(&self) {
+        *self.loaded.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
 }
 
 /// What the loaded fonts depend on: the theme's font files (name, and size and modification time
