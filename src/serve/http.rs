@@ -31,8 +31,55 @@ var h=document.createElement("strong");h.textContent="parkpress: the last edit h
 d.appendChild(h);d.appendChild(document.createTextNode(s.errors));document.body.appendChild(d);});
 })();</script>"#;
 
-/// Serves until Ctrl+C or SIGTERM.
-pub async fn serve(listener: std::net::TcpListener, state: Arc<State>) -> anyhow::Result<()> {
+/// Ctrl+C and (on Unix) SIGTERM, listened for from the moment this is made: made before the
+/// address is announced, so a Ctrl+C right after it is not lost to the default handler.
+pub struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Starts listening; needs to run inside the server's runtime.
+    pub fn listen() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
+
+    async fn received(self) {
+        #[cfg(unix)]
+        {
+            let Self {
+                mut interrupt,
+                mut terminate,
+            } = self;
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// Serves until one of `stop` arrives.
+pub async fn serve(
+    listener: std::net::TcpListener,
+    state: Arc<State>,
+    stop: StopSignals,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let app = Router::new()
         .route(EVENTS, get(events))
@@ -40,30 +87,9 @@ pub async fn serve(listener: std::net::TcpListener, state: Arc<State>) -> anyhow
         .fallback(file)
         .with_state(state);
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
+        .with_graceful_shutdown(stop.received())
         .await?;
     Ok(())
-}
-
-async fn shutdown() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
-    }
 }
 
 async fn events(
