@@ -2,13 +2,10 @@
 //! XLSX written here) and `diff` between fixture editions and git revisions.
 
 mod common;
-use common::{copy_dir, walk};
+use common::{BUILD_EPOCH, copy_dir, copy_fixture, walk};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-/// 2026-06-01T00:00:00Z.
-const BUILD_EPOCH: &str = "1780272000";
 
 /// A fixture site copied into a temporary folder.
 struct Site {
@@ -17,9 +14,9 @@ struct Site {
 
 impl Site {
     fn fixture(name: &str) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        copy_dir(&fixture_path(name), dir.path());
-        Self { dir }
+        Self {
+            dir: copy_fixture(name),
+        }
     }
 
     fn root(&self) -> &Path {

@@ -1,12 +1,9 @@
 //! Integration tests: the real `parkpress` binary on small fixture sites copied to temp folders.
 
 mod common;
-use common::{copy_dir, walk};
+use common::{copy_fixture, parkpress, walk};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-/// 2026-06-01T00:00:00Z: fixtures have a policy that expired in 2021 and one valid until 2030.
-const BUILD_EPOCH: &str = "1780272000";
 
 /// A fixture site copied into a temporary folder, so builds never touch the repository.
 struct Site {
@@ -15,12 +12,9 @@ struct Site {
 
 impl Site {
     fn fixture(name: &str) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
-        copy_dir(&source, dir.path());
-        Self { dir }
+        Self {
+            dir: copy_fixture(name),
+        }
     }
 
     fn root(&self) -> &Path {
@@ -28,11 +22,7 @@ impl Site {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_parkpress"))
-            .args(args)
-            .arg("--root")
-            .arg(self.root())
-            .env("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+        parkpress(self.root(), args)
             .output()
             .expect("run parkpress")
     }

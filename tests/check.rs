@@ -5,13 +5,10 @@
 //! diagnostic at all) and overwrite one file, so each test shows exactly what it breaks.
 
 mod common;
-use common::copy_dir;
+use common::{copy_fixture, parkpress};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// 2026-06-01T00:00:00Z: the build date policy expiry and staleness are judged at.
-const BUILD_EPOCH: &str = "1780272000";
+use std::process::Output;
 
 /// A fixture site copied into a temporary folder, so checks never touch the repository.
 struct Site {
@@ -25,12 +22,9 @@ impl Site {
     }
 
     fn fixture(name: &str) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
-        copy_dir(&source, dir.path());
-        Self { dir }
+        Self {
+            dir: copy_fixture(name),
+        }
     }
 
     fn root(&self) -> &Path {
@@ -89,13 +83,7 @@ impl Site {
 }
 
 fn run_at(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_parkpress"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .env("SOURCE_DATE_EPOCH", BUILD_EPOCH)
-        .output()
-        .expect("run parkpress")
+    parkpress(root, args).output().expect("run parkpress")
 }
 
 /// The result of `check --format json`.

@@ -2,12 +2,10 @@
 //! transparency, broken and oversized files, and the cache.
 
 mod common;
-use common::copy_dir;
+use common::{copy_fixture, parkpress};
 use image::{ImageEncoder, Rgb, RgbImage, Rgba, RgbaImage};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const BUILD_EPOCH: &str = "1780272000";
+use std::process::Output;
 
 struct Site {
     dir: tempfile::TempDir,
@@ -16,11 +14,7 @@ struct Site {
 impl Site {
     /// The `basic` fixture with a cover, a logo and a Markdown image added.
     fn with_images() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
-            dir.path(),
-        );
+        let dir = copy_fixture("basic");
         let site = Self { dir };
         photo(2000, 1000)
             .save(site.path("content/parks/data-lake/cover.jpg"))
@@ -60,11 +54,7 @@ impl Site {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_parkpress"))
-            .args(args)
-            .arg("--root")
-            .arg(self.dir.path())
-            .env("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+        parkpress(self.dir.path(), args)
             .output()
             .expect("run parkpress")
     }

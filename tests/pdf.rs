@@ -3,11 +3,9 @@
 //! skip with a reason, except under `CI=true`, where a missing package fails them.
 
 mod common;
-use common::copy_dir;
+use common::{copy_fixture, parkpress};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-const BUILD_EPOCH: &str = "1780272000";
 
 /// Whether the machine can run these tests; under CI a missing package is a failure.
 fn ready() -> bool {
@@ -45,12 +43,9 @@ struct Site {
 
 impl Site {
     fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
-            dir.path(),
-        );
-        Self { dir }
+        Self {
+            dir: copy_fixture("basic"),
+        }
     }
 
     fn path(&self, rel: &str) -> PathBuf {
@@ -58,12 +53,7 @@ impl Site {
     }
 
     fn run(&self, args: &[&str], no_system_fonts: bool) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_parkpress"));
-        command
-            .args(args)
-            .arg("--root")
-            .arg(self.dir.path())
-            .env("SOURCE_DATE_EPOCH", BUILD_EPOCH);
+        let mut command = parkpress(self.dir.path(), args);
         if no_system_fonts {
             command.env("PARKPRESS_NO_SYSTEM_FONTS", "1");
         }

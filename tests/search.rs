@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::copy_dir;
+use common::{copy_fixture, parkpress};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -12,9 +12,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// 2026-06-01T00:00:00Z: the fixture has a policy that expired in 2021 and one valid until 2030.
-const BUILD_EPOCH: &str = "1780272000";
-
 /// The `search` fixture built into a temporary folder.
 struct Built {
     dir: tempfile::TempDir,
@@ -22,14 +19,8 @@ struct Built {
 
 impl Built {
     fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search");
-        copy_dir(&source, dir.path());
-        let output = Command::new(env!("CARGO_BIN_EXE_parkpress"))
-            .arg("build")
-            .arg("--root")
-            .arg(dir.path())
-            .env("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+        let dir = copy_fixture("search");
+        let output = parkpress(dir.path(), &["build"])
             .output()
             .expect("run parkpress");
         assert!(

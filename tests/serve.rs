@@ -2,10 +2,10 @@
 //! content shown as errors while the last good pages stay up, traversal refused, a clean stop.
 
 mod common;
-use common::copy_dir;
+use common::{copy_fixture, parkpress};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -25,15 +25,8 @@ impl Server {
     }
 
     fn start_on(port: u16) -> Self {
-        let root = tempfile::tempdir().expect("temp dir");
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
-            root.path(),
-        );
-        let mut child = Command::new(env!("CARGO_BIN_EXE_parkpress"))
-            .args(["serve", "--port", &port.to_string(), "--root"])
-            .arg(root.path())
-            .env("SOURCE_DATE_EPOCH", "1780272000")
+        let root = copy_fixture("basic");
+        let mut child = parkpress(root.path(), &["serve", "--port", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

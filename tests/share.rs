@@ -2,12 +2,11 @@
 //! to their tracked links, stable codes, old park keys, and nothing internal in the public site.
 
 mod common;
-use common::{copy_dir, walk};
+use common::{copy_fixture, parkpress, walk};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const BUILD_EPOCH: &str = "1780272000";
 const BASE: &str = "https://invest.example.gov.cn/invest";
 
 const AUDIENCES: &str = r#"
@@ -33,11 +32,7 @@ struct Site {
 
 impl Site {
     fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
-            dir.path(),
-        );
+        let dir = copy_fixture("basic");
         std::fs::write(dir.path().join("content/audiences.toml"), AUDIENCES).expect("audiences");
         Self { dir }
     }
@@ -47,11 +42,7 @@ impl Site {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_parkpress"))
-            .args(args)
-            .arg("--root")
-            .arg(self.dir.path())
-            .env("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+        parkpress(self.dir.path(), args)
             .output()
             .expect("run parkpress")
     }

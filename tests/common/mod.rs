@@ -1,9 +1,39 @@
-//! Helpers shared by the integration tests: copying fixture sites and listing files.
+//! Helpers shared by the integration tests: running the binary, copying fixture sites, listing
+//! files.
 
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// 2026-06-01T00:00:00Z: the date every test builds at. Fixtures have a policy that expired in
+/// 2021 and one valid until 2030, and figures as of 2020.
+pub const BUILD_EPOCH: &str = "1780272000";
+
+/// `parkpress ARGS --root ROOT` at [`BUILD_EPOCH`], to run as it is or with more settings.
+pub fn parkpress(root: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_parkpress"));
+    command
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .env("SOURCE_DATE_EPOCH", BUILD_EPOCH);
+    command
+}
+
+/// A copy of `tests/fixtures/<name>` in a new temporary folder, so runs never touch the
+/// repository.
+pub fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+        dir.path(),
+    );
+    dir
+}
 
 /// Copies the folder `from` into `to`, creating folders as needed.
 pub fn copy_dir(from: &Path, to: &Path) {
