@@ -27,6 +27,20 @@ impl Site {
         parkpress(args, Some(self.root()))
     }
 
+    /// `parkpress import FILE --park PARK --kind KIND` plus `extra` arguments.
+    fn import(&self, file: &Path, park: &str, kind: &str, extra: &[&str]) -> Output {
+        let mut args = vec![
+            "import",
+            file.to_str().expect("utf-8 path"),
+            "--park",
+            park,
+            "--kind",
+            kind,
+        ];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
     fn read(&self, path: &str) -> String {
         let file = self.root().join(path);
         std::fs::read_to_string(&file)
@@ -109,14 +123,7 @@ fn import_csv_utf8_with_bom_creates_and_updates_tenants() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend_from_slice(TENANTS_CSV.as_bytes());
     let csv = site.write_bytes("tenants.csv", &bytes);
-    let output = site.run(&[
-        "import",
-        csv.to_str().expect("path"),
-        "--park",
-        "p",
-        "--kind",
-        "tenants",
-    ]);
+    let output = site.import(&csv, "p", "tenants", &[]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let out = stdout(&output);
     assert!(out.contains("UTF-8 with BOM"), "{out}");
@@ -160,14 +167,7 @@ fn import_csv_utf8_with_bom_creates_and_updates_tenants() {
     assert!(page.contains("食品公司"));
 
     // The same sheet again changes nothing.
-    let again = site.run(&[
-        "import",
-        csv.to_str().expect("path"),
-        "--park",
-        "p",
-        "--kind",
-        "tenants",
-    ]);
+    let again = site.import(&csv, "p", "tenants", &[]);
     assert_eq!(code(&again), 0, "{}", stderr(&again));
     assert!(
         stdout(&again).contains("0 new, 0 changed, 2 unchanged; 0 file(s) written"),
@@ -192,14 +192,7 @@ talent-housing,人才公寓,人才,引进人才可申请人才公寓,Talent apar
         let park = site.read("content/parks/p/park.toml");
         park[park.find("[[factors]]").expect("factors")..].to_owned()
     };
-    let output = site.run(&[
-        "import",
-        csv.to_str().expect("path"),
-        "--park",
-        "p",
-        "--kind",
-        "policies",
-    ]);
+    let output = site.import(&csv, "p", "policies", &[]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(stdout(&output).contains("GBK"), "{}", stdout(&output));
 
@@ -288,16 +281,7 @@ fn import_xlsx_factors_from_a_named_sheet() {
     sheet.write_string(2, 6, "2026/5/1").expect("write");
     workbook.save(&path).expect("save xlsx");
 
-    let output = site.run(&[
-        "import",
-        path.to_str().expect("path"),
-        "--park",
-        "p",
-        "--kind",
-        "factors",
-        "--sheet",
-        "要素",
-    ]);
+    let output = site.import(&path, "p", "factors", &["--sheet", "要素"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let out = stdout(&output);
     assert!(out.contains("value: 0.62 → 0.65"), "{out}");
@@ -324,14 +308,7 @@ fn import_xlsx_factors_from_a_named_sheet() {
     assert!(site.read("output/parks/p/index.html").contains("工业用水"));
 
     // The first sheet is read by default: its header is not a factor column.
-    let first = site.run(&[
-        "import",
-        path.to_str().expect("path"),
-        "--park",
-        "p",
-        "--kind",
-        "factors",
-    ]);
+    let first = site.import(&path, "p", "factors", &[]);
     assert_eq!(code(&first), 1);
     assert!(
         stderr(&first).contains("sheet `说明`, row 1, column A"),
@@ -352,14 +329,7 @@ fn a_bad_row_leaves_every_file_untouched_and_names_row_and_column() {
             .as_bytes(),
     );
     let before = site.content_snapshot();
-    let output = site.run(&[
-        "import",
-        csv.to_str().expect("path"),
-        "--park",
-        "p",
-        "--kind",
-        "tenants",
-    ]);
+    let output = site.import(&csv, "p", "tenants", &[]);
     assert_eq!(code(&output), 1, "{}", stdout(&output));
     let err = stderr(&output);
     assert!(
@@ -383,14 +353,7 @@ fn unknown_headers_and_languages_are_errors_naming_the_column() {
         "no,key,name,name.fr,staus\ncloud-co,云计算公司,Cloud,x,settled\n".as_bytes(),
     );
     let before = site.content_snapshot();
-    let output = site.run(&[
-        "import",
-        csv.to_str().expect("path"),
-        "--park",
-        "p",
-        "--kind",
-        "tenants",
-    ]);
+    let output = site.import(&csv, "p", "tenants", &[]);
     assert_eq!(code(&output), 1);
     let err = stderr(&output);
     assert!(
@@ -410,15 +373,7 @@ fn dry_run_shows_the_changes_and_writes_nothing() {
     let site = Site::fixture("authoring-import");
     let csv = site.write_bytes("tenants.csv", TENANTS_CSV.as_bytes());
     let before = site.content_snapshot();
-    let output = site.run(&[
-        "import",
-        csv.to_str().expect("path"),
-        "--park",
-        "p",
-        "--kind",
-        "tenants",
-        "--dry-run",
-    ]);
+    let output = site.import(&csv, "p", "tenants", &["--dry-run"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let out = stdout(&output);
     assert!(
@@ -438,8 +393,7 @@ fn dry_run_shows_the_changes_and_writes_nothing() {
 fn import_usage_errors_exit_2() {
     let site = Site::fixture("authoring-import");
     let csv = site.write_bytes("tenants.csv", TENANTS_CSV.as_bytes());
-    let csv = csv.to_str().expect("path");
-    let unknown_park = site.run(&["import", csv, "--park", "nope", "--kind", "tenants"]);
+    let unknown_park = site.import(&csv, "nope", "tenants", &[]);
     assert_eq!(code(&unknown_park), 2);
     assert!(
         stderr(&unknown_park).contains("there is no park `nope`"),
@@ -447,14 +401,7 @@ fn import_usage_errors_exit_2() {
         stderr(&unknown_park)
     );
     assert!(stderr(&unknown_park).contains("known parks: p"));
-    let missing = site.run(&[
-        "import",
-        "no-such-file.xlsx",
-        "--park",
-        "p",
-        "--kind",
-        "tenants",
-    ]);
+    let missing = site.import(Path::new("no-such-file.xlsx"), "p", "tenants", &[]);
     assert_eq!(code(&missing), 2);
     assert!(stderr(&missing).contains("no-such-file.xlsx"));
 }
