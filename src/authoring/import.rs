@@ -401,7 +401,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportSummary, ImportError> {
             "there is no park `{}` (no `content/parks/{}/park.toml`)\n  = help: known parks: {}",
             options.park,
             options.park,
-            known_parks(root).join(", ")
+            super::known_parks(&root.join("content")).join(", ")
         )));
     }
     if !options.file.is_file() {
@@ -447,21 +447,6 @@ pub fn import(options: &ImportOptions) -> Result<ImportSummary, ImportError> {
         files,
         dry_run: options.dry_run,
     })
-}
-
-fn known_parks(root: &Path) -> Vec<String> {
-    let mut parks: Vec<String> = std::fs::read_dir(root.join("content").join("parks"))
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().join("park.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    parks.sort();
-    if parks.is_empty() {
-        parks.push("(none)".into());
-    }
-    parks
 }
 
 /// Maps the header row to fields. Every unknown, duplicate or misplaced header is a problem.

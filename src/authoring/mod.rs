@@ -166,3 +166,19 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 fn display(root: &Path, path: &Path) -> String {
     crate::diagnostics::relative_display(root, path)
 }
+
+/// Park folders under `content/parks` that have a park.toml, for "known parks: …" hints.
+fn known_parks(content: &Path) -> Vec<String> {
+    let mut parks: Vec<String> = std::fs::read_dir(content.join("parks"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("park.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    parks.sort();
+    if parks.is_empty() {
+        parks.push("(none yet)".into());
+    }
+    parks
+}

@@ -81,7 +81,7 @@ pub fn create(
                 anyhow::bail!(
                     "there is no park `{park}` (no `content/parks/{park}/park.toml`)\n  = help: \
                      known parks: {}; or create it first with `parkpress new park {park}`",
-                    known_parks(&content).join(", ")
+                    super::known_parks(&content).join(", ")
                 );
             }
             t.documents(
@@ -113,22 +113,6 @@ pub fn create(
     };
     write_files(&files, force)?;
     Ok(files.into_iter().map(|f| f.path).collect())
-}
-
-/// Park folders that have a park.toml.
-fn known_parks(content: &Path) -> Vec<String> {
-    let mut parks: Vec<String> = std::fs::read_dir(content.join("parks"))
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().join("park.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    parks.sort();
-    if parks.is_empty() {
-        parks.push("(none yet)".into());
-    }
-    parks
 }
 
 /// Placeholder text in the site's languages.
