@@ -2,31 +2,12 @@
 //! XLSX written here) and `diff` between fixture editions and git revisions.
 
 mod common;
-use common::{BUILD_EPOCH, copy_dir, copy_fixture, walk};
+use common::{BUILD_EPOCH, Site, copy_dir, walk};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// A fixture site copied into a temporary folder.
-struct Site {
-    dir: tempfile::TempDir,
-}
-
 impl Site {
-    fn fixture(name: &str) -> Self {
-        Self {
-            dir: copy_fixture(name),
-        }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        parkpress(args, Some(self.root()))
-    }
-
     /// `parkpress import FILE --park PARK --kind KIND` plus `extra` arguments.
     fn import(&self, file: &Path, park: &str, kind: &str, extra: &[&str]) -> Output {
         let mut args = vec![
@@ -41,18 +22,6 @@ impl Site {
         self.run(&args)
     }
 
-    fn read(&self, path: &str) -> String {
-        let file = self.root().join(path);
-        std::fs::read_to_string(&file)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()))
-    }
-
-    fn write_bytes(&self, path: &str, bytes: &[u8]) -> PathBuf {
-        let file = self.root().join(path);
-        std::fs::write(&file, bytes).expect("write file");
-        file
-    }
-
     /// Every file under content/ with its bytes, to prove nothing changed.
     fn content_snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         walk(&self.root().join("content"))
@@ -62,15 +31,6 @@ impl Site {
                 (p, bytes)
             })
             .collect()
-    }
-
-    fn assert_builds(&self) {
-        let output = self.run(&["build"]);
-        assert!(
-            output.status.success(),
-            "build failed:\n{}",
-            stderr(&output)
-        );
     }
 }
 
@@ -162,7 +122,7 @@ fn import_csv_utf8_with_bom_creates_and_updates_tenants() {
     assert!(food.contains("since = 2026-04-15"), "{food}");
     assert!(!food.contains("website"), "empty cells set nothing: {food}");
 
-    site.assert_builds();
+    site.build();
     let page = site.read("output/parks/p/tenants/food-co/index.html");
     assert!(page.contains("食品公司"));
 
@@ -227,7 +187,7 @@ talent-housing,人才公寓,人才,引进人才可申请人才公寓,Talent apar
     );
     assert!(park.ends_with(&factors_before), "factors untouched: {park}");
 
-    site.assert_builds();
+    site.build();
     let page = site.read("output/parks/p/index.html");
     assert!(page.contains("人才公寓"));
     assert!(page.contains("第四年租金八折"));
@@ -304,7 +264,7 @@ fn import_xlsx_factors_from_a_named_sheet() {
         "{park}"
     );
     assert_eq!(park.matches("[[factors]]").count(), 2, "{park}");
-    site.assert_builds();
+    site.build();
     assert!(site.read("output/parks/p/index.html").contains("工业用水"));
 
     // The first sheet is read by default: its header is not a factor column.

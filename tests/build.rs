@@ -1,56 +1,11 @@
 //! Integration tests: the real `parkpress` binary on small fixture sites copied to temp folders.
 
 mod common;
-use common::{copy_fixture, parkpress, walk};
+use common::{Site, walk};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// A fixture site copied into a temporary folder, so builds never touch the repository.
-struct Site {
-    dir: tempfile::TempDir,
-}
-
 impl Site {
-    fn fixture(name: &str) -> Self {
-        Self {
-            dir: copy_fixture(name),
-        }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        parkpress(self.root(), args)
-            .output()
-            .expect("run parkpress")
-    }
-
-    fn build(&self) -> Output {
-        let output = self.run(&["build"]);
-        assert!(
-            output.status.success(),
-            "build failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
-    }
-
-    fn out(&self, path: &str) -> String {
-        let file = self.root().join("output").join(path);
-        std::fs::read_to_string(&file)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()))
-    }
-
-    fn exists(&self, path: &str) -> bool {
-        self.root().join("output").join(path).exists()
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        std::fs::write(self.root().join(path), text).expect("write fixture file");
-    }
-
     /// Every output file's text, for "appears nowhere" assertions.
     fn all_output_text(&self) -> String {
         let mut all = String::new();
@@ -413,8 +368,7 @@ fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
     let old = age_output(site.root());
 
     // Nothing changed: nothing is written, every file keeps its time.
-    let output = site.build();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stdout = site.build();
     assert!(stdout.contains(" 0 written"), "{stdout}");
     assert!(walk(&site.root().join("output")).iter().all(|p| {
         std::fs::metadata(p)
@@ -432,8 +386,7 @@ fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
     );
     std::fs::remove_file(site.root().join("content/news/opening.md")).expect("rm");
     std::fs::write(site.root().join("output/stray.txt"), "left by hand").expect("write");
-    let output = site.build();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stdout = site.build();
     assert!(!stdout.contains(" 0 written"), "{stdout}");
 
     assert!(site.out("parks/zhizao/index.html").contains("新"));

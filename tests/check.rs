@@ -5,60 +5,15 @@
 //! diagnostic at all) and overwrite one file, so each test shows exactly what it breaks.
 
 mod common;
-use common::{copy_fixture, parkpress};
+use common::{Site, parkpress};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
-
-/// A fixture site copied into a temporary folder, so checks never touch the repository.
-struct Site {
-    dir: tempfile::TempDir,
-}
 
 impl Site {
     /// The clean zh/en site: park `p` with index and tenant `t`, news `opening`, page `about`.
     fn clean() -> Self {
         Self::fixture("check-clean")
-    }
-
-    fn fixture(name: &str) -> Self {
-        Self {
-            dir: copy_fixture(name),
-        }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.root().join(rel)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        self.write_bytes(rel, text.as_bytes());
-    }
-
-    fn write_bytes(&self, rel: &str, bytes: &[u8]) {
-        let path = self.path(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, bytes).expect("write fixture file");
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path(rel)).expect("read fixture file")
-    }
-
-    /// Replaces the one occurrence of `from` in a file; panics when it is not there exactly once,
-    /// so an edit can never silently do nothing.
-    fn edit(&self, rel: &str, from: &str, to: &str) {
-        let text = self.read(rel);
-        assert_eq!(
-            text.matches(from).count(),
-            1,
-            "`{from}` should occur once in {rel}:\n{text}"
-        );
-        self.write(rel, &text.replacen(from, to, 1));
     }
 
     fn append(&self, rel: &str, more: &str) {
@@ -68,10 +23,6 @@ impl Site {
 
     fn remove(&self, rel: &str) {
         std::fs::remove_file(self.path(rel)).expect("remove fixture file");
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        run_at(self.root(), args)
     }
 
     /// `parkpress check --format json` plus `extra` arguments.

@@ -2,20 +2,14 @@
 //! transparency, broken and oversized files, and the cache.
 
 mod common;
-use common::{copy_fixture, parkpress};
+use common::Site;
 use image::{ImageEncoder, Rgb, RgbImage, Rgba, RgbaImage};
 use std::path::{Path, PathBuf};
-use std::process::Output;
-
-struct Site {
-    dir: tempfile::TempDir,
-}
 
 impl Site {
     /// The `basic` fixture with a cover, a logo and a Markdown image added.
     fn with_images() -> Self {
-        let dir = copy_fixture("basic");
-        let site = Self { dir };
+        let site = Self::fixture("basic");
         photo(2000, 1000)
             .save(site.path("content/parks/data-lake/cover.jpg"))
             .expect("cover");
@@ -41,36 +35,6 @@ impl Site {
             "数据湖产业园位于开发区北部。\n\n![展厅](hall.jpg)\n",
         );
         site
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn edit(&self, rel: &str, from: &str, to: &str) {
-        let text = std::fs::read_to_string(self.path(rel)).expect("read");
-        assert!(text.contains(from), "{rel} lacks {from:?}");
-        std::fs::write(self.path(rel), text.replacen(from, to, 1)).expect("write");
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        parkpress(self.dir.path(), args)
-            .output()
-            .expect("run parkpress")
-    }
-
-    fn build(&self) -> String {
-        let output = self.run(&["build"]);
-        assert!(
-            output.status.success(),
-            "build failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    fn page(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path("output").join(rel)).expect("page")
     }
 
     /// Output files under `dir` whose names start with `stem.`.
@@ -167,7 +131,7 @@ fn covers_get_responsive_variants_without_upscaling() {
 fn pages_use_srcset_and_intrinsic_sizes() {
     let site = Site::with_images();
     site.build();
-    let page = site.page("parks/data-lake/index.html");
+    let page = site.out("parks/data-lake/index.html");
     let hero = page
         .split("<img")
         .find(|tag| tag.contains("park-hero-img"))
@@ -242,7 +206,7 @@ fn logos_fit_the_box_and_keep_transparency() {
     assert_eq!(image.dimensions(), (400, 200));
     assert_eq!(image.get_pixel(0, 0)[3], 0, "corner stays transparent");
     assert_eq!(image.get_pixel(200, 100)[3], 255, "centre stays opaque");
-    let tenant = site.page("parks/data-lake/tenants/cloud-co/index.html");
+    let tenant = site.out("parks/data-lake/tenants/cloud-co/index.html");
     assert!(
         tenant.contains("cloud-logo.") && tenant.contains("logo400x200.png"),
         "tenant page shows the boxed logo"
@@ -291,7 +255,7 @@ fn exif_orientation_is_applied() {
         .expect("a 500 px wide variant (the rotated width)");
     assert_eq!(dimensions(&largest), (500, 1000), "portrait after rotation");
     assert!(
-        site.page("parks/data-lake/index.html")
+        site.out("parks/data-lake/index.html")
             .contains("width=\"500\" height=\"1000\"")
     );
 }
@@ -425,7 +389,7 @@ fn svg_is_published_as_it_is() {
         svg
     );
     assert!(
-        site.page("parks/data-lake/index.html")
+        site.out("parks/data-lake/index.html")
             .contains("src=\"/invest/parks/data-lake/map.svg\"")
     );
 }
@@ -451,7 +415,7 @@ fn templates_can_ask_for_any_image_at_a_width() {
     )
     .expect("site");
     site.build();
-    let page = site.page("404.html");
+    let page = site.out("404.html");
     // The narrowest variant at least 500 px wide is the image's own 700 px.
     assert!(
         page.contains("hall.") && page.contains(".700w.jpg\" width=\"700\" height=\"500\""),

@@ -3,8 +3,8 @@
 //! skip with a reason, except under `CI=true`, where a missing package fails them.
 
 mod common;
-use common::{copy_fixture, parkpress};
-use std::path::{Path, PathBuf};
+use common::{Site, parkpress};
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// Whether the machine can run these tests; under CI a missing package is a failure.
@@ -37,33 +37,19 @@ fn ready() -> bool {
     false
 }
 
-struct Site {
-    dir: tempfile::TempDir,
-}
-
 impl Site {
-    fn new() -> Self {
-        Self {
-            dir: copy_fixture("basic"),
-        }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn run(&self, args: &[&str], no_system_fonts: bool) -> Output {
-        let mut command = parkpress(self.dir.path(), args);
-        if no_system_fonts {
-            command.env("PARKPRESS_NO_SYSTEM_FONTS", "1");
-        }
-        command.output().expect("run parkpress")
+    /// Runs parkpress with the theme's fonts and `--font-path` only.
+    fn run_without_system_fonts(&self, args: &[&str]) -> Output {
+        parkpress(self.root(), args)
+            .env("PARKPRESS_NO_SYSTEM_FONTS", "1")
+            .output()
+            .expect("run parkpress")
     }
 
     fn pdf(&self, args: &[&str]) {
         let mut all = vec!["pdf"];
         all.extend_from_slice(args);
-        let output = self.run(&all, false);
+        let output = self.run(&all);
         assert!(
             output.status.success(),
             "pdf failed:\n{}",
@@ -101,7 +87,7 @@ fn brochures_and_flyers_are_a4_with_metadata_and_extractable_text() {
     if !ready() {
         return;
     }
-    let site = Site::new();
+    let site = Site::fixture("basic");
     site.pdf(&[]);
     for pdf in [
         "pdf/zone.zh.pdf",
@@ -177,7 +163,7 @@ fn fonts_are_embedded_and_chinese_uses_simplified_glyphs() {
     if !ready() {
         return;
     }
-    let site = Site::new();
+    let site = Site::fixture("basic");
     site.pdf(&["--lang", "zh", "--park", "data-lake"]);
     let fonts = site.tool("pdffonts", "pdf/parks/data-lake.zh.pdf");
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
@@ -206,7 +192,7 @@ fn same_input_and_date_give_identical_pdfs() {
     if !ready() {
         return;
     }
-    let site = Site::new();
+    let site = Site::fixture("basic");
     site.pdf(&["--park", "data-lake"]);
     let first = std::fs::read(site.path("output/pdf/parks/data-lake.zh.pdf")).expect("pdf");
     site.pdf(&["--park", "data-lake"]);
@@ -219,13 +205,13 @@ fn web_pages_link_the_pdfs_that_exist() {
     if !ready() {
         return;
     }
-    let site = Site::new();
-    let plain = site.run(&["build"], false);
+    let site = Site::fixture("basic");
+    let plain = site.run(&["build"]);
     assert!(plain.status.success());
     let page =
         std::fs::read_to_string(site.path("output/parks/data-lake/index.html")).expect("page");
     assert!(!page.contains(".pdf\""), "no PDF links without PDFs");
-    let with_pdf = site.run(&["build", "--pdf"], false);
+    let with_pdf = site.run(&["build", "--pdf"]);
     assert!(
         with_pdf.status.success(),
         "{}",
@@ -253,7 +239,7 @@ fn a_flyer_that_overflows_its_page_fails_naming_the_park() {
     if !ready() {
         return;
     }
-    let site = Site::new();
+    let site = Site::fixture("basic");
     let long = "园区提供完善的配套设施与服务，".repeat(250);
     let park =
         std::fs::read_to_string(site.path("content/parks/data-lake/park.toml")).expect("park");
@@ -262,7 +248,7 @@ fn a_flyer_that_overflows_its_page_fails_naming_the_park() {
         &format!("positioning = {{ zh = \"{long}\", en = \"Big data\" }}"),
     );
     std::fs::write(site.path("content/parks/data-lake/park.toml"), park).expect("write");
-    let output = site.run(&["pdf", "--lang", "zh"], false);
+    let output = site.run(&["pdf", "--lang", "zh"]);
     assert_eq!(output.status.code(), Some(1));
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -277,7 +263,7 @@ fn typst_errors_name_the_template_and_the_generated_line() {
     if !ready() {
         return;
     }
-    let site = Site::new();
+    let site = Site::fixture("basic");
     std::fs::create_dir_all(site.path("themes/broken/print")).expect("mkdir");
     std::fs::write(
         site.path("themes/broken/theme.toml"),
@@ -295,7 +281,7 @@ fn typst_errors_name_the_template_and_the_generated_line() {
         format!("theme = \"broken\"\n{config}"),
     )
     .expect("write");
-    let output = site.run(&["pdf", "--park", "data-lake", "--lang", "en"], false);
+    let output = site.run(&["pdf", "--park", "data-lake", "--lang", "en"]);
     assert_eq!(output.status.code(), Some(1));
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -314,8 +300,8 @@ fn typst_errors_name_the_template_and_the_generated_line() {
 
 #[test]
 fn without_fonts_for_chinese_the_command_exits_2_naming_the_package() {
-    let site = Site::new();
-    let output = site.run(&["pdf"], true);
+    let site = Site::fixture("basic");
+    let output = site.run_without_system_fonts(&["pdf"]);
     assert_eq!(
         output.status.code(),
         Some(2),
@@ -349,23 +335,20 @@ fn font_path_supplies_fonts_when_system_fonts_are_off() {
         .parent()
         .expect("font folder")
         .to_path_buf();
-    let site = Site::new();
-    let without = site.run(&["pdf", "--park", "data-lake"], true);
+    let site = Site::fixture("basic");
+    let without = site.run_without_system_fonts(&["pdf", "--park", "data-lake"]);
     assert_eq!(
         without.status.code(),
         Some(2),
         "no fonts at all without --font-path"
     );
-    let with = site.run(
-        &[
-            "pdf",
-            "--park",
-            "data-lake",
-            "--font-path",
-            dir.to_str().expect("utf-8"),
-        ],
-        true,
-    );
+    let with = site.run_without_system_fonts(&[
+        "pdf",
+        "--park",
+        "data-lake",
+        "--font-path",
+        dir.to_str().expect("utf-8"),
+    ]);
     assert!(
         with.status.success(),
         "{}",

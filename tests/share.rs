@@ -2,10 +2,9 @@
 //! to their tracked links, stable codes, old park keys, and nothing internal in the public site.
 
 mod common;
-use common::{copy_fixture, parkpress, walk};
+use common::{Site, walk};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 
 const BASE: &str = "https://invest.example.gov.cn/invest";
 
@@ -26,38 +25,11 @@ channel = "email"
 language = "en"
 "#;
 
-struct Site {
-    dir: tempfile::TempDir,
-}
-
 impl Site {
     fn new() -> Self {
-        let dir = copy_fixture("basic");
-        std::fs::write(dir.path().join("content/audiences.toml"), AUDIENCES).expect("audiences");
-        Self { dir }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        parkpress(self.dir.path(), args)
-            .output()
-            .expect("run parkpress")
-    }
-
-    fn build(&self) {
-        let output = self.run(&["build"]);
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+        let site = Self::fixture("basic");
+        site.write("content/audiences.toml", AUDIENCES);
+        site
     }
 
     /// links.csv as (audience, target) → (language, short, tracked).

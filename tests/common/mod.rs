@@ -62,3 +62,84 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// A fixture site copied into a temporary folder; each test file adds its own helpers in an
+/// `impl Site` block of its own.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Self {
+        Self {
+            dir: copy_fixture(name),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A path inside the site.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    /// `parkpress ARGS --root <site>`, run to the end.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        parkpress(self.root(), args)
+            .output()
+            .expect("run parkpress")
+    }
+
+    /// Runs `build`, fails the test when it fails, and returns what it printed.
+    pub fn build(&self) -> String {
+        let output = self.run(&["build"]);
+        assert!(
+            output.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        let file = self.path(rel);
+        std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()))
+    }
+
+    /// A file of the built site, `output/<rel>`.
+    pub fn out(&self, rel: &str) -> String {
+        self.read(&format!("output/{rel}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path("output").join(rel).exists()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    /// Writes a file (and its folders) and returns its path.
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, bytes).expect("write fixture file");
+        path
+    }
+
+    /// Replaces the one occurrence of `from` in a file; fails when it is not there exactly once,
+    /// so an edit can never silently do nothing.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "`{from}` should occur once in {rel}:\n{text}"
+        );
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+}
