@@ -58,10 +58,8 @@ pub fn markdown_to_typst(
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut out = String::with_capacity(source.len() * 2);
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let mut table: Option<TableState> = None;
-    let mut image_depth = 0usize;
+    let mut w = Writer::new(base_level, dir, images);
+    w.out.reserve(source.len() * 2);
     let mut footnotes: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let events: Vec<Event> = Parser::new_ext(source, options).collect();
 
@@ -92,41 +90,28 @@ pub fn markdown_to_typst(
         }
         match event {
             Event::Start(Tag::FootnoteDefinition(_)) => skip_definition = true,
-            Event::Start(tag) => start_tag(
-                tag,
-                &mut out,
-                &mut lists,
-                &mut table,
-                &mut image_depth,
-                base_level,
-                dir,
-                images,
-            ),
-            Event::End(tag) => end_tag(*tag, &mut out, &mut lists, &mut table, &mut image_depth),
-            Event::Text(text) if image_depth == 0 => push_text(&mut out, &mut table, &escape(text)),
+            Event::Start(tag) => w.start(tag),
+            Event::End(tag) => w.end(*tag),
+            Event::Text(text) if w.image_depth == 0 => w.push_text(&escape(text)),
             Event::Text(_) => {}
-            Event::Code(code) => push_text(
-                &mut out,
-                &mut table,
-                &format!("#raw({})", string_literal(code)),
-            ),
-            Event::SoftBreak => push_text(&mut out, &mut table, " "),
-            Event::HardBreak => push_text(&mut out, &mut table, " \\\n"),
-            Event::Rule => out.push_str("\n#line(length: 100%, stroke: 0.5pt + luma(180))\n"),
+            Event::Code(code) => w.push_text(&format!("#raw({})", string_literal(code))),
+            Event::SoftBreak => w.push_text(" "),
+            Event::HardBreak => w.push_text(" \\\n"),
+            Event::Rule => w
+                .out
+                .push_str("\n#line(length: 100%, stroke: 0.5pt + luma(180))\n"),
             Event::FootnoteReference(label) => {
                 let note = footnotes.get(label.as_ref()).cloned().unwrap_or_default();
-                push_text(&mut out, &mut table, &format!("#footnote[{note}]"));
+                w.push_text(&format!("#footnote[{note}]"));
             }
-            Event::TaskListMarker(done) => {
-                push_text(&mut out, &mut table, if *done { "☑ " } else { "☐ " })
-            }
+            Event::TaskListMarker(done) => w.push_text(if *done { "☑ " } else { "☐ " }),
             Event::Html(_)
             | Event::InlineHtml(_)
             | Event::InlineMath(_)
             | Event::DisplayMath(_) => {}
         }
     }
-    out.trim().to_owned()
+    w.out.trim().to_owned()
 }
 
 struct TableState {
@@ -138,161 +123,176 @@ struct TableState {
     in_head: bool,
 }
 
-fn push_text(out: &mut String, table: &mut Option<TableState>, text: &str) {
-    match table.as_mut().and_then(|t| t.cell.as_mut()) {
-        Some(cell) => cell.push_str(text),
-        None => out.push_str(text),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn start_tag(
-    tag: &Tag,
-    out: &mut String,
-    lists: &mut Vec<Option<u64>>,
-    table: &mut Option<TableState>,
-    image_depth: &mut usize,
+/// Typst markup being written from Markdown events: the text so far and the open lists, table
+/// and images.
+struct Writer<'a> {
+    out: String,
+    /// Open lists, innermost last: the next number of an ordered list, None for bullets.
+    lists: Vec<Option<u64>>,
+    table: Option<TableState>,
+    /// How many images are open (their alt text is not printed).
+    image_depth: usize,
+    /// Added to Markdown heading levels.
     base_level: usize,
-    dir: &str,
-    images: &dyn ImagePaths,
-) {
-    match tag {
-        Tag::Paragraph => {
-            if lists.is_empty() && table.is_none() {
-                out.push_str("\n\n");
-            }
-        }
-        Tag::Heading { level, .. } => {
-            let depth = heading_depth(*level) + base_level;
-            out.push_str("\n\n");
-            out.push_str(&"=".repeat(depth.min(6)));
-            out.push(' ');
-        }
-        Tag::BlockQuote(_) => out.push_str("\n\n#quote(block: true)["),
-        Tag::CodeBlock(kind) => {
-            let lang = match kind {
-                CodeBlockKind::Fenced(lang) if !lang.is_empty() => {
-                    format!(", lang: {}", string_literal(lang))
-                }
-                _ => String::new(),
-            };
-            out.push_str(&format!("\n\n#raw(block: true{lang}, "));
-            out.push('"');
-        }
-        Tag::List(start) => {
-            lists.push(*start);
-            out.push('\n');
-        }
-        Tag::Item => {
-            let indent = "  ".repeat(lists.len().saturating_sub(1));
-            let marker = match lists.last_mut() {
-                Some(Some(n)) => {
-                    let marker = format!("{n}.");
-                    *n += 1;
-                    marker
-                }
-                _ => "-".to_owned(),
-            };
-            out.push_str(&format!("\n{indent}{marker} "));
-        }
-        Tag::Emphasis => push_text(out, table, "#emph["),
-        Tag::Strong => push_text(out, table, "#strong["),
-        Tag::Strikethrough => push_text(out, table, "#strike["),
-        Tag::Link { dest_url, .. } => {
-            let dest = if dest_url.starts_with("http://")
-                || dest_url.starts_with("https://")
-                || dest_url.starts_with("mailto:")
-            {
-                dest_url.to_string()
-            } else {
-                String::new()
-            };
-            if dest.is_empty() {
-                push_text(out, table, "#[");
-            } else {
-                push_text(out, table, &format!("#link({})[", string_literal(&dest)));
-            }
-        }
-        Tag::Image { dest_url, .. } => {
-            *image_depth += 1;
-            if let Some(path) = images.print_image(dir, dest_url) {
-                push_text(
-                    out,
-                    table,
-                    &format!("\n#image({}, width: 100%)\n", string_literal(&path)),
-                );
-            }
-        }
-        Tag::Table(alignments) => {
-            *table = Some(TableState {
-                columns: alignments.len().max(1),
-                alignments: alignments.clone(),
-                cell: None,
-                cells: Vec::new(),
-                header_cells: 0,
-                in_head: false,
-            });
-        }
-        Tag::TableHead => {
-            if let Some(t) = table.as_mut() {
-                t.in_head = true;
-            }
-        }
-        Tag::TableCell => {
-            if let Some(t) = table.as_mut() {
-                t.cell = Some(String::new());
-            }
-        }
-        Tag::TableRow | Tag::FootnoteDefinition(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => {}
-        Tag::DefinitionList
-        | Tag::DefinitionListTitle
-        | Tag::DefinitionListDefinition
-        | Tag::Superscript
-        | Tag::Subscript => {}
-    }
+    /// Folder of the Markdown file, for relative image paths.
+    dir: &'a str,
+    images: &'a dyn ImagePaths,
 }
 
-fn end_tag(
-    tag: TagEnd,
-    out: &mut String,
-    lists: &mut Vec<Option<u64>>,
-    table: &mut Option<TableState>,
-    image_depth: &mut usize,
-) {
-    match tag {
-        TagEnd::Paragraph | TagEnd::Heading(_) => {}
-        TagEnd::BlockQuote(_) => out.push_str("]\n"),
-        TagEnd::CodeBlock => out.push_str("\")\n"),
-        TagEnd::List(_) => {
-            lists.pop();
-            out.push('\n');
+impl<'a> Writer<'a> {
+    fn new(base_level: usize, dir: &'a str, images: &'a dyn ImagePaths) -> Self {
+        Self {
+            out: String::new(),
+            lists: Vec::new(),
+            table: None,
+            image_depth: 0,
+            base_level,
+            dir,
+            images,
         }
-        TagEnd::Item => {}
-        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
-            push_text(out, table, "]")
+    }
+
+    /// Text goes into the open table cell, if any, else into the output.
+    fn push_text(&mut self, text: &str) {
+        match self.table.as_mut().and_then(|t| t.cell.as_mut()) {
+            Some(cell) => cell.push_str(text),
+            None => self.out.push_str(text),
         }
-        TagEnd::Image => *image_depth = image_depth.saturating_sub(1),
-        TagEnd::TableHead => {
-            if let Some(t) = table.as_mut() {
-                t.in_head = false;
-            }
-        }
-        TagEnd::TableCell => {
-            if let Some(t) = table.as_mut()
-                && let Some(cell) = t.cell.take()
-            {
-                if t.in_head {
-                    t.header_cells += 1;
+    }
+
+    fn start(&mut self, tag: &Tag) {
+        match tag {
+            Tag::Paragraph => {
+                if self.lists.is_empty() && self.table.is_none() {
+                    self.out.push_str("\n\n");
                 }
-                t.cells.push(cell);
             }
-        }
-        TagEnd::Table => {
-            if let Some(t) = table.take() {
-                out.push_str(&typst_table(&t));
+            Tag::Heading { level, .. } => {
+                let depth = heading_depth(*level) + self.base_level;
+                self.out.push_str("\n\n");
+                self.out.push_str(&"=".repeat(depth.min(6)));
+                self.out.push(' ');
             }
+            Tag::BlockQuote(_) => self.out.push_str("\n\n#quote(block: true)["),
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) if !lang.is_empty() => {
+                        format!(", lang: {}", string_literal(lang))
+                    }
+                    _ => String::new(),
+                };
+                self.out.push_str(&format!("\n\n#raw(block: true{lang}, "));
+                self.out.push('"');
+            }
+            Tag::List(start) => {
+                self.lists.push(*start);
+                self.out.push('\n');
+            }
+            Tag::Item => {
+                let indent = "  ".repeat(self.lists.len().saturating_sub(1));
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        let marker = format!("{n}.");
+                        *n += 1;
+                        marker
+                    }
+                    _ => "-".to_owned(),
+                };
+                self.out.push_str(&format!("\n{indent}{marker} "));
+            }
+            Tag::Emphasis => self.push_text("#emph["),
+            Tag::Strong => self.push_text("#strong["),
+            Tag::Strikethrough => self.push_text("#strike["),
+            Tag::Link { dest_url, .. } => {
+                let dest = if dest_url.starts_with("http://")
+                    || dest_url.starts_with("https://")
+                    || dest_url.starts_with("mailto:")
+                {
+                    dest_url.to_string()
+                } else {
+                    String::new()
+                };
+                if dest.is_empty() {
+                    self.push_text("#[");
+                } else {
+                    self.push_text(&format!("#link({})[", string_literal(&dest)));
+                }
+            }
+            Tag::Image { dest_url, .. } => {
+                self.image_depth += 1;
+                if let Some(path) = self.images.print_image(self.dir, dest_url) {
+                    self.push_text(&format!(
+                        "\n#image({}, width: 100%)\n",
+                        string_literal(&path)
+                    ));
+                }
+            }
+            Tag::Table(alignments) => {
+                self.table = Some(TableState {
+                    columns: alignments.len().max(1),
+                    alignments: alignments.clone(),
+                    cell: None,
+                    cells: Vec::new(),
+                    header_cells: 0,
+                    in_head: false,
+                });
+            }
+            Tag::TableHead => {
+                if let Some(t) = self.table.as_mut() {
+                    t.in_head = true;
+                }
+            }
+            Tag::TableCell => {
+                if let Some(t) = self.table.as_mut() {
+                    t.cell = Some(String::new());
+                }
+            }
+            Tag::TableRow | Tag::FootnoteDefinition(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => {
+            }
+            Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::Superscript
+            | Tag::Subscript => {}
         }
-        _ => {}
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::Heading(_) => {}
+            TagEnd::BlockQuote(_) => self.out.push_str("]\n"),
+            TagEnd::CodeBlock => self.out.push_str("\")\n"),
+            TagEnd::List(_) => {
+                self.lists.pop();
+                self.out.push('\n');
+            }
+            TagEnd::Item => {}
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
+                self.push_text("]")
+            }
+            TagEnd::Image => self.image_depth = self.image_depth.saturating_sub(1),
+            TagEnd::TableHead => {
+                if let Some(t) = self.table.as_mut() {
+                    t.in_head = false;
+                }
+            }
+            TagEnd::TableCell => {
+                if let Some(t) = self.table.as_mut()
+                    && let Some(cell) = t.cell.take()
+                {
+                    if t.in_head {
+                        t.header_cells += 1;
+                    }
+                    t.cells.push(cell);
+                }
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    self.out.push_str(&typst_table(&t));
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -338,31 +338,19 @@ fn heading_depth(level: HeadingLevel) -> usize {
 
 /// Inline events of a footnote definition as Typst markup.
 fn convert_inline_run(events: &[Event], dir: &str, images: &dyn ImagePaths) -> String {
-    let mut out = String::new();
-    let mut lists = Vec::new();
-    let mut table = None;
-    let mut image_depth = 0;
+    let mut w = Writer::new(0, dir, images);
     for event in events {
         match event {
-            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => out.push(' '),
-            Event::Start(tag) => start_tag(
-                tag,
-                &mut out,
-                &mut lists,
-                &mut table,
-                &mut image_depth,
-                0,
-                dir,
-                images,
-            ),
-            Event::End(tag) => end_tag(*tag, &mut out, &mut lists, &mut table, &mut image_depth),
-            Event::Text(text) => out.push_str(&escape(text)),
-            Event::Code(code) => out.push_str(&format!("#raw({})", string_literal(code))),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => w.out.push(' '),
+            Event::Start(tag) => w.start(tag),
+            Event::End(tag) => w.end(*tag),
+            Event::Text(text) => w.out.push_str(&escape(text)),
+            Event::Code(code) => w.out.push_str(&format!("#raw({})", string_literal(code))),
+            Event::SoftBreak | Event::HardBreak => w.out.push(' '),
             _ => {}
         }
     }
-    out
+    w.out
 }
 
 #[cfg(test)]
