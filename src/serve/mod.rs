@@ -249,13 +249,11 @@ impl Builder {
 /// The bytes of a built file: generated pages are moved, not copied; files on disk are read only
 /// when they changed since the last build.
 fn load(contents: Contents, sources: Option<&SourceCache>) -> Option<Arc<Vec<u8>>> {
-    let read = |path: &std::path::Path, read: &dyn Fn() -> Option<Vec<u8>>| {
-        cached(sources, path, || read().map(Arc::new))
-    };
     match contents {
         Contents::Bytes(bytes) => Some(Arc::new(bytes)),
-        Contents::Copy(path) => read(&path, &|| std::fs::read(&path).ok()),
-        Contents::Theme(ThemeFile::Disk(path)) => read(&path, &|| std::fs::read(&path).ok()),
+        Contents::Copy(path) | Contents::Theme(ThemeFile::Disk(path)) => {
+            cached(sources, &path, || std::fs::read(&path).ok().map(Arc::new))
+        }
         Contents::Theme(builtin) => builtin
             .bytes()
             .ok()
