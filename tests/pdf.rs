@@ -3,39 +3,9 @@
 //! skip with a reason, except under `CI=true`, where a missing package fails them.
 
 mod common;
-use common::{Site, parkpress};
+use common::{Site, parkpress, pdf_tools_ready};
 use std::path::Path;
 use std::process::{Command, Output};
-
-/// Whether the machine can run these tests; under CI a missing package is a failure.
-fn ready() -> bool {
-    let poppler = Command::new("pdfinfo").arg("-v").output().is_ok();
-    let cjk = Command::new("fc-list")
-        .arg(":lang=zh")
-        .output()
-        .is_ok_and(|o| !o.stdout.is_empty());
-    let missing: Vec<&str> = [
-        (!poppler).then_some("poppler-utils"),
-        (!cjk).then_some("fonts-noto-cjk"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    let reason = format!(
-        "PDF tests need the Debian packages {} (apt-get install {})",
-        missing.join(", "),
-        missing.join(" ")
-    );
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "{reason}: .ci/run installs them"
-    );
-    eprintln!("skipping: {reason}");
-    false
-}
 
 impl Site {
     /// Runs parkpress with the theme's fonts and `--font-path` only.
@@ -84,7 +54,7 @@ fn info_field<'a>(info: &'a str, field: &str) -> &'a str {
 
 #[test]
 fn brochures_and_flyers_are_a4_with_metadata_and_extractable_text() {
-    if !ready() {
+    if !pdf_tools_ready() {
         return;
     }
     let site = Site::fixture("basic");
@@ -160,7 +130,7 @@ fn brochures_and_flyers_are_a4_with_metadata_and_extractable_text() {
 
 #[test]
 fn fonts_are_embedded_and_chinese_uses_simplified_glyphs() {
-    if !ready() {
+    if !pdf_tools_ready() {
         return;
     }
     let site = Site::fixture("basic");
@@ -189,7 +159,7 @@ fn fonts_are_embedded_and_chinese_uses_simplified_glyphs() {
 
 #[test]
 fn same_input_and_date_give_identical_pdfs() {
-    if !ready() {
+    if !pdf_tools_ready() {
         return;
     }
     let site = Site::fixture("basic");
@@ -202,7 +172,7 @@ fn same_input_and_date_give_identical_pdfs() {
 
 #[test]
 fn web_pages_link_the_pdfs_that_exist() {
-    if !ready() {
+    if !pdf_tools_ready() {
         return;
     }
     let site = Site::fixture("basic");
@@ -236,7 +206,7 @@ fn web_pages_link_the_pdfs_that_exist() {
 
 #[test]
 fn a_flyer_that_overflows_its_page_fails_naming_the_park() {
-    if !ready() {
+    if !pdf_tools_ready() {
         return;
     }
     let site = Site::fixture("basic");
@@ -260,7 +230,7 @@ fn a_flyer_that_overflows_its_page_fails_naming_the_park() {
 
 #[test]
 fn typst_errors_name_the_template_and_the_generated_line() {
-    if !ready() {
+    if !pdf_tools_ready() {
         return;
     }
     let site = Site::fixture("basic");
@@ -317,7 +287,7 @@ fn without_fonts_for_chinese_the_command_exits_2_naming_the_package() {
 
 #[test]
 fn font_path_supplies_fonts_when_system_fonts_are_off() {
-    if !ready() {
+    if !pdf_tools_ready() {
         return;
     }
     // Where the machine keeps its CJK font: passed explicitly, with system fonts turned off.

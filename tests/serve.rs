@@ -2,10 +2,10 @@
 //! content shown as errors while the last good pages stay up, traversal refused, a clean stop.
 
 mod common;
-use common::{copy_fixture, parkpress};
+use common::{copy_fixture, parkpress, pdf_tools_ready};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -25,8 +25,17 @@ impl Server {
     }
 
     fn start_on(port: u16) -> Self {
+        Self::start_with(port, &[], |_| {})
+    }
+
+    /// Starts `serve` with `extra` arguments on a copy of `basic` that `prepare` changed first.
+    fn start_with(port: u16, extra: &[&str], prepare: impl FnOnce(&Path)) -> Self {
         let root = copy_fixture("basic");
-        let mut child = parkpress(root.path(), &["serve", "--port", &port.to_string()])
+        prepare(root.path());
+        let port = port.to_string();
+        let mut args = vec!["serve", "--port", &port];
+        args.extend_from_slice(extra);
+        let mut child = parkpress(root.path(), &args)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -61,6 +70,12 @@ impl Server {
 
     /// A raw HTTP/1.1 GET, the path sent exactly as given.
     fn get(&self, path: &str) -> (u16, String, String) {
+        let (status, head, body) = self.get_bytes(path);
+        (status, head, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Like `get`, with the body as bytes (PDFs).
+    fn get_bytes(&self, path: &str) -> (u16, String, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.address).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
@@ -73,14 +88,18 @@ impl Server {
         .expect("send");
         let mut response = Vec::new();
         stream.read_to_end(&mut response).expect("read");
-        let text = String::from_utf8_lossy(&response).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let split = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(response.len());
+        let head = String::from_utf8_lossy(&response[..split]).into_owned();
+        let body = response.get(split + 4..).unwrap_or_default().to_vec();
         let status = head
             .split(' ')
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        (status, head.to_owned(), body.to_owned())
+        (status, head, body)
     }
 
     /// Polls until `ok` holds for the page, or fails after a minute.
@@ -295,4 +314,71 @@ fn a_taken_port_moves_to_the_next_and_ctrl_c_stops_cleanly() {
     );
     assert_eq!(server.get("/").0, 200);
     assert!(server.interrupt(), "serve exits cleanly on Ctrl+C");
+}
+
+#[test]
+fn a_theme_template_edit_re_renders_every_page() {
+    let server = Server::start_with(free_port(), &[], |root| {
+        let theme = root.join("themes/mine");
+        std::fs::create_dir_all(theme.join("templates")).expect("mkdir");
+        std::fs::write(theme.join("theme.toml"), "extends = \"default\"\n").expect("theme.toml");
+        let base = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+        )
+        .expect("default base.html");
+        let marked = base.replacen("</body>", "<!-- edition one --></body>", 1);
+        assert_ne!(marked, base, "base.html has a </body>");
+        std::fs::write(theme.join("templates/base.html"), marked).expect("base.html");
+        let site = root.join("content/site.toml");
+        let text = std::fs::read_to_string(&site).expect("site.toml");
+        std::fs::write(&site, format!("theme = \"mine\"\n{text}")).expect("site.toml");
+    });
+    for page in ["/parks/data-lake/", "/en/news/opening/"] {
+        server.wait_for(page, "the theme", |s, b| {
+            s == 200 && b.contains("edition one")
+        });
+    }
+    server.edit(
+        "themes/mine/templates/base.html",
+        "edition one",
+        "edition two",
+    );
+    for page in ["/parks/data-lake/", "/en/news/opening/", "/"] {
+        server.wait_for(page, "the template edit", |s, b| {
+            s == 200 && b.contains("edition two") && !b.contains("edition one")
+        });
+    }
+}
+
+#[test]
+fn with_pdf_the_brochures_are_served_and_follow_edits() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let server = Server::start_with(free_port(), &["--pdf"], |_| {});
+    let brochure = "/pdf/parks/data-lake.zh.pdf";
+    let (status, head, before) = server.get_bytes(brochure);
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/pdf"),
+        "{head}"
+    );
+    assert!(before.starts_with(b"%PDF"));
+
+    server.edit(
+        "content/parks/data-lake/park.toml",
+        "大数据与云计算",
+        "算力中心与云服务",
+    );
+    server.wait_for("/parks/data-lake/", "the edit", |s, b| {
+        s == 200 && b.contains("算力中心与云服务")
+    });
+    let (status, _, after) = server.get_bytes(brochure);
+    assert_eq!(status, 200);
+    assert!(after.starts_with(b"%PDF"));
+    assert_ne!(
+        after, before,
+        "the brochure is typeset again after the edit"
+    );
 }

@@ -143,3 +143,37 @@ impl Site {
         self.write(rel, &text.replacen(from, to, 1));
     }
 }
+
+/// Whether the machine has what typesetting and checking PDFs needs (CJK fonts, poppler); prints
+/// why not and returns false, except under `CI=true`, where a missing package fails the test.
+pub fn pdf_tools_ready() -> bool {
+    let poppler = std::process::Command::new("pdfinfo")
+        .arg("-v")
+        .output()
+        .is_ok();
+    let cjk = std::process::Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    let missing: Vec<&str> = [
+        (!poppler).then_some("poppler-utils"),
+        (!cjk).then_some("fonts-noto-cjk"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let reason = format!(
+        "PDF tests need the Debian packages {} (apt-get install {})",
+        missing.join(", "),
+        missing.join(" ")
+    );
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "{reason}: .ci/run installs them"
+    );
+    eprintln!("skipping: {reason}");
+    false
+}
