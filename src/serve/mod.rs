@@ -113,7 +113,7 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         snapshot: RwLock::new(Snapshot::default()),
         events,
     });
-    let report = rebuild(&builder, &state);
+    let report = rebuild(&builder, &state, &[]);
     on_event(format!(
         "Built {} files from {} source files in {:.0} ms{}",
         report.files,
@@ -131,11 +131,7 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         let state = Arc::clone(&state);
         let on_event = Arc::clone(&on_event);
         move |changed: Vec<String>| {
-            builder
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .forget(&changed);
-            let report = rebuild(&builder, &state);
+            let report = rebuild(&builder, &state, &changed);
             on_event(format!(
                 "{} changed: read {} file(s), rebuilt in {:.0} ms{}",
                 changed.join(", "),
@@ -166,13 +162,18 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
     Ok(())
 }
 
-/// Rebuilds and swaps the snapshot in; on failure keeps the old files and records the errors.
-/// Every open page is told to reload.
-pub fn rebuild(builder: &std::sync::Mutex<Builder>, state: &State) -> RebuildReport {
+/// Rebuilds after `changed` (paths relative to the site root) and swaps the snapshot in; on
+/// failure keeps the old files and records the errors. Every open page is told to reload.
+pub fn rebuild(
+    builder: &std::sync::Mutex<Builder>,
+    state: &State,
+    changed: &[String],
+) -> RebuildReport {
     let started = Instant::now();
     let mut builder = builder
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    builder.forget(changed);
     let result = builder.build();
     let read = builder.options.sources.as_ref().map_or(0, |s| s.sweep());
     drop(builder);
@@ -214,8 +215,9 @@ impl Builder {
         Self { options }
     }
 
-    /// Makes the next build read `changed` (paths relative to the site root) again.
-    pub fn forget(&self, changed: &[String]) {
+    /// Makes the next build read `changed` (paths relative to the site root) again, whatever
+    /// their stamps say: the watcher saw them change.
+    fn forget(&self, changed: &[String]) {
         if let Some(sources) = &self.options.sources {
             let paths: Vec<PathBuf> = changed.iter().map(|c| self.options.root.join(c)).collect();
             sources.forget(&paths);
