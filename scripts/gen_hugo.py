@@ -48,6 +48,22 @@ def q(text):
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def documents(folder):
+    """Each `<slug>.md` of a folder as (slug, front matter, body per language); a language
+    without its `<slug>.<lang>.md` translation gets the original body."""
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if not name.endswith(".md") or name.count(".") > 1:
+            continue
+        slug = name[:-3]
+        front, body = split(read(os.path.join(folder, name)))
+        bodies = {}
+        for lang in langs:
+            translation = os.path.join(folder, f"{slug}.{lang}.md")
+            translated = lang != default and os.path.exists(translation)
+            bodies[lang] = split(read(translation))[1] if translated else body
+        yield slug, front, bodies
+
+
 def page(path, front, body=""):
     lines = ["+++"]
     for key, value in front.items():
@@ -112,43 +128,23 @@ for key in sorted(os.listdir(parks_dir)):
               f"operator = {q(local(park['operator'], lang, default))}\n"
               f"positioning = {q(local(park['positioning'], lang, default))}\n"
               f"weight = {park.get('order', 0) + 1}\n{policies}{factors}+++\n{body}")
-    tenants_dir = os.path.join(park_dir, "tenants")
-    for name in sorted(os.listdir(tenants_dir)) if os.path.isdir(tenants_dir) else []:
-        if not name.endswith(".md") or name.count(".") > 1:
-            continue
-        slug = name[:-3]
-        front, body = split(read(os.path.join(tenants_dir, name)))
+    for slug, front, bodies in documents(os.path.join(park_dir, "tenants")):
         for lang in langs:
-            if lang != default:
-                translation = os.path.join(tenants_dir, f"{slug}.{lang}.md")
-                if os.path.exists(translation):
-                    _, body_lang = split(read(translation))
-                else:
-                    body_lang = body
-            else:
-                body_lang = body
             page(f"content/parks/{key}/tenants/{slug}.{lang}.md", {
                 "title": local(front["name"], lang, default),
                 "summary": local(front.get("summary"), lang, default),
                 "status": front.get("status", "settled"),
                 "industry": front.get("industry", ""),
                 "featured": bool(front.get("featured", False)),
-            }, body_lang)
+            }, bodies[lang])
 
-news_dir = os.path.join(content, "news")
-for name in sorted(os.listdir(news_dir)) if os.path.isdir(news_dir) else []:
-    if not name.endswith(".md") or name.count(".") > 1:
-        continue
-    slug = name[:-3]
-    front, body = split(read(os.path.join(news_dir, name)))
+for slug, front, bodies in documents(os.path.join(content, "news")):
     for lang in langs:
-        translation = os.path.join(news_dir, f"{slug}.{lang}.md")
-        body_lang = split(read(translation))[1] if lang != default and os.path.exists(translation) else body
         page(f"content/news/{slug}.{lang}.md", {
             "title": local(front["title"], lang, default),
             "date": str(front["date"]),
             "parks": front.get("parks", []),
-        }, body_lang)
+        }, bodies[lang])
 
 LAYOUTS = {
     "_default/baseof.html": """<!DOCTYPE html>
