@@ -47,13 +47,27 @@ pub struct BuildOptions {
     /// Extra font folders for PDFs (`--font-path`).
     pub font_paths: Vec<PathBuf>,
     /// Work kept from earlier builds (`serve`).
-    pub cache: Option<std::sync::Arc<render::RenderCache>>,
-    /// Files read by earlier builds (`serve`), read again only when they change.
-    pub sources: Option<std::sync::Arc<content::SourceCache>>,
-    /// Fonts loaded by earlier builds (`serve --pdf`).
-    pub fonts: Option<std::sync::Arc<print::fonts::FontCache>>,
+    pub kept: Option<std::sync::Arc<KeptWork>>,
     /// Make the share kit too (`build`; not `serve`, which never writes it).
     pub kit: bool,
+}
+
+/// Work kept between the builds of one process (`serve`), so a rebuild redoes only what changed.
+#[derive(Debug, Default)]
+pub struct KeptWork {
+    /// Files read, read again only when they change.
+    pub sources: content::SourceCache,
+    /// Markdown bodies and pages by the hash of their inputs, QR codes by URL.
+    pub render: std::sync::Arc<render::RenderCache>,
+    /// Fonts loaded for PDFs (`serve --pdf`).
+    pub fonts: print::fonts::FontCache,
+}
+
+impl BuildOptions {
+    /// The files kept from earlier builds, if any.
+    pub fn sources(&self) -> Option<&content::SourceCache> {
+        self.kept.as_deref().map(|kept| &kept.sources)
+    }
 }
 
 /// Why a build did not finish.
@@ -132,7 +146,7 @@ pub fn cache_dir(root: &Path) -> PathBuf {
 /// only on a usage error (a PDF selection naming an unknown park or language).
 pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemory>, Report)> {
     let mut report = Report::default();
-    let loaded = content::load(&options.root, options.sources.as_deref());
+    let loaded = content::load(&options.root, options.sources());
     let (site, diagnostics) = model::resolve(
         &options.root,
         loaded,
@@ -149,7 +163,7 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
     if let Some(base_url) = &options.base_url {
         site.base_url = base_url.trim_end_matches('/').to_owned();
     }
-    let theme = match render::theme::load(&site.root, &site.theme, options.sources.as_deref()) {
+    let theme = match render::theme::load(&site.root, &site.theme, options.sources()) {
         Ok(theme) => theme,
         Err(diagnostic) => {
             let diagnostic = match &site.theme_pos {
@@ -168,7 +182,7 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
         &image_purposes(&site),
         &theme.config.image_widths,
         &urls,
-        options.sources.as_deref(),
+        options.sources(),
     ));
     report.extend(images.diagnostics.iter().cloned());
     let (links, problems) = share::ShareLinks::new(&site, &urls, &theme);
@@ -185,7 +199,7 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
         &RenderOptions {
             drafts: options.drafts,
             pdfs: pdf_jobs.iter().map(|j| j.path.clone()).collect(),
-            cache: options.cache.clone(),
+            cache: options.kept.as_ref().map(|kept| kept.render.clone()),
         },
         &images,
         &links,
@@ -318,7 +332,7 @@ pub fn build_files(
     files.extend(image_files);
     if !pdf_jobs.is_empty() {
         let system = std::env::var("PARKPRESS_NO_SYSTEM_FONTS").map_or(true, |v| v != "1");
-        let fonts = match &options.fonts {
+        let fonts = match options.kept.as_ref().map(|kept| &kept.fonts) {
             // Kept fonts that lack a script are scanned again: one may have been installed.
             Some(cache) => {
                 let kept = cache.get(&theme, &options.font_paths, system);

@@ -121,9 +121,7 @@ proptest! {
             build_date: chrono::DateTime::from_timestamp(date, 0).expect("date").date_naive(),
             pdf: None,
             font_paths: Vec::new(),
-            cache: None,
-            sources: None,
-            fonts: None,
+            kept: None,
             kit: false,
         };
         let _ = parkpress::check(&options);

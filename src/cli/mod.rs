@@ -142,9 +142,7 @@ pub fn run() -> ExitCode {
         build_date,
         pdf: None,
         font_paths: cli.global.font_paths.clone(),
-        cache: None,
-        sources: None,
-        fonts: None,
+        kept: None,
         kit: true,
     };
     if let Command::Init(args) = &cli.command {

@@ -100,11 +100,8 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         .context("cannot read the listening address")?;
     let mut build = options.build.clone();
     build.base_url = Some(format!("http://{address}"));
-    // Rebuilds reuse what has not changed: files by size and modification time, bodies and
-    // pages by content hash, QR codes by URL.
-    build.cache = Some(Arc::new(crate::render::RenderCache::default()));
-    build.sources = Some(Arc::new(crate::content::SourceCache::default()));
-    build.fonts = Some(Arc::new(crate::print::fonts::FontCache::default()));
+    // Rebuilds reuse what has not changed: files read, pages rendered, fonts loaded.
+    build.kept = Some(Arc::new(crate::KeptWork::default()));
     build.kit = false;
     let builder = Arc::new(std::sync::Mutex::new(Builder::new(build)));
 
@@ -175,7 +172,7 @@ pub fn rebuild(
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     builder.forget(changed);
     let result = builder.build();
-    let read = builder.options.sources.as_ref().map_or(0, |s| s.sweep());
+    let read = builder.options.sources().map_or(0, SourceCache::sweep);
     drop(builder);
     let mut snapshot = state
         .snapshot
@@ -218,7 +215,7 @@ impl Builder {
     /// Makes the next build read `changed` (paths relative to the site root) again, whatever
     /// their stamps say: the watcher saw them change.
     fn forget(&self, changed: &[String]) {
-        if let Some(sources) = &self.options.sources {
+        if let Some(sources) = self.options.sources() {
             let paths: Vec<PathBuf> = changed.iter().map(|c| self.options.root.join(c)).collect();
             sources.forget(&paths);
         }
@@ -236,7 +233,7 @@ impl Builder {
                 .join("\n"),
             crate::BuildError::Environment(e) => format!("{e:#}"),
         })?;
-        let sources = self.options.sources.as_deref();
+        let sources = self.options.sources();
         Ok(built
             .files
             .into_iter()
