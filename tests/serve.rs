@@ -132,6 +132,18 @@ impl Server {
         }
     }
 
+    /// Edits the Data Lake park's industry text and waits until its page shows the edit.
+    fn rename_data_lake_industry(&self) {
+        self.edit(
+            "content/parks/data-lake/park.toml",
+            "大数据与云计算",
+            "算力中心与云服务",
+        );
+        self.wait_for("/parks/data-lake/", "the edit", |s, b| {
+            s == 200 && b.contains("算力中心与云服务")
+        });
+    }
+
     fn edit(&self, rel: &str, from: &str, to: &str) {
         let text = std::fs::read_to_string(self.path(rel)).expect("read");
         assert!(text.contains(from), "{rel} lacks {from:?}");
@@ -252,14 +264,7 @@ fn edits_show_up_and_broken_content_never_kills_the_server() {
         s == 200 && b.contains("大数据与云计算")
     });
 
-    server.edit(
-        "content/parks/data-lake/park.toml",
-        "大数据与云计算",
-        "算力中心与云服务",
-    );
-    server.wait_for("/parks/data-lake/", "the edit", |s, b| {
-        s == 200 && b.contains("算力中心与云服务")
-    });
+    server.rename_data_lake_industry();
     // Only the edited file was read again; every other file came from memory.
     server.wait_for_log("content/parks/data-lake/park.toml changed: read 1 file(s)");
     // Reading files while building is not an edit: the server settles instead of rebuilding
@@ -366,14 +371,7 @@ fn with_pdf_the_brochures_are_served_and_follow_edits() {
     );
     assert!(before.starts_with(b"%PDF"));
 
-    server.edit(
-        "content/parks/data-lake/park.toml",
-        "大数据与云计算",
-        "算力中心与云服务",
-    );
-    server.wait_for("/parks/data-lake/", "the edit", |s, b| {
-        s == 200 && b.contains("算力中心与云服务")
-    });
+    server.rename_data_lake_industry();
     let (status, _, after) = server.get_bytes(brochure);
     assert_eq!(status, 200);
     assert!(after.starts_with(b"%PDF"));
