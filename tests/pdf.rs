@@ -228,29 +228,41 @@ fn a_flyer_that_overflows_its_page_fails_naming_the_park() {
     assert!(!site.path("output").exists(), "nothing written");
 }
 
+/// The `basic` site with a theme `broken` whose print/flyer.typ is `flyer`.
+fn with_flyer_template(flyer: &str) -> Site {
+    let site = Site::fixture("basic");
+    site.write("themes/broken/theme.toml", "extends = \"default\"\n");
+    site.write("themes/broken/print/flyer.typ", flyer);
+    let config = site.read("content/site.toml");
+    site.write(
+        "content/site.toml",
+        &format!("theme = \"broken\"\n{config}"),
+    );
+    site
+}
+
+#[test]
+fn print_template_syntax_errors_name_the_theme_file_and_line() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = with_flyer_template("= {{ park.name | typst }}\n\n{% if park.name %}\nno end\n");
+    let output = site.run(&["pdf", "--park", "data-lake", "--lang", "en"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("template-error"), "{err}");
+    assert!(
+        err.contains("--> themes/broken/print/flyer.typ:5:1"),
+        "{err}"
+    );
+}
+
 #[test]
 fn typst_errors_name_the_template_and_the_generated_line() {
     if !pdf_tools_ready() {
         return;
     }
-    let site = Site::fixture("basic");
-    std::fs::create_dir_all(site.path("themes/broken/print")).expect("mkdir");
-    std::fs::write(
-        site.path("themes/broken/theme.toml"),
-        "extends = \"default\"\n",
-    )
-    .expect("theme");
-    std::fs::write(
-        site.path("themes/broken/print/flyer.typ"),
-        "= {{ park.name | typst }}\n\n#let oops = (1, 2\n",
-    )
-    .expect("flyer");
-    let config = std::fs::read_to_string(site.path("content/site.toml")).expect("site");
-    std::fs::write(
-        site.path("content/site.toml"),
-        format!("theme = \"broken\"\n{config}"),
-    )
-    .expect("write");
+    let site = with_flyer_template("= {{ park.name | typst }}\n\n#let oops = (1, 2\n");
     let output = site.run(&["pdf", "--park", "data-lake", "--lang", "en"]);
     assert_eq!(output.status.code(), Some(1));
     let err = String::from_utf8_lossy(&output.stderr);

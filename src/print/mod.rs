@@ -253,14 +253,13 @@ fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera:
         .map(|(name, (_, source))| (name.clone(), source.clone()))
         .collect();
     tera.add_raw_templates(templates).map_err(|e| {
-        Diagnostic::error(
+        let message = crate::render::error_chain(&e);
+        let diagnostic = Diagnostic::error(
             "template-error",
-            format!(
-                "a print template does not parse: {}",
-                crate::render::error_chain(&e)
-            ),
+            format!("a print template does not parse: {message}"),
         )
-        .with_hint("fix the print template named above (Tera syntax around Typst markup)")
+        .with_hint("fix the print template named above (Tera syntax around Typst markup)");
+        crate::render::place_in_template(diagnostic, theme, &message)
     })?;
     tera.register_filter(
         "typst",
@@ -387,17 +386,18 @@ fn generate(
     tera.render(template, &context)
         .map(|source| (template, source))
         .map_err(|e| {
-            vec![
-                Diagnostic::error(
-                    "template-error",
-                    format!(
-                        "print template `{template}` failed for `{}`: {}",
-                        job.path,
-                        crate::render::error_chain(&e)
-                    ),
-                )
-                .with_hint("see docs/themes.md for the variables print templates get"),
-            ]
+            let message = crate::render::error_chain(&e);
+            let diagnostic = Diagnostic::error(
+                "template-error",
+                format!(
+                    "print template `{template}` failed for `{}`: {message}",
+                    job.path
+                ),
+            )
+            .with_hint("see docs/themes.md for the variables print templates get");
+            vec![crate::render::place_in_template(
+                diagnostic, cx.theme, &message,
+            )]
         })
 }
 

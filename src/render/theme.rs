@@ -59,7 +59,8 @@ pub struct Theme {
     pub templates: BTreeMap<String, (String, String)>,
     /// The site root the theme was loaded for.
     pub root: PathBuf,
-    /// Files on disk of the templates that come from a site's theme, for error positions.
+    /// Files on disk of the templates (web and print) that come from a site's theme, by template
+    /// name, for error positions.
     pub template_files: BTreeMap<String, PathBuf>,
     /// Print templates by name (`flyer.typ`).
     pub print_templates: BTreeMap<String, (String, String)>,
@@ -171,18 +172,20 @@ impl Theme {
             ThemeFile::Disk(disk) => cached(sources, disk, || decode(file)),
             ThemeFile::Builtin(_) => decode(file),
         };
-        if let Some(name) = path.strip_prefix("templates/") {
+        let template = path
+            .strip_prefix("templates/")
+            .map(|name| (name, &mut self.templates))
+            .or_else(|| {
+                path.strip_prefix("print/")
+                    .map(|name| (name, &mut self.print_templates))
+            });
+        if let Some((name, templates)) = template {
             let text = read_text(&file)?;
+            templates.insert(name.to_owned(), (theme_name.to_owned(), text));
             match &file {
                 ThemeFile::Disk(disk) => self.template_files.insert(name.to_owned(), disk.clone()),
                 ThemeFile::Builtin(_) => self.template_files.remove(name),
             };
-            self.templates
-                .insert(name.to_owned(), (theme_name.to_owned(), text));
-        } else if let Some(name) = path.strip_prefix("print/") {
-            let text = read_text(&file)?;
-            self.print_templates
-                .insert(name.to_owned(), (theme_name.to_owned(), text));
         } else if let Some(name) = path.strip_prefix("static/") {
             self.static_files.insert(name.to_owned(), file);
         } else if let Some(name) = path.strip_prefix("fonts/") {
