@@ -11,6 +11,7 @@ pub mod assets;
 pub mod authoring;
 pub mod checks;
 pub mod content;
+pub mod deploy;
 pub mod diagnostics;
 pub mod markdown;
 pub mod model;
@@ -391,7 +392,17 @@ pub fn build(
     output::check_output_dir(&options.root, &output).map_err(BuildError::Environment)?;
     output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
     let built = build_files(options, progress)?;
+    let mut record = output::BuildRecord {
+        base_url: options.base_url.clone(),
+        drafts: options.drafts,
+        finished: false,
+    };
+    if output.join(output::MARKER).is_file() {
+        output::record_build(&output, &record).map_err(BuildError::Environment)?;
+    }
     let written = output::write_site(&output, &built.files).map_err(BuildError::Environment)?;
+    record.finished = true;
+    output::record_build(&output, &record).map_err(BuildError::Environment)?;
     output::write_site(&kit_dir, &built.kit).map_err(BuildError::Environment)?;
     Ok(BuildSummary {
         report: built.report,

@@ -345,11 +345,47 @@ fn write_tree<'a>(dir: &Path, files: impl Iterator<Item = &'a OutputFile>) -> Re
 }
 
 fn mark(dir: &Path) -> Result<()> {
+    record_build(dir, &BuildRecord::default())
+}
+
+/// How the site in an output folder was built, kept in its marker so that `deploy` can refuse a
+/// staging build, a build with drafts, or one that did not finish.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BuildRecord {
+    /// The `--base-url` that replaced site.toml's (a staging or preview build).
+    pub base_url: Option<String>,
+    /// Built with `--drafts`.
+    pub drafts: bool,
+    /// False while a build is writing the folder: a build that stopped halfway stays marked.
+    pub finished: bool,
+}
+
+/// Writes `record` into the marker of the output folder `dir`.
+pub fn record_build(dir: &Path, record: &BuildRecord) -> Result<()> {
+    let fields = toml::to_string(record).context("cannot describe the build")?;
     std::fs::write(
         dir.join(MARKER),
-        "This folder is made by parkpress; `parkpress build` keeps it equal to the site it builds.\n",
+        format!(
+            "# This folder is made by parkpress; `parkpress build` keeps it equal to the site it builds.\n{fields}"
+        ),
     )
     .context("cannot write the output marker")
+}
+
+/// The record in the marker of `dir`: `Ok(None)` when `dir` has no marker, an error when the
+/// marker is unreadable or was written by a parkpress that kept no record.
+pub fn read_build_record(dir: &Path) -> Result<Option<BuildRecord>> {
+    let path = dir.join(MARKER);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read `{}`", path.display()));
+        }
+    };
+    toml::from_str(&text)
+        .map(Some)
+        .with_context(|| format!("`{}` holds no build record", path.display()))
 }
 
 fn write_file(dir: &Path, file: &OutputFile) -> Result<()> {

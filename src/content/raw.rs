@@ -156,6 +156,24 @@ pub struct RawSiteConfig {
     pub language_tags: BTreeMap<String, String>,
     /// The zone itself.
     pub zone: RawZone,
+    /// Defaults for `parkpress deploy`.
+    pub deploy: Option<RawDeployConfig>,
+}
+
+/// `[deploy]` in site.toml: defaults for `parkpress deploy` (flags win; never credentials).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeployConfig {
+    /// `s3://BUCKET[/PREFIX]` or `file:///PATH`.
+    pub to: Option<Spanned<String>>,
+    /// The S3-compatible service's endpoint URL.
+    pub endpoint: Option<Spanned<String>>,
+    /// Its region.
+    pub region: Option<String>,
+    /// Address the bucket in the path rather than the host name.
+    pub path_style: Option<bool>,
+    /// Submit added and changed pages to Baidu after a deploy (token: `BAIDU_PUSH_TOKEN`).
+    pub baidu_push: Option<bool>,
 }
 
 /// `[markdown]` in site.toml.
