@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 content errors, 2 usage or environment errors.
 
 mod authoring;
+mod deploy;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -54,6 +55,8 @@ enum Command {
     Import(authoring::ImportArgs),
     /// List the facts that changed since an earlier edition (a folder, or --git REV), by park.
     Diff(authoring::DiffArgs),
+    /// Publish output/ to S3-compatible object storage or a folder, uploading only what changed.
+    Deploy(deploy::DeployArgs),
 }
 
 #[derive(Debug, Args)]
@@ -122,7 +125,7 @@ struct CheckArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
@@ -184,6 +187,7 @@ pub fn run() -> ExitCode {
         Command::New(args) => authoring::new(&args, &cli.global.root, build_date),
         Command::Import(args) => authoring::import(&args, &cli.global.root),
         Command::Diff(args) => authoring::diff(&args, &cli.global.root, build_date),
+        Command::Deploy(args) => deploy::deploy(args, &cli.global.root),
     }
 }
 
@@ -286,7 +290,7 @@ fn check(options: &BuildOptions, format: Format, strict: bool) -> ExitCode {
     }
 }
 
-fn print_report(report: &Report) {
+pub(crate) fn print_report(report: &Report) {
     let mut err = std::io::stderr().lock();
     for diagnostic in &report.diagnostics {
         let _ = writeln!(err, "{}", diagnostic.render_text());
@@ -354,7 +358,7 @@ fn print_warning_summary(report: &Report) {
     );
 }
 
-fn environment_error(error: &anyhow::Error) -> ExitCode {
+pub(crate) fn environment_error(error: &anyhow::Error) -> ExitCode {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "parkpress: error: {error:#}");
     ExitCode::from(2)
