@@ -238,9 +238,37 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
     let cache = options.kept.as_ref().map(|kept| &*kept.render);
     let mut rendered = render::render_site(&done.view_cx(), &done.views, cache);
     report.extend(std::mem::take(&mut rendered.diagnostics));
+    let published = published_paths(&site, &rendered, &images, &urls)?;
+    report.extend(checks::links::same_domain_links(&site, &published));
     report.sort();
     done.rendered = rendered;
     Ok((Some(done), report))
+}
+
+/// Every path the full site publishes: rendered pages and files, image variants and the PDFs a
+/// `--pdf` build typesets, for the links that name the site's own domain.
+fn published_paths(
+    site: &Site,
+    rendered: &RenderResult,
+    images: &assets::images::ImagePlan,
+    urls: &render::urls::Urls,
+) -> anyhow::Result<std::collections::BTreeSet<String>> {
+    let mut paths: std::collections::BTreeSet<String> =
+        rendered.files.iter().map(|f| f.path.clone()).collect();
+    let unprefixed = |url: &str| {
+        url.strip_prefix(urls.prefix())
+            .unwrap_or(url)
+            .trim_start_matches('/')
+            .to_owned()
+    };
+    for info in rendered.used_images.iter().filter_map(|p| images.get(p)) {
+        let variants = info.variants.iter().chain(&info.share).chain(&info.logo);
+        paths.extend(variants.map(|v| unprefixed(&v.url)));
+        paths.insert(unprefixed(&info.url));
+    }
+    let pdfs = print::plan(site, &print::PdfSelection::default())?;
+    paths.extend(pdfs.into_iter().map(|job| job.path));
+    Ok(paths)
 }
 
 /// Which images are shared (covers) and which are logos, so only those get the extra variants.
