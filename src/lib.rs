@@ -238,8 +238,8 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
     let cache = options.kept.as_ref().map(|kept| &*kept.render);
     let mut rendered = render::render_site(&done.view_cx(), &done.views, cache);
     report.extend(std::mem::take(&mut rendered.diagnostics));
-    let published = published_paths(&site, &rendered, &images, &urls)?;
-    report.extend(checks::links::same_domain_links(&site, &published));
+    let published = published_paths(&done.site, &rendered, &done.images, &done.urls)?;
+    report.extend(checks::links::same_domain_links(&done.site, &published));
     report.sort();
     done.rendered = rendered;
     Ok((Some(done), report))
@@ -251,7 +251,7 @@ fn published_paths(
     site: &Site,
     rendered: &RenderResult,
     images: &assets::images::ImagePlan,
-    urls: &render::urls::Urls,
+    urls: &urls::Urls,
 ) -> anyhow::Result<std::collections::BTreeSet<String>> {
     let mut paths: std::collections::BTreeSet<String> =
         rendered.files.iter().map(|f| f.path.clone()).collect();

@@ -87,7 +87,7 @@ struct OwnSite<'a> {
 
 impl<'a> OwnSite<'a> {
     fn new(base_url: &str, files: &'a BTreeSet<String>) -> Self {
-        let urls = crate::render::urls::Urls::new(base_url, "");
+        let urls = crate::urls::Urls::new(base_url, "");
         Self {
             host: host_of(base_url),
             prefix: urls.prefix().to_owned(),
