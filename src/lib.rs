@@ -102,6 +102,9 @@ pub struct BuildSummary {
     pub image_stats: assets::images::ImageStats,
     /// The output folder.
     pub output: PathBuf,
+    /// Whether the share kit was written: `false` for a staging build (another base URL or output
+    /// folder), which leaves `share-kit/` as it was.
+    pub kit_written: bool,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -428,12 +431,24 @@ pub fn build(
         .clone()
         .unwrap_or_else(|| options.root.join("output"));
     let kit_dir = share_kit_dir(&options.root);
+    let kit_written = options.kit && is_own_build(options, &output);
     output::check_output_dir(&options.root, &output).map_err(BuildError::Environment)?;
-    output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
-    let built = build_files(options, progress)?;
+    if kit_written {
+        output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
+    }
+    let built = build_files(
+        &BuildOptions {
+            kit: kit_written,
+            ..options.clone()
+        },
+        progress,
+    )?;
     let written = output::write_site(&output, &built.files).map_err(BuildError::Environment)?;
-    output::write_site(&kit_dir, &built.kit).map_err(BuildError::Environment)?;
+    if kit_written {
+        output::write_site(&kit_dir, &built.kit).map_err(BuildError::Environment)?;
+    }
     Ok(BuildSummary {
+        kit_written,
         report: built.report,
         page_count: built.page_count,
         file_count: built.files.len(),
@@ -442,6 +457,18 @@ pub fn build(
         output,
         elapsed: started.elapsed(),
     })
+}
+
+/// Whether a build is of the site itself: its own `base_url` and its own `output/`. Only such a
+/// build writes the share kit; a staging build (`--base-url`, `--output`) would point the QR codes
+/// and links.csv at the staging server.
+fn is_own_build(options: &BuildOptions, output: &Path) -> bool {
+    let own_output = options.root.join("output");
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    options.base_url.is_none() && same(output, &own_output)
 }
 
 /// What `share` made.
@@ -453,6 +480,30 @@ pub struct ShareSummary {
     pub links: Vec<share::ShareLink>,
     /// Where the kit was written.
     pub kit_dir: PathBuf,
+    /// Short links of `links` whose page in `output/` is missing or forwards elsewhere: they work
+    /// only after the next `build` (and deploy).
+    pub not_live: Vec<String>,
+}
+
+/// The short links of `selected` whose forwarding page `output` lacks or holds in another version.
+fn not_live(links: &share::ShareLinks, selected: &[share::ShareLink], output: &Path) -> Vec<String> {
+    let pages: std::collections::HashMap<String, OutputFile> = links
+        .redirect_pages()
+        .into_iter()
+        .map(|page| (page.path.clone(), page))
+        .collect();
+    selected
+        .iter()
+        .filter(|link| {
+            let path = format!("s/{}/index.html", link.code);
+            let expected = pages.get(&path).and_then(|page| match &page.contents {
+                files::Contents::Bytes(bytes) => Some(bytes.as_slice()),
+                _ => None,
+            });
+            std::fs::read(output.join(&path)).ok().as_deref() != expected
+        })
+        .map(|link| link.short_url.clone())
+        .collect()
 }
 
 /// Checks the content, then writes the share kit (QR codes, links.csv, index.html) and returns
@@ -480,15 +531,17 @@ pub fn share(options: &BuildOptions, audience: Option<&str>) -> Result<ShareSumm
     output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
     output::write_site(&kit_dir, &kit).map_err(BuildError::Environment)?;
     let default = site.default_lang();
-    let selected = links
+    let selected: Vec<share::ShareLink> = links
         .kit_links(default)
         .filter(|l| audience.is_none_or(|a| l.audience == a))
         .cloned()
         .collect();
+    let not_live = not_live(&links, &selected, &options.root.join("output"));
     Ok(ShareSummary {
         report,
         links: selected,
         kit_dir,
+        not_live,
     })
 }
 

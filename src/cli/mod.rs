@@ -229,6 +229,12 @@ fn build(options: &BuildOptions) -> ExitCode {
                 images.encoded,
                 images.cached
             );
+            if !summary.kit_written {
+                let _ = writeln!(
+                    out,
+                    "share-kit/ left as it was: the share kit is made only by a build for the site's own base_url into its own output/"
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(report)) => {
@@ -329,6 +335,14 @@ fn share(options: &BuildOptions, audience: Option<&str>) -> ExitCode {
                 "QR codes, links.csv and index.html in {}",
                 summary.kit_dir.display()
             );
+            if !summary.not_live.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "note: {} of these {} short links are not live yet: their pages are written by the next `parkpress build`, and work once output/ is deployed",
+                    summary.not_live.len(),
+                    summary.links.len()
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(report)) => {
