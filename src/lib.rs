@@ -100,6 +100,8 @@ pub struct BuildSummary {
     pub written: output::WriteStats,
     /// What image processing did.
     pub image_stats: assets::images::ImageStats,
+    /// Drafts left out (published with `--drafts`).
+    pub drafts_left_out: usize,
     /// The output folder.
     pub output: PathBuf,
     /// Whether the share kit was written: `false` for a staging build (another base URL or output
@@ -342,6 +344,17 @@ pub struct Built {
     pub page_count: usize,
     /// What image processing did.
     pub image_stats: assets::images::ImageStats,
+    /// Drafts left out (published with `--drafts`).
+    pub drafts_left_out: usize,
+}
+
+/// `, 3 drafts not published (--drafts shows them)` for a summary line, or nothing.
+pub fn drafts_note(drafts_left_out: usize) -> String {
+    match drafts_left_out {
+        0 => String::new(),
+        1 => "; 1 draft not published (--drafts shows it)".to_owned(),
+        n => format!("; {n} drafts not published (--drafts shows them)"),
+    }
 }
 
 /// Builds everything in memory (images through the cache, PDFs when asked), writing nothing but
@@ -416,6 +429,7 @@ pub fn build_files(
         kit,
         page_count: done.rendered.page_count,
         image_stats,
+        drafts_left_out: done.site.drafts_left_out,
     })
 }
 
@@ -451,6 +465,7 @@ pub fn build(
         kit_written,
         report: built.report,
         page_count: built.page_count,
+        drafts_left_out: built.drafts_left_out,
         file_count: built.files.len(),
         written,
         image_stats: built.image_stats,
@@ -486,7 +501,11 @@ pub struct ShareSummary {
 }
 
 /// The short links of `selected` whose forwarding page `output` lacks or holds in another version.
-fn not_live(links: &share::ShareLinks, selected: &[share::ShareLink], output: &Path) -> Vec<String> {
+fn not_live(
+    links: &share::ShareLinks,
+    selected: &[share::ShareLink],
+    output: &Path,
+) -> Vec<String> {
     let pages: std::collections::HashMap<String, OutputFile> = links
         .redirect_pages()
         .into_iter()

@@ -390,11 +390,22 @@ fn a_staging_build_leaves_the_share_kit_alone() {
         ],
     ] {
         let output = site.run(&args);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(stdout.contains("share-kit/ left as it was"), "{args:?}: {stdout}");
+        assert!(
+            stdout.contains("share-kit/ left as it was"),
+            "{args:?}: {stdout}"
+        );
         assert_eq!(kit("links.csv"), csv, "{args:?} rewrote links.csv");
-        assert_eq!(kit("qr/beijing-chamber/data-lake.svg"), qr, "{args:?} rewrote a QR code");
+        assert_eq!(
+            kit("qr/beijing-chamber/data-lake.svg"),
+            qr,
+            "{args:?} rewrote a QR code"
+        );
     }
     assert!(!String::from_utf8_lossy(&csv).contains("staging.test"));
     // The site's own build makes it again.
@@ -407,7 +418,11 @@ fn share_says_plainly_which_short_links_are_not_live_yet() {
     let site = Site::new();
     let share = |site: &Site| {
         let output = site.run(&["share"]);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     let before = share(&site);
@@ -422,5 +437,8 @@ fn share_says_plainly_which_short_links_are_not_live_yet() {
         &AUDIENCES.replace("2026-spring", "2026-autumn"),
     );
     let changed = share(&site);
-    assert!(changed.contains("short links are not live yet"), "{changed}");
+    assert!(
+        changed.contains("short links are not live yet"),
+        "{changed}"
+    );
 }

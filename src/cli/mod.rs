@@ -218,7 +218,7 @@ fn build(options: &BuildOptions) -> ExitCode {
             let images = summary.image_stats;
             let _ = writeln!(
                 out,
-                "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s; images: {} encoded, {} from cache",
+                "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s; images: {} encoded, {} from cache{}",
                 summary.page_count,
                 summary.file_count,
                 summary.written.written,
@@ -227,7 +227,8 @@ fn build(options: &BuildOptions) -> ExitCode {
                 summary.output.display(),
                 summary.elapsed.as_secs_f64(),
                 images.encoded,
-                images.cached
+                images.cached,
+                parkpress::drafts_note(summary.drafts_left_out)
             );
             if !summary.kit_written {
                 let _ = writeln!(
