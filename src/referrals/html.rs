@@ -219,7 +219,7 @@ fn weekly_chart(audiences: &[&AudienceSummary], s: &Strings) -> String {
         .map(|w| audiences.iter().filter_map(|a| a.weeks.get(*w)).sum())
         .collect();
     let top = nice_max(totals.iter().copied().max().unwrap_or(1));
-    let (width, height, left, bottom, top_pad) = (640.0, 260.0, 44.0, 40.0, 12.0);
+    let (width, height, left, bottom, top_pad) = (640.0, 270.0, 64.0, 44.0, 14.0);
     let plot_h = height - bottom - top_pad;
     let slot = (width - left - 8.0) / weeks.len() as f64;
     let bar = (slot * 0.7).min(48.0);
@@ -261,7 +261,7 @@ fn weekly_chart(audiences: &[&AudienceSummary], s: &Strings) -> String {
                 svg,
                 "<text x=\"{:.1}\" y=\"{:.1}\" class=\"axis\" text-anchor=\"middle\">{}</text>",
                 x + bar / 2.0,
-                height - bottom + 22.0,
+                height - bottom + 26.0,
                 esc(week.get(5..).unwrap_or(week))
             );
         }
@@ -335,7 +335,7 @@ fn qr_chart(audiences: &[&AudienceSummary], s: &Strings) -> String {
     for a in audiences {
         let _ = write!(
             out,
-            "<div class=\"row\"><div class=\"label\">{}</div><svg class=\"pair\" viewBox=\"0 0 400 34\" role=\"img\" aria-label=\"{}: {} {}, {} {}\">",
+            "<div class=\"row\"><div class=\"label\">{}</div><svg class=\"pair\" viewBox=\"0 0 400 34\" preserveAspectRatio=\"xMinYMid meet\" role=\"img\" aria-label=\"{}: {} {}, {} {}\">",
             esc(&a.name),
             esc(&a.name),
             esc(s.qr),
@@ -405,7 +405,7 @@ fn table(summary: &Summary, audiences: &[&AudienceSummary], s: &Strings) -> Stri
             .collect();
         let _ = writeln!(
             out,
-            "<tr><th scope=\"row\">{}<span class=\"other\">{}</span><span class=\"key\">{}</span></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"parks\">{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\">{}<span class=\"other\">{}</span><span class=\"key\">{}</span></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"parks\">{}</td><td class=\"date\">{}</td><td class=\"date\">{}</td></tr>",
             esc(&a.name),
             esc(&others.join(" / ")),
             esc(&a.key),
@@ -467,14 +467,14 @@ main{max-width:960px;margin:0 auto;padding:24px 20px 40px}
 h1{font-size:1.6rem;margin:0 0 4px}
 h2{font-size:1.15rem;margin:32px 0 12px;padding-bottom:4px;border-bottom:2px solid #1b6ca8}
 .range{color:#4a5263;margin:0}
-.chart{width:100%;height:auto;display:block}
+.chart{width:100%;max-width:720px;height:auto;display:block}
 .chart .grid{stroke:#dde2ea;stroke-width:1}
-.chart .axis{font-size:15px;fill:#4a5263}
+.chart .axis{font-size:19px;fill:#4a5263}
 .row{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:4px 12px;align-items:center;margin:6px 0}
 .label{font-size:.92rem;overflow-wrap:anywhere}
 .label .n{color:#4a5263}
 .bar{width:100%;height:16px;display:block;background:#f1f3f6}
-.pair{width:100%;height:auto;display:block}
+.pair{width:100%;height:36px;display:block}
 .pair .value{font-size:12px;fill:#1d2330}
 .legend{list-style:none;padding:0;margin:10px 0 0;display:flex;flex-wrap:wrap;gap:6px 16px;font-size:.9rem}
 .swatch{display:inline-block;width:.9em;height:.9em;margin-right:6px;vertical-align:-1px;border-radius:2px}
@@ -482,6 +482,7 @@ h2{font-size:1.15rem;margin:32px 0 12px;padding-bottom:4px;border-bottom:2px sol
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #dde2ea;vertical-align:top}
 td{font-variant-numeric:tabular-nums}
+td.date{white-space:nowrap}
 thead th{background:#f1f3f6;white-space:nowrap}
 tbody th{font-weight:600;min-width:9rem}
 .other,.key{display:block;font-weight:400;color:#4a5263;font-size:.85em}
@@ -490,6 +491,6 @@ td.parks{min-width:10rem}
 table.narrow{width:auto;min-width:50%}
 .note,.empty{color:#4a5263}
 footer{margin-top:36px;color:#4a5263;font-size:.85rem;border-top:1px solid #dde2ea}
-@media (max-width:560px){.row{grid-template-columns:1fr}main{padding:16px 12px 32px}}
+@media (max-width:560px){.row{grid-template-columns:1fr}main{padding:16px 12px 32px}table{font-size:.8rem}tbody th{min-width:7rem}}
 @media print{main{max-width:none;padding:0}h2{break-after:avoid}section{break-inside:avoid}.scroll{overflow:visible}}
 ";
