@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use super::report::{AudienceSummary, Summary};
+use crate::escape::escape_html as esc;
 
 /// Interface text of the report in one language.
 struct Strings {
@@ -111,22 +112,6 @@ const EN: Strings = Strings {
 const PALETTE: [&str; 8] = [
     "#1b6ca8", "#e07b00", "#2e8b57", "#c0392b", "#7d3c98", "#8c6d1f", "#d35aa0", "#566573",
 ];
-
-/// Escapes text for HTML and SVG content and attributes.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The whole page.
 pub fn render(summary: &Summary) -> String {

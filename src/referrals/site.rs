@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use crate::model::Site;
 use crate::share;
+use crate::urls::Urls;
 
 /// An audience the report has a row for.
 #[derive(Debug, Clone)]
@@ -124,7 +125,7 @@ impl SiteMap {
             .collect();
         let default = site.default_lang();
         Self {
-            prefix: base_path(&site.base_url),
+            prefix: Urls::new(&site.base_url, default).prefix().to_owned(),
             other_languages: languages[1..].to_vec(),
             audiences,
             audience_index,
@@ -192,27 +193,5 @@ impl SiteMap {
             .and_then(|key| self.parks.get(key))
             .map(String::as_str);
         Resource::Page(park)
-    }
-}
-
-/// The path of `base_url` (`https://example.gov.cn/invest/` → `/invest`), or empty.
-fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
-    base_url[after_scheme..]
-        .find('/')
-        .map_or("", |i| &base_url[after_scheme + i..])
-        .trim_end_matches('/')
-        .to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base_path;
-
-    #[test]
-    fn base_path_is_the_path_of_base_url() {
-        assert_eq!(base_path("https://example.gov.cn/invest/"), "/invest");
-        assert_eq!(base_path("https://example.gov.cn"), "");
-        assert_eq!(base_path("https://example.gov.cn/"), "");
     }
 }
