@@ -527,3 +527,45 @@ fn a_missing_log_is_an_environment_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no-such.log"));
 }
+
+#[test]
+fn every_short_link_the_build_writes_is_known() {
+    let site = Site::fixture("referrals");
+    let build = parkpress(site.root(), &["build"]).output().expect("build");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let codes: Vec<String> = std::fs::read_dir(site.root().join("output/s"))
+        .expect("output/s")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    // Configured and built-in audiences in both languages, home and two parks, and old keys.
+    assert!(codes.len() > 10, "{codes:?}");
+    let mut log = String::new();
+    for (i, code) in codes.iter().enumerate() {
+        let v = visit(
+            i as i64,
+            "203.0.113.10",
+            WECHAT,
+            &format!("/invest/s/{code}/"),
+        );
+        let time = time_text(Format::Combined, start() + Duration::seconds(v.at));
+        log.push_str(&line(Format::Combined, &time, &v));
+        log.push('\n');
+    }
+    let path = write_log(&site, "access.log", log.as_bytes());
+    let report = json(&site, &[&path], &[]);
+    let opens: u64 = report["audiences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["link_opens"].as_u64().unwrap())
+        .sum();
+    assert_eq!(opens, codes.len() as u64, "{report:#}");
+    assert_eq!(
+        audience(&report, "brochure")["link_opens_by_target"]["home"],
+        2
+    );
+}
