@@ -206,6 +206,9 @@ pub fn rebuild(
     }
 }
 
+/// The files of a built site by output path.
+pub type SiteFiles = HashMap<String, Arc<Vec<u8>>>;
+
 /// Builds the site in memory, keeping what can be reused between rebuilds.
 pub struct Builder {
     options: BuildOptions,
@@ -227,7 +230,7 @@ impl Builder {
     }
 
     /// Every file of the site and the number of drafts left out, or the diagnostics as text.
-    pub fn build(&mut self) -> std::result::Result<(HashMap<String, Arc<Vec<u8>>>, usize), String> {
+    pub fn build(&mut self) -> std::result::Result<(SiteFiles, usize), String> {
         let built = crate::build_files(&self.options, &|_, _| {}).map_err(|error| match error {
             crate::BuildError::Content(report) => report
                 .diagnostics
