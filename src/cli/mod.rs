@@ -151,6 +151,7 @@ pub fn run() -> ExitCode {
         font_paths: cli.global.font_paths.clone(),
         kept: None,
         kit: true,
+        carry_pdfs_from: None,
     };
     if let Command::Init(args) = &cli.command {
         return authoring::init(args, build_date);
@@ -234,6 +235,10 @@ fn build(options: &BuildOptions) -> ExitCode {
                 images.cached,
                 parkpress::drafts_note(summary.drafts_left_out)
             );
+            let pdfs = summary.pdfs.note();
+            if !pdfs.is_empty() {
+                let _ = writeln!(out, "{}", pdfs.trim_start_matches("; "));
+            }
             if !summary.kit_written {
                 let _ = writeln!(
                     out,
