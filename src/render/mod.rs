@@ -243,6 +243,12 @@ fn build_tera(
             Ok(tera::Value::String(url))
         },
     );
+    tera.register_filter(
+        "json_ld",
+        |value: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(json_in_script(value)))
+        },
+    );
     register_share_link(&mut tera, links);
     let plan = Arc::clone(images);
     tera.register_function(
@@ -267,6 +273,17 @@ fn build_tera(
         },
     );
     Ok(tera)
+}
+
+/// `value` as JSON that is safe inside a `<script>` element (JSON-LD): `<`, `>` and `&` are
+/// written as `\u` escapes, so content can never close the element or open a comment.
+pub fn json_in_script(value: &tera::Value) -> String {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// Escapes what HTML requires and nothing more: Tera's default also escapes `/`, which turns every
@@ -542,4 +559,18 @@ fn published_assets(
             contents: Contents::Copy(content.join(path)),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_in_script;
+
+    #[test]
+    fn json_ld_values_cannot_close_the_script_element() {
+        let value = tera::Value::String("</script><!-- & \u{2028}".into());
+        let json = json_in_script(&value);
+        assert_eq!(json, r#""\u003c/script\u003e\u003c!-- \u0026 \u2028""#);
+        let back: String = serde_json::from_str(&json).expect("still JSON");
+        assert_eq!(back, "</script><!-- & \u{2028}");
+    }
 }
