@@ -390,7 +390,7 @@ pub struct RawPolicy {
     /// Issuing authority.
     pub issuer: Option<Spanned<RawText>>,
     /// Link to the document.
-    pub source_url: Option<String>,
+    pub source_url: Option<Spanned<String>>,
     /// First day in force.
     pub valid_from: Option<Spanned<RawDate>>,
     /// Last day in force.
@@ -523,7 +523,7 @@ pub struct RawTenant {
     /// Logo relative to the file.
     pub logo: Option<Spanned<String>>,
     /// Company website.
-    pub website: Option<String>,
+    pub website: Option<Spanned<String>>,
     /// Since when.
     pub since: Option<Spanned<RawDate>>,
     /// Shown on the park page and in print.
@@ -580,7 +580,7 @@ pub struct RawNewsSource {
     /// Publication name.
     pub name: Spanned<RawText>,
     /// Link to the original.
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
 }
 
 /// Front matter of a free page.
