@@ -17,6 +17,8 @@ pub mod model;
 pub mod output;
 pub mod print;
 pub mod render;
+pub mod safe_fs;
+pub mod safe_text;
 pub mod safe_url;
 pub mod search;
 pub mod serve;

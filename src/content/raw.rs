@@ -165,6 +165,9 @@ pub struct RawMarkdownConfig {
     /// What to do with raw HTML in Markdown.
     #[serde(default)]
     pub raw_html: RawHtml,
+    /// Whether Markdown may show images from other hosts (`"error"`, the default, or `"allow"`).
+    #[serde(default)]
+    pub external_images: crate::markdown::ExternalImages,
 }
 
 /// `[zone]` in site.toml.

@@ -106,6 +106,7 @@ pub fn resolve(
 
     let stale_after_months = config.stale_after_months.unwrap_or(12);
     let raw_html = config.markdown.raw_html;
+    let external_images = config.markdown.external_images;
     let translation = std::mem::take(&mut cx.translation);
     drop(cx);
     let site = Site {
@@ -119,6 +120,7 @@ pub fn resolve(
         notice,
         stale_after_months,
         raw_html,
+        external_images,
         zone,
         parks: resolved_parks,
         news: resolved_news,
@@ -385,6 +387,11 @@ impl<'a> Cx<'a> {
         }
         for (lang, text) in overrides {
             values.insert(lang.clone(), text.clone());
+        }
+        for text in values.values_mut() {
+            if let std::borrow::Cow::Owned(clean) = crate::safe_text::without_controls(text) {
+                *text = clean;
+            }
         }
         for lang in self.langs.clone().iter().skip(1).filter(|_| self.counting) {
             let present = matches!(raw, RawText::Plain(_))

@@ -191,6 +191,7 @@ pub fn typeset(
         fonts,
         content_dir: site.root.join("content"),
         assets: &site.assets,
+        images: inputs.images,
         qr_codes: inputs
             .links
             .links

@@ -544,7 +544,12 @@ impl PageRenderer<'_> {
         out_page_url: &str,
         out: &mut JobOutput,
     ) -> Option<Rendered> {
-        let (rendered, source) = self.links.render_body(body, lang, self.cx.site.raw_html)?;
+        let (rendered, source) = self.links.render_body(
+            body,
+            lang,
+            self.cx.site.raw_html,
+            self.cx.site.external_images,
+        )?;
         out.text = Some(crate::search::body_excerpt(&rendered.plain_text));
         for problem in &rendered.problems {
             out.diagnostics.push(
@@ -920,6 +925,7 @@ pub fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if crate::safe_text::is_stray_control(c) => {}
             c => out.push(c),
         }
     }
