@@ -308,10 +308,30 @@ impl Report {
         self.diagnostics.dedup();
     }
 
+    /// Turns the warnings with one of `codes` into errors (`check --release`).
+    pub fn make_errors(&mut self, codes: &[&str]) {
+        for d in &mut self.diagnostics {
+            if codes.contains(&d.code) {
+                d.severity = Severity::Error;
+            }
+        }
+    }
+
     /// Turns every warning into an error (`--strict`).
     pub fn make_strict(&mut self) {
         for d in &mut self.diagnostics {
             d.severity = Severity::Error;
         }
     }
+}
+/// A Tera error with its causes, which hold the useful part (template name and line).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }

@@ -119,6 +119,10 @@ struct CheckArgs {
     /// Check drafts too.
     #[arg(long)]
     drafts: bool,
+    /// Also fail on what must not be published: placeholder domains, the sample notice,
+    /// scaffold text, phone numbers of zeros, a .cn domain without ICP filing.
+    #[arg(long)]
+    release: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -170,7 +174,7 @@ pub fn run() -> ExitCode {
             }),
             ..options(args.output, None, false)
         }),
-        Command::Check(args) => check(&options(None, None, args.drafts), args.format, args.strict),
+        Command::Check(args) => check(&options(None, None, args.drafts), &args),
         Command::Share(args) => share(&options(None, None, false), args.audience.as_deref()),
         Command::Serve(args) => serve(parkpress::serve::ServeOptions {
             build: BuildOptions {
@@ -241,15 +245,18 @@ fn build(options: &BuildOptions) -> ExitCode {
     }
 }
 
-fn check(options: &BuildOptions, format: Format, strict: bool) -> ExitCode {
+fn check(options: &BuildOptions, args: &CheckArgs) -> ExitCode {
     let parkpress::CheckResult {
         mut report,
         translation,
     } = parkpress::check(options);
-    if strict {
+    if args.strict {
         report.make_strict();
     }
-    match format {
+    if args.release {
+        report.make_errors(parkpress::checks::RELEASE_CODES);
+    }
+    match args.format {
         Format::Text => {
             print_report(&report);
             let mut out = std::io::stdout().lock();

@@ -13,14 +13,12 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use crate::assets::images::ImagePlan;
 use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::files::{Contents, OutputFile};
 use crate::model::Site;
-use crate::render::theme::Theme;
-use crate::render::urls::Urls;
-use crate::render::views::{LangViews, ViewCx};
-use crate::render::{Contents, OutputFile};
 use crate::share::ShareLinks;
+use crate::theme::Theme;
+use crate::views::{LangViews, ViewCx};
 use fonts::Fonts;
 use world::{PrintWorld, Shared};
 
@@ -140,16 +138,10 @@ struct DocInfo {
 
 /// Everything typesetting needs from the build.
 pub struct PrintInputs<'a> {
-    /// The site.
-    pub site: &'a Site,
-    /// The theme (print templates, strings).
-    pub theme: &'a Theme,
-    /// Image plan (sizes), to build the views.
-    pub images: &'a ImagePlan,
-    /// Share links (the brochure QR codes).
-    pub links: &'a std::sync::Arc<ShareLinks>,
-    /// Output paths of every PDF of this run, so documents can link each other.
-    pub pdfs: &'a BTreeSet<String>,
+    /// What the views were built from (site, theme, image plan, share links, PDFs of this run).
+    pub cx: &'a ViewCx<'a>,
+    /// The views of every language, the same the web pages use.
+    pub views: &'a [LangViews],
     /// Where generated Typst sources are kept for inspection.
     pub cache_dir: &'a Path,
 }
@@ -161,28 +153,12 @@ pub fn typeset(
     jobs: &[PdfJob],
     fonts: &Fonts,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let site = inputs.site;
-    let tera = match print_tera(inputs.theme, inputs.links) {
+    let cx = inputs.cx;
+    let site = cx.site;
+    let tera = match print_tera(cx.theme, cx.links) {
         Ok(tera) => tera,
         Err(d) => return (Vec::new(), vec![d]),
     };
-    let urls = Urls::new(&site.base_url, site.default_lang());
-    let cx = ViewCx {
-        site,
-        theme: inputs.theme,
-        urls: &urls,
-        images: inputs.images,
-        links: inputs.links,
-        pdfs: inputs.pdfs,
-        drafts: false,
-    };
-    let langs: BTreeSet<&str> = jobs.iter().map(|j| j.lang.as_str()).collect();
-    let views: HashMap<&str, LangViews> = site
-        .languages
-        .iter()
-        .filter(|l| langs.contains(l.code.as_str()))
-        .map(|l| (l.code.as_str(), cx.lang_views(l)))
-        .collect();
     let date = site.build_date;
     let shared = Shared {
         library: typst::utils::LazyHash::new(
@@ -191,8 +167,8 @@ pub fn typeset(
         fonts,
         content_dir: site.root.join("content"),
         assets: &site.assets,
-        images: inputs.images,
-        qr_codes: inputs
+        images: cx.images,
+        qr_codes: cx
             .links
             .links
             .iter()
@@ -212,8 +188,10 @@ pub fn typeset(
     let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
-            let lang_views = views.get(job.lang.as_str()).ok_or_else(Vec::new)?;
-            let (template, source) = generate(&tera, &cx, lang_views, job)?;
+            let lang_views = (inputs.views.iter())
+                .find(|v| v.lang == job.lang)
+                .ok_or_else(Vec::new)?;
+            let (template, source) = generate(&tera, cx, lang_views, job)?;
             compile(&shared, job, template, source, &sources_dir, &site.root)
         })
         .collect();
@@ -254,13 +232,13 @@ fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera:
         .map(|(name, (_, source))| (name.clone(), source.clone()))
         .collect();
     tera.add_raw_templates(templates).map_err(|e| {
-        let message = crate::render::error_chain(&e);
+        let message = crate::diagnostics::error_chain(&e);
         let diagnostic = Diagnostic::error(
             "template-error",
             format!("a print template does not parse: {message}"),
         )
         .with_hint("fix the print template named above (Tera syntax around Typst markup)");
-        crate::render::place_in_template(diagnostic, theme, &message)
+        crate::theme::place_in_template(diagnostic, theme, &message)
     })?;
     tera.register_filter(
         "typst",
@@ -276,7 +254,7 @@ fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera:
             ))))
         },
     );
-    crate::render::register_share_link(&mut tera, links);
+    crate::share::register_share_link(&mut tera, links);
     Ok(tera)
 }
 
@@ -381,13 +359,13 @@ fn generate(
             year: chrono::Datelike::year(&date),
             month: chrono::Datelike::month(&date),
             day: chrono::Datelike::day(&date),
-            edition: crate::render::format::date(date, lang),
+            edition: crate::views::format::date(date, lang),
         },
     );
     tera.render(template, &context)
         .map(|source| (template, source))
         .map_err(|e| {
-            let message = crate::render::error_chain(&e);
+            let message = crate::diagnostics::error_chain(&e);
             let diagnostic = Diagnostic::error(
                 "template-error",
                 format!(
@@ -396,7 +374,7 @@ fn generate(
                 ),
             )
             .with_hint("see docs/themes.md for the variables print templates get");
-            vec![crate::render::place_in_template(
+            vec![crate::theme::place_in_template(
                 diagnostic, cx.theme, &message,
             )]
         })
