@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod print;
+pub mod referrals;
 pub mod render;
 pub mod safe_fs;
 pub mod safe_text;

@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 content errors, 2 usage or environment errors.
 
 mod authoring;
+mod referrals;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -54,6 +55,8 @@ enum Command {
     Import(authoring::ImportArgs),
     /// List the facts that changed since an earlier edition (a folder, or --git REV), by park.
     Diff(authoring::DiffArgs),
+    /// Report per audience what its tracked links brought, from web-server access logs.
+    Referrals(referrals::ReferralsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +191,7 @@ pub fn run() -> ExitCode {
         Command::New(args) => authoring::new(&args, &cli.global.root, build_date),
         Command::Import(args) => authoring::import(&args, &cli.global.root),
         Command::Diff(args) => authoring::diff(&args, &cli.global.root, build_date),
+        Command::Referrals(args) => referrals::referrals(&args, &cli.global.root, build_date),
     }
 }
 
