@@ -1,8 +1,13 @@
 //! Domain warnings on the resolved model: what a reviewer at the bureau would catch before sign-off.
 //! Expired and expiring policies, stale figures, units that do not fit their factor, rewards tied to
-//! taxes paid, absolute claims, translation gaps, images too small to share.
+//! taxes paid, absolute claims, translation gaps, images too small to share, and placeholders that
+//! must not be published ([`release`]).
 
+pub mod links;
+pub mod release;
 pub mod rules;
+
+pub use release::{RELEASE_CODES, release_problems};
 
 use chrono::{Months, NaiveDate};
 use rayon::prelude::*;
@@ -27,6 +32,7 @@ pub fn domain_warnings(site: &Site, image_sizes: &HashMap<String, (u32, u32)>) -
     wording(site, &mut out);
     translation_gaps(site, &mut out);
     image_sizes_for_sharing(site, image_sizes, &mut out);
+    out.extend(release::placeholders(site));
     out
 }
 
@@ -111,10 +117,10 @@ fn staleness(site: &Site, out: &mut Vec<Diagnostic>) {
         }
         for factor in &park.factors {
             if let Some(date) = factor.as_of {
-                let label = factor.label.as_ref().map_or_else(
-                    || format!("{:?}", factor.kind).to_lowercase(),
-                    |l| l.get(lang).to_owned(),
-                );
+                let label = factor
+                    .label
+                    .as_ref()
+                    .map_or_else(|| factor.kind.code().to_owned(), |l| l.get(lang).to_owned());
                 check(
                     format!("factor `{label}` of park `{}`", park.key),
                     date,
@@ -151,7 +157,7 @@ fn units(site: &Site, out: &mut Vec<Diagnostic>) {
             if texts.iter().any(|t| unit_fits(t, fragments)) {
                 continue;
             }
-            let kind = format!("{:?}", factor.kind).to_lowercase();
+            let kind = factor.kind.code().to_owned();
             out.push(place(
                 unit.pos(),
                 Diagnostic::warning(

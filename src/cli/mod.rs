@@ -4,6 +4,7 @@
 
 mod authoring;
 mod deploy;
+mod referrals;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -57,6 +58,8 @@ enum Command {
     Diff(authoring::DiffArgs),
     /// Publish output/ to S3-compatible object storage or a folder, uploading only what changed.
     Deploy(deploy::DeployArgs),
+    /// Report per audience what its tracked links brought, from web-server access logs.
+    Referrals(referrals::ReferralsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +125,10 @@ struct CheckArgs {
     /// Check drafts too.
     #[arg(long)]
     drafts: bool,
+    /// Also fail on what must not be published: placeholder domains, the sample notice,
+    /// scaffold text, phone numbers of zeros, a .cn domain without ICP filing.
+    #[arg(long)]
+    release: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -147,6 +154,7 @@ pub fn run() -> ExitCode {
         font_paths: cli.global.font_paths.clone(),
         kept: None,
         kit: true,
+        carry_pdfs_from: None,
     };
     if let Command::Init(args) = &cli.command {
         return authoring::init(args, build_date);
@@ -173,7 +181,7 @@ pub fn run() -> ExitCode {
             }),
             ..options(args.output, None, false)
         }),
-        Command::Check(args) => check(&options(None, None, args.drafts), args.format, args.strict),
+        Command::Check(args) => check(&options(None, None, args.drafts), &args),
         Command::Share(args) => share(&options(None, None, false), args.audience.as_deref()),
         Command::Serve(args) => serve(parkpress::serve::ServeOptions {
             build: BuildOptions {
@@ -188,6 +196,7 @@ pub fn run() -> ExitCode {
         Command::Import(args) => authoring::import(&args, &cli.global.root),
         Command::Diff(args) => authoring::diff(&args, &cli.global.root, build_date),
         Command::Deploy(args) => deploy::deploy(args, &cli.global.root),
+        Command::Referrals(args) => referrals::referrals(&args, &cli.global.root, build_date),
     }
 }
 
@@ -218,7 +227,7 @@ fn build(options: &BuildOptions) -> ExitCode {
             let images = summary.image_stats;
             let _ = writeln!(
                 out,
-                "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s; images: {} encoded, {} from cache",
+                "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s; images: {} encoded, {} from cache{}",
                 summary.page_count,
                 summary.file_count,
                 summary.written.written,
@@ -227,8 +236,19 @@ fn build(options: &BuildOptions) -> ExitCode {
                 summary.output.display(),
                 summary.elapsed.as_secs_f64(),
                 images.encoded,
-                images.cached
+                images.cached,
+                parkpress::drafts_note(summary.drafts_left_out)
             );
+            let pdfs = summary.pdfs.note();
+            if !pdfs.is_empty() {
+                let _ = writeln!(out, "{}", pdfs.trim_start_matches("; "));
+            }
+            if !summary.kit_written {
+                let _ = writeln!(
+                    out,
+                    "share-kit/ left as it was: the share kit is made only by a build for the site's own base_url into its own output/"
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(report)) => {
@@ -245,15 +265,18 @@ fn build(options: &BuildOptions) -> ExitCode {
     }
 }
 
-fn check(options: &BuildOptions, format: Format, strict: bool) -> ExitCode {
+fn check(options: &BuildOptions, args: &CheckArgs) -> ExitCode {
     let parkpress::CheckResult {
         mut report,
         translation,
     } = parkpress::check(options);
-    if strict {
+    if args.strict {
         report.make_strict();
     }
-    match format {
+    if args.release {
+        report.make_errors(parkpress::checks::RELEASE_CODES);
+    }
+    match args.format {
         Format::Text => {
             print_report(&report);
             let mut out = std::io::stdout().lock();
@@ -326,6 +349,14 @@ fn share(options: &BuildOptions, audience: Option<&str>) -> ExitCode {
                 "QR codes, links.csv and index.html in {}",
                 summary.kit_dir.display()
             );
+            if !summary.not_live.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "note: {} of these {} short links are not live yet: their pages are written by the next `parkpress build`, and work once output/ is deployed",
+                    summary.not_live.len(),
+                    summary.links.len()
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(report)) => {

@@ -4,6 +4,7 @@
 //! the pages out and `typst-pdf` writes them. Every document is compiled in parallel with the fonts
 //! loaded once.
 
+pub mod carry;
 pub mod fonts;
 pub mod markup;
 pub mod world;
@@ -13,14 +14,12 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use crate::assets::images::ImagePlan;
 use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::files::{Contents, OutputFile};
 use crate::model::Site;
-use crate::render::theme::Theme;
-use crate::render::urls::Urls;
-use crate::render::views::{LangViews, ViewCx};
-use crate::render::{Contents, OutputFile};
 use crate::share::ShareLinks;
+use crate::theme::Theme;
+use crate::views::{LangViews, ViewCx};
 use fonts::Fonts;
 use world::{PrintWorld, Shared};
 
@@ -140,16 +139,10 @@ struct DocInfo {
 
 /// Everything typesetting needs from the build.
 pub struct PrintInputs<'a> {
-    /// The site.
-    pub site: &'a Site,
-    /// The theme (print templates, strings).
-    pub theme: &'a Theme,
-    /// Image plan (sizes), to build the views.
-    pub images: &'a ImagePlan,
-    /// Share links (the brochure QR codes).
-    pub links: &'a std::sync::Arc<ShareLinks>,
-    /// Output paths of every PDF of this run, so documents can link each other.
-    pub pdfs: &'a BTreeSet<String>,
+    /// What the views were built from (site, theme, image plan, share links, PDFs of this run).
+    pub cx: &'a ViewCx<'a>,
+    /// The views of every language, the same the web pages use.
+    pub views: &'a [LangViews],
     /// Where generated Typst sources are kept for inspection.
     pub cache_dir: &'a Path,
 }
@@ -161,28 +154,12 @@ pub fn typeset(
     jobs: &[PdfJob],
     fonts: &Fonts,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let site = inputs.site;
-    let tera = match print_tera(inputs.theme, inputs.links) {
+    let cx = inputs.cx;
+    let site = cx.site;
+    let tera = match print_tera(cx.theme, cx.links) {
         Ok(tera) => tera,
         Err(d) => return (Vec::new(), vec![d]),
     };
-    let urls = Urls::new(&site.base_url, site.default_lang());
-    let cx = ViewCx {
-        site,
-        theme: inputs.theme,
-        urls: &urls,
-        images: inputs.images,
-        links: inputs.links,
-        pdfs: inputs.pdfs,
-        drafts: false,
-    };
-    let langs: BTreeSet<&str> = jobs.iter().map(|j| j.lang.as_str()).collect();
-    let views: HashMap<&str, LangViews> = site
-        .languages
-        .iter()
-        .filter(|l| langs.contains(l.code.as_str()))
-        .map(|l| (l.code.as_str(), cx.lang_views(l)))
-        .collect();
     let date = site.build_date;
     let shared = Shared {
         library: typst::utils::LazyHash::new(
@@ -191,7 +168,8 @@ pub fn typeset(
         fonts,
         content_dir: site.root.join("content"),
         assets: &site.assets,
-        qr_codes: inputs
+        images: cx.images,
+        qr_codes: cx
             .links
             .links
             .iter()
@@ -211,8 +189,10 @@ pub fn typeset(
     let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
-            let lang_views = views.get(job.lang.as_str()).ok_or_else(Vec::new)?;
-            let (template, source) = generate(&tera, &cx, lang_views, job)?;
+            let lang_views = (inputs.views.iter())
+                .find(|v| v.lang == job.lang)
+                .ok_or_else(Vec::new)?;
+            let (template, source) = generate(&tera, cx, lang_views, job)?;
             compile(&shared, job, template, source, &sources_dir, &site.root)
         })
         .collect();
@@ -225,6 +205,44 @@ pub fn typeset(
         }
     }
     (files, diagnostics)
+}
+
+/// A fingerprint of what each job's PDF is made from: its generated Typst source, the site's
+/// address (its QR codes) and the content files the source embeds (by size and modification
+/// time). A PDF whose fingerprint is unchanged needs no typesetting again.
+pub fn fingerprints(inputs: &PrintInputs<'_>, jobs: &[PdfJob]) -> HashMap<String, u64> {
+    let cx = inputs.cx;
+    let Ok(tera) = print_tera(cx.theme, cx.links) else {
+        return HashMap::new();
+    };
+    let content = cx.site.root.join("content");
+    jobs.par_iter()
+        .filter_map(|job| {
+            let views = inputs.views.iter().find(|v| v.lang == job.lang)?;
+            let (_, source) = generate(&tera, cx, views, job).ok()?;
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+            hasher.update(cx.site.base_url.as_bytes());
+            hasher.update(source.as_bytes());
+            for asset in cx
+                .site
+                .assets
+                .iter()
+                .filter(|a| source.contains(a.as_str()))
+            {
+                hasher.update(asset.as_bytes());
+                if let Ok(meta) = std::fs::metadata(content.join(asset)) {
+                    hasher.update(&meta.len().to_le_bytes());
+                    let modified = meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                    hasher.update(&modified.unwrap_or_default().as_nanos().to_le_bytes());
+                }
+            }
+            Some((job.path.clone(), hasher.digest()))
+        })
+        .collect()
 }
 
 /// The Tera instance for print templates: no HTML escaping; `typst` and `typst_str` filters.
@@ -253,13 +271,13 @@ fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera:
         .map(|(name, (_, source))| (name.clone(), source.clone()))
         .collect();
     tera.add_raw_templates(templates).map_err(|e| {
-        let message = crate::render::error_chain(&e);
+        let message = crate::diagnostics::error_chain(&e);
         let diagnostic = Diagnostic::error(
             "template-error",
             format!("a print template does not parse: {message}"),
         )
         .with_hint("fix the print template named above (Tera syntax around Typst markup)");
-        crate::render::place_in_template(diagnostic, theme, &message)
+        crate::theme::place_in_template(diagnostic, theme, &message)
     })?;
     tera.register_filter(
         "typst",
@@ -275,7 +293,7 @@ fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera:
             ))))
         },
     );
-    crate::render::register_share_link(&mut tera, links);
+    crate::share::register_share_link(&mut tera, links);
     Ok(tera)
 }
 
@@ -380,13 +398,13 @@ fn generate(
             year: chrono::Datelike::year(&date),
             month: chrono::Datelike::month(&date),
             day: chrono::Datelike::day(&date),
-            edition: crate::render::format::date(date, lang),
+            edition: crate::views::format::date(date, lang),
         },
     );
     tera.render(template, &context)
         .map(|source| (template, source))
         .map_err(|e| {
-            let message = crate::render::error_chain(&e);
+            let message = crate::diagnostics::error_chain(&e);
             let diagnostic = Diagnostic::error(
                 "template-error",
                 format!(
@@ -395,7 +413,7 @@ fn generate(
                 ),
             )
             .with_hint("see docs/themes.md for the variables print templates get");
-            vec![crate::render::place_in_template(
+            vec![crate::theme::place_in_template(
                 diagnostic, cx.theme, &message,
             )]
         })

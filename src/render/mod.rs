@@ -1,46 +1,23 @@
 //! Stage 3: the theme's Tera templates, filled with typed contexts, every page of every language
 //! rendered in parallel into an in-memory list of output files.
 
-pub mod context;
-pub mod format;
 mod pages;
-pub mod theme;
-pub mod urls;
-pub mod views;
 
-use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::assets::images::ImagePlan;
 use crate::share::ShareLinks;
 
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::error_chain;
+use crate::escape::escape_html;
+use crate::files::{Contents, OutputFile};
 use crate::markdown::{self, LinkResolver, MarkdownInput, Rendered};
 use crate::model::{Body, Site};
-use theme::{Theme, ThemeFile};
-use urls::Urls;
-
-/// One file of the finished site.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    /// Path inside the output folder, `/`-separated.
-    pub path: String,
-    /// Its bytes.
-    pub contents: Contents,
-}
-
-/// Where an output file's bytes come from.
-#[derive(Debug, Clone)]
-pub enum Contents {
-    /// Generated.
-    Bytes(Vec<u8>),
-    /// Copied from the content folder.
-    Copy(PathBuf),
-    /// A theme file.
-    Theme(ThemeFile),
-}
+use crate::theme::{Theme, place_in_template};
+use crate::urls::Urls;
+use crate::views::{LangViews, ViewCx};
 
 /// The rendered site, or what stopped it.
 #[derive(Debug, Default)]
@@ -53,17 +30,6 @@ pub struct RenderResult {
     pub page_count: usize,
     /// Raster images the pages use, whose variants must be made.
     pub used_images: BTreeSet<String>,
-}
-
-/// Options of a render.
-#[derive(Debug, Clone, Default)]
-pub struct RenderOptions {
-    /// Include drafts.
-    pub drafts: bool,
-    /// Output paths of the PDFs this run makes (pages link them).
-    pub pdfs: BTreeSet<String>,
-    /// Work kept from earlier renders (`serve`), reused where the inputs are unchanged.
-    pub cache: Option<Arc<RenderCache>>,
 }
 
 /// A rendered page and the hash of the inputs it was rendered from.
@@ -111,16 +77,15 @@ impl RenderCache {
     }
 }
 
-/// Renders every page of the site with `theme`.
+/// Renders every page of the site from the views of the build (`cx`, `lang_views`), reusing
+/// the work in `cache` where the inputs are unchanged (`serve`).
 pub fn render_site(
-    site: &Site,
-    theme: &Theme,
-    options: &RenderOptions,
-    images: &Arc<ImagePlan>,
-    share_links: &Arc<ShareLinks>,
+    cx: &ViewCx<'_>,
+    lang_views: &[LangViews],
+    cache: Option<&RenderCache>,
 ) -> RenderResult {
-    let urls = Urls::new(&site.base_url, site.default_lang());
-    let tera = match build_tera(theme, &urls, images, share_links) {
+    let (site, theme, urls, images) = (cx.site, cx.theme, cx.urls, cx.images);
+    let tera = match build_tera(theme, urls, images, cx.links) {
         Ok(tera) => tera,
         Err(diagnostic) => {
             return RenderResult {
@@ -129,33 +94,19 @@ pub fn render_site(
             };
         }
     };
-    let mut links = SiteLinks::new(site, &urls, images);
-    links.cache = options.cache.as_deref();
-    let cx = views::ViewCx {
-        site,
-        theme,
-        urls: &urls,
-        images,
-        links: share_links,
-        pdfs: &options.pdfs,
-        drafts: options.drafts,
-    };
-    let lang_views: Vec<views::LangViews> = site
-        .languages
-        .par_iter()
-        .map(|lang| cx.lang_views(lang))
-        .collect();
+    let mut links = SiteLinks::new(site, urls, images);
+    links.cache = cache;
     let renderer = pages::PageRenderer {
-        cx: &cx,
+        cx,
         tera: &tera,
         links: &links,
-        lang_views: &lang_views,
+        lang_views,
         theme_key: xxhash_rust::xxh3::xxh3_128(format!("{:?}", theme.templates).as_bytes()),
-        theme_share_image: pages::theme_share_image(theme, &urls),
+        theme_share_image: pages::theme_share_image(theme, urls),
     };
     let mut result = renderer.render_all();
     result.files.extend(static_files(theme));
-    result.files.extend(share_links.redirect_pages());
+    result.files.extend(cx.links.redirect_pages());
     result
         .files
         .extend(published_assets(site, images, &result.referenced_assets));
@@ -243,7 +194,13 @@ fn build_tera(
             Ok(tera::Value::String(url))
         },
     );
-    register_share_link(&mut tera, links);
+    tera.register_filter(
+        "json_ld",
+        |value: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(crate::escape::json_in_script(value)))
+        },
+    );
+    crate::share::register_share_link(&mut tera, links);
     let plan = Arc::clone(images);
     tera.register_function(
         "image",
@@ -267,86 +224,6 @@ fn build_tera(
         },
     );
     Ok(tera)
-}
-
-/// Escapes what HTML requires and nothing more: Tera's default also escapes `/`, which turns every
-/// URL into `https:&#x2F;&#x2F;…`, valid but unreadable and a trap for crawlers and chat previews.
-pub fn escape_html(input: &str) -> String {
-    pages::xml_escape(input)
-}
-
-/// Registers `share_link(target, audience, lang)`: the short link, tracked link and QR code (SVG)
-/// of a target for an audience, for web and print templates alike.
-pub fn register_share_link(tera: &mut tera::Tera, links: &Arc<ShareLinks>) {
-    let share = Arc::clone(links);
-    tera.register_function(
-        "share_link",
-        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
-            let arg = |name: &str| args.get(name).and_then(tera::Value::as_str);
-            let target = arg("target").unwrap_or(crate::share::HOME);
-            let audience = arg("audience").unwrap_or(crate::share::SITE);
-            let lang = arg("lang").ok_or_else(|| {
-                tera::Error::msg("share_link needs `lang`, e.g. share_link(target=\"data-lake\", audience=\"brochure\", lang=lang)")
-            })?;
-            let link = share.get(audience, target, lang).ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "no share link for audience `{audience}`, target `{target}`, language `{lang}` (targets: home or a park key)"
-                ))
-            })?;
-            let qr = crate::share::qr::Matrix::new(&link.short_url).map_err(tera::Error::msg)?;
-            Ok(serde_json::json!({
-                "code": link.code,
-                "short": link.short_url,
-                "tracked": link.tracked_url,
-                "qr_svg": qr.svg(&link.short_url),
-            }))
-        },
-    );
-}
-
-/// Points a template error at the site's template file and, when Tera gives them, line and column.
-/// Errors in the built-in theme have no file in the site; their message names the template.
-pub fn place_in_template(diagnostic: Diagnostic, theme: &Theme, message: &str) -> Diagnostic {
-    let Some(path) = theme.template_files.iter().find_map(|(name, path)| {
-        let quoted = [
-            format!("'{name}'"),
-            format!("\"{name}\""),
-            format!("`{name}`"),
-        ];
-        quoted
-            .iter()
-            .any(|q| message.contains(q.as_str()))
-            .then_some(path)
-    }) else {
-        return diagnostic;
-    };
-    let position = message.split(" --> ").nth(1).and_then(|rest| {
-        let (line, rest) = rest.split_once(':')?;
-        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        Some((
-            line.trim().parse::<usize>().ok()?,
-            column.parse::<usize>().ok()?,
-        ))
-    });
-    match (std::fs::read_to_string(path), position) {
-        (Ok(text), Some((line, column))) => {
-            let file = crate::diagnostics::SourceFile::new(&theme.root, path.clone(), text);
-            diagnostic.at_line(&file, line, column)
-        }
-        _ => diagnostic.in_path(crate::diagnostics::relative_display(&theme.root, path)),
-    }
-}
-
-/// A Tera error with its causes, which hold the useful part (template name and line).
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
 }
 
 /// Resolves `@/` and relative links to URLs in a language.
@@ -374,7 +251,7 @@ impl<'a> SiteLinks<'a> {
             files.insert(file, path);
         };
         for park in &site.parks {
-            let path = views::ViewCx::park_path(&park.key);
+            let path = ViewCx::park_path(&park.key);
             for key in std::iter::once(&park.key).chain(&park.aliases) {
                 add(
                     format!("parks/{key}"),
@@ -386,7 +263,7 @@ impl<'a> SiteLinks<'a> {
                 add(
                     format!("parks/{}/tenants/{}", park.key, tenant.key),
                     format!("parks/{}/tenants/{}.md", park.key, tenant.key),
-                    views::ViewCx::tenant_path(&park.key, &tenant.key),
+                    ViewCx::tenant_path(&park.key, &tenant.key),
                 );
             }
         }
@@ -395,7 +272,7 @@ impl<'a> SiteLinks<'a> {
             add(
                 format!("parks/{key}"),
                 format!("parks/{key}/index.md"),
-                views::ViewCx::park_path(key),
+                ViewCx::park_path(key),
             );
         }
         for news in &site.news {
@@ -431,6 +308,7 @@ impl<'a> SiteLinks<'a> {
         body: &'b Body,
         lang: &str,
         raw_html: markdown::RawHtml,
+        external_images: markdown::ExternalImages,
     ) -> Option<(Rendered, &'b crate::model::BodySource)> {
         let source = body.source(lang)?;
         let input = MarkdownInput {
@@ -438,6 +316,7 @@ impl<'a> SiteLinks<'a> {
             file_dir: &body.dir,
             lang,
             raw_html,
+            external_images,
             first_line: source.first_line,
         };
         let Some(cache) = self.cache else {
@@ -445,7 +324,7 @@ impl<'a> SiteLinks<'a> {
         };
         let key = xxhash_rust::xxh3::xxh3_128(
             format!(
-                "{}\0{}\0{lang}\0{raw_html:?}\0{}\0{}\0{}",
+                "{}\0{}\0{lang}\0{raw_html:?}\0{external_images:?}\0{}\0{}\0{}",
                 self.key, body.dir, source.first_line, source.file.display_path, input.source
             )
             .as_bytes(),
@@ -527,7 +406,8 @@ fn static_files(theme: &Theme) -> Vec<OutputFile> {
 }
 
 /// Copies only the assets that published content uses, so files of hidden tenants stay private.
-/// Raster images are published through their variants instead (see [`ImagePlan::process`]).
+/// Raster images are published through their variants instead (see [`ImagePlan::process`]),
+/// SVGs sanitized.
 fn published_assets(
     site: &Site,
     images: &ImagePlan,
@@ -537,9 +417,17 @@ fn published_assets(
     referenced
         .iter()
         .filter(|path| site.assets.contains(*path) && !images.is_processed(path))
-        .map(|path| OutputFile {
-            path: path.clone(),
-            contents: Contents::Copy(content.join(path)),
+        .filter_map(|path| {
+            let contents = if path.to_ascii_lowercase().ends_with(".svg") {
+                // Only its sanitized form; an SVG that could not be made safe is not published.
+                Contents::Bytes(images.svg(path)?.to_vec())
+            } else {
+                Contents::Copy(content.join(path))
+            };
+            Some(OutputFile {
+                path: path.clone(),
+                contents,
+            })
         })
         .collect()
 }

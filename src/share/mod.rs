@@ -9,12 +9,13 @@ pub mod qr;
 
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Channel, Site};
-use crate::render::theme::Theme;
-use crate::render::urls::Urls;
-use crate::render::{Contents, OutputFile};
+use crate::files::{Contents, OutputFile};
+use crate::model::Site;
+use crate::theme::Theme;
+use crate::urls::Urls;
 
 /// The audience of the QR codes printed on brochures and flyers.
 pub const BROCHURE: &str = "brochure";
@@ -114,15 +115,6 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-fn medium(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Wechat => "wechat",
-        Channel::Email => "email",
-        Channel::Sms => "sms",
-        Channel::Print => "print",
-    }
-}
-
 impl ShareLinks {
     /// Builds every link; duplicate codes are errors.
     pub fn new(site: &Site, urls: &Urls, theme: &Theme) -> (Self, Vec<Diagnostic>) {
@@ -134,7 +126,7 @@ impl ShareLinks {
                 key: a.key.clone(),
                 name: a.name.get(default).to_owned(),
                 own_name: a.name.get(&a.language).to_owned(),
-                medium: medium(a.channel).to_owned(),
+                medium: a.channel.code().to_owned(),
                 language: a.language.clone(),
                 campaign: a.campaign.clone(),
                 builtin: false,
@@ -289,11 +281,60 @@ impl ShareLinks {
 
 /// The key a code is derived from: built-in audiences have one link per language.
 fn code_target(audience: &AudienceInfo, target: &str, default_lang: &str) -> String {
-    if audience.builtin && audience.language != default_lang {
-        format!("{}/{target}", audience.language)
-    } else {
-        target.to_owned()
+    builtin_code_target(
+        (audience.builtin && audience.language != default_lang).then_some(&audience.language),
+        target,
+    )
+}
+
+/// `<lang>/<target>` for a built-in audience's link in a language other than the default.
+fn builtin_code_target(other_lang: Option<&String>, target: &str) -> String {
+    match other_lang {
+        Some(lang) => format!("{lang}/{target}"),
+        None => target.to_owned(),
     }
+}
+
+/// A short code and what its page `s/<code>/` forwards to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeTarget {
+    /// The short code.
+    pub code: String,
+    /// Audience key (a configured audience, `brochure` or `site`).
+    pub audience: String,
+    /// `home` or a park key (an old key's code names the park's current key).
+    pub target: String,
+}
+
+/// Every short code of the site, old park keys included, derived as [`ShareLinks::new`] derives
+/// them but without the theme: what `referrals` reads `s/<code>/` requests with.
+pub fn short_codes(site: &Site) -> Vec<CodeTarget> {
+    let default = site.default_lang();
+    let mut audiences: Vec<(&str, Option<&String>)> = site
+        .audiences
+        .iter()
+        .map(|a| (a.key.as_str(), None))
+        .collect();
+    for key in [BROCHURE, SITE] {
+        for lang in &site.languages {
+            audiences.push((key, (lang.code != default).then_some(&lang.code)));
+        }
+    }
+    let mut out = Vec::new();
+    for (audience, other_lang) in audiences {
+        let targets = std::iter::once((HOME, HOME)).chain(site.parks.iter().flat_map(|p| {
+            std::iter::once((p.key.as_str(), p.key.as_str()))
+                .chain(p.aliases.iter().map(|a| (a.as_str(), p.key.as_str())))
+        }));
+        for (code_key, target) in targets {
+            out.push(CodeTarget {
+                code: short_code(audience, &builtin_code_target(other_lang, code_key)),
+                audience: audience.to_owned(),
+                target: target.to_owned(),
+            });
+        }
+    }
+    out
 }
 
 #[derive(Default)]
@@ -373,14 +414,43 @@ fn message(
 /// is never indexed, and names the target as canonical.
 pub fn redirect_html(target: &str) -> String {
     let canonical = target.split('?').next().unwrap_or(target);
-    let href = crate::render::escape_html(target);
+    let href = crate::escape::escape_html(target);
     let js = serde_json::to_string(target)
         .unwrap_or_default()
         .replace("</", "<\\/");
     format!(
         "<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"robots\" content=\"noindex\">\n<title>…</title>\n<link rel=\"canonical\" href=\"{}\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n<script>location.replace({js});</script>\n</head>\n<body><p><a href=\"{href}\">{href}</a></p></body>\n</html>\n",
-        crate::render::escape_html(canonical)
+        crate::escape::escape_html(canonical)
     )
+}
+
+/// Registers `share_link(target, audience, lang)`: the short link, tracked link and QR code (SVG)
+/// of a target for an audience, for web and print templates alike.
+pub fn register_share_link(tera: &mut tera::Tera, links: &Arc<ShareLinks>) {
+    let share = Arc::clone(links);
+    tera.register_function(
+        "share_link",
+        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+            let arg = |name: &str| args.get(name).and_then(tera::Value::as_str);
+            let target = arg("target").unwrap_or(HOME);
+            let audience = arg("audience").unwrap_or(SITE);
+            let lang = arg("lang").ok_or_else(|| {
+                tera::Error::msg("share_link needs `lang`, e.g. share_link(target=\"data-lake\", audience=\"brochure\", lang=lang)")
+            })?;
+            let link = share.get(audience, target, lang).ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "no share link for audience `{audience}`, target `{target}`, language `{lang}` (targets: home or a park key)"
+                ))
+            })?;
+            let qr = qr::Matrix::new(&link.short_url).map_err(tera::Error::msg)?;
+            Ok(serde_json::json!({
+                "code": link.code,
+                "short": link.short_url,
+                "tracked": link.tracked_url,
+                "qr_svg": qr.svg(&link.short_url),
+            }))
+        },
+    );
 }
 
 #[cfg(test)]

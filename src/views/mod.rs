@@ -1,13 +1,17 @@
 //! Builds the per-language views of the site once: cards, policy views, zone view. Pages borrow
 //! them, so no page clones the whole site.
 
-use super::context::*;
-use super::format::{self, figure};
-use super::theme::Theme;
-use super::urls::Urls;
+pub mod context;
+pub mod format;
+
 use crate::model::*;
+use crate::theme::Theme;
+use crate::urls::Urls;
+use context::*;
+use format::figure;
 
 /// Everything about one language that several pages share.
+#[derive(Debug)]
 pub struct LangViews {
     /// Language code.
     pub lang: String,
@@ -39,9 +43,9 @@ pub struct ViewCx<'a> {
     /// URL builder.
     pub urls: &'a Urls,
     /// Known image sizes by content path.
-    pub images: &'a crate::assets::images::ImagePlan,
+    pub images: &'a std::sync::Arc<crate::assets::images::ImagePlan>,
     /// Tracked and short links.
-    pub links: &'a crate::share::ShareLinks,
+    pub links: &'a std::sync::Arc<crate::share::ShareLinks>,
     /// Output paths of the PDFs this run makes, so pages link the ones that exist.
     pub pdfs: &'a std::collections::BTreeSet<String>,
     /// Include drafts.
@@ -134,8 +138,19 @@ impl ViewCx<'_> {
         format!("parks/{park}/tenants/{tenant}/")
     }
 
+    /// Builds the views of every language, in parallel: once per build, for web pages, print
+    /// and search alike.
+    pub fn all_views(&self) -> Vec<LangViews> {
+        use rayon::prelude::*;
+        self.site
+            .languages
+            .par_iter()
+            .map(|lang| self.lang_views(lang))
+            .collect()
+    }
+
     /// Builds all shared views of one language.
-    pub fn lang_views(&self, lang: &Language) -> LangViews {
+    fn lang_views(&self, lang: &Language) -> LangViews {
         let code = lang.code.as_str();
         let site = self.site;
         let parks: Vec<ParkCard> = site.parks.iter().map(|p| self.park_card(p, code)).collect();
@@ -295,11 +310,8 @@ impl ViewCx<'_> {
                 .unwrap_or(&park.positioning)
                 .get(lang)
                 .to_owned(),
-            status: park_status_code(park.status),
-            status_label: self.s(
-                lang,
-                &format!("park_status.{}", park_status_code(park.status)),
-            ),
+            status: park.status.code(),
+            status_label: self.s(lang, &format!("park_status.{}", park.status.code())),
             industries: park
                 .industries
                 .iter()
@@ -321,7 +333,7 @@ impl ViewCx<'_> {
 
     fn tenant_card(&self, park: &Park, tenant: &Tenant, lang: &str) -> TenantCard {
         let name = tenant.name.get(lang).to_owned();
-        let status = tenant_status_code(tenant.status);
+        let status = tenant.status.code();
         TenantCard {
             key: tenant.key.clone(),
             url: self
@@ -344,7 +356,7 @@ impl ViewCx<'_> {
     }
 
     fn policy_view(&self, park: &Park, policy: &Policy, lang: &str) -> PolicyView {
-        let category = policy_category_code(policy.category);
+        let category = policy.category.code();
         let text = |t: &Option<Text>| t.as_ref().map(|t| t.get(lang).to_owned());
         PolicyView {
             key: policy.key.clone(),
@@ -400,7 +412,7 @@ impl ViewCx<'_> {
 
     /// A factor guarantee as templates (and the search index) show it.
     pub fn factor_view(&self, factor: &Factor, lang: &str) -> FactorView {
-        let kind = factor_kind_code(factor.kind);
+        let kind = factor.kind.code();
         let unit = factor.unit.as_ref().map(|u| u.get(lang).to_owned());
         FactorView {
             kind,
@@ -451,7 +463,7 @@ impl ViewCx<'_> {
                 .carriers
                 .iter()
                 .map(|c| {
-                    let kind = carrier_kind_code(c.kind);
+                    let kind = c.kind.code();
                     CarrierView {
                         kind,
                         kind_label: self.s(lang, &format!("carrier_kind.{kind}")),
@@ -508,68 +520,5 @@ impl ViewCx<'_> {
             body,
             toc,
         }
-    }
-}
-
-/// Status code as templates see it.
-pub fn park_status_code(status: ParkStatus) -> &'static str {
-    match status {
-        ParkStatus::Operating => "operating",
-        ParkStatus::Building => "building",
-        ParkStatus::Planning => "planning",
-    }
-}
-
-/// Tenant status code.
-pub fn tenant_status_code(status: TenantStatus) -> &'static str {
-    match status {
-        TenantStatus::Settled => "settled",
-        TenantStatus::Signed => "signed",
-        TenantStatus::Reserve => "reserve",
-        TenantStatus::Negotiating => "negotiating",
-    }
-}
-
-/// Policy category code.
-pub fn policy_category_code(category: PolicyCategory) -> &'static str {
-    match category {
-        PolicyCategory::Tax => "tax",
-        PolicyCategory::Rent => "rent",
-        PolicyCategory::Land => "land",
-        PolicyCategory::Talent => "talent",
-        PolicyCategory::Finance => "finance",
-        PolicyCategory::Equipment => "equipment",
-        PolicyCategory::Other => "other",
-    }
-}
-
-/// Factor kind code.
-pub fn factor_kind_code(kind: FactorKind) -> &'static str {
-    match kind {
-        FactorKind::Land => "land",
-        FactorKind::Electricity => "electricity",
-        FactorKind::Water => "water",
-        FactorKind::Gas => "gas",
-        FactorKind::Steam => "steam",
-        FactorKind::Heating => "heating",
-        FactorKind::Sewage => "sewage",
-        FactorKind::Broadband => "broadband",
-        FactorKind::Logistics => "logistics",
-        FactorKind::Talent => "talent",
-        FactorKind::Housing => "housing",
-        FactorKind::Finance => "finance",
-        FactorKind::Other => "other",
-    }
-}
-
-/// Carrier kind code.
-pub fn carrier_kind_code(kind: CarrierKind) -> &'static str {
-    match kind {
-        CarrierKind::Land => "land",
-        CarrierKind::Factory => "factory",
-        CarrierKind::Office => "office",
-        CarrierKind::Warehouse => "warehouse",
-        CarrierKind::Lab => "lab",
-        CarrierKind::Apartment => "apartment",
     }
 }
