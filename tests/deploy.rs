@@ -295,6 +295,12 @@ fn publishable_site() -> Site {
         "notice = { zh = \"示例数据，仅供测试\", en = \"Sample data for tests\" }\n",
         "",
     );
+    site.edit("content/site.toml", "0531-0000000", "0531-88881234");
+    site.edit(
+        "content/site.toml",
+        "鲁ICP备00000000号",
+        "鲁ICP备12345678号",
+    );
     site
 }
 
@@ -546,12 +552,15 @@ fn staging_builds_drafts_and_placeholders_are_refused_unless_forced() {
     assert_eq!(refused.status.code(), Some(2));
     let message = text(&refused);
     assert!(
-        message.contains(
-            "base_url `https://invest.example.gov.cn/invest` in content/site.toml is a placeholder"
-        ),
+        message
+            .contains("error[placeholder-domain]: base_url `https://invest.example.gov.cn/invest`"),
         "{message}"
     );
-    assert!(message.contains("sample `notice`"), "{message}");
+    assert!(message.contains("error[placeholder-phone]"), "{message}");
+    assert!(
+        message.contains("content/site.toml:1:"),
+        "the release checks say where: {message}"
+    );
     let unbuilt = publishable_site();
     let refused = backend.deploy(&unbuilt, &[]);
     assert_eq!(refused.status.code(), Some(2));

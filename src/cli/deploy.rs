@@ -42,8 +42,9 @@ pub struct DeployArgs {
 }
 
 /// Runs `deploy`.
-pub fn deploy(args: DeployArgs, root: &Path) -> ExitCode {
+pub fn deploy(args: DeployArgs, root: &Path, build_date: chrono::NaiveDate) -> ExitCode {
     let options = DeployOptions {
+        build_date,
         root: root.to_path_buf(),
         output: args.output,
         to: args.to,

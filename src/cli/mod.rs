@@ -195,7 +195,7 @@ pub fn run() -> ExitCode {
         Command::New(args) => authoring::new(&args, &cli.global.root, build_date),
         Command::Import(args) => authoring::import(&args, &cli.global.root),
         Command::Diff(args) => authoring::diff(&args, &cli.global.root, build_date),
-        Command::Deploy(args) => deploy::deploy(args, &cli.global.root),
+        Command::Deploy(args) => deploy::deploy(args, &cli.global.root, build_date),
         Command::Referrals(args) => referrals::referrals(&args, &cli.global.root, build_date),
     }
 }

@@ -44,12 +44,14 @@ pub struct DeployOptions {
     pub force: bool,
     /// Uploads at once.
     pub concurrency: usize,
+    /// The date the release checks judge expiry at (as `build`).
+    pub build_date: chrono::NaiveDate,
 }
 
 /// Why a deploy did not happen (exit 1 for content, 2 for the environment).
 #[derive(Debug, thiserror::Error)]
 pub enum DeployError {
-    /// site.toml cannot be read.
+    /// The content has errors.
     #[error("the content has {} error(s)", .0.error_count())]
     Content(Report),
     /// No output, no credentials, unreachable endpoint, access denied, refused build.
@@ -110,7 +112,7 @@ pub fn deploy(
             )));
         }
     }
-    let refusals = gate::refusals(&settings).map_err(env)?;
+    let refusals = gate::refusals(&options.root, &settings.output, options.build_date)?;
     if !refusals.is_empty() && !options.force {
         return Err(env(anyhow::anyhow!(
             "refusing to publish `{}`:\n{}\n  = help: fix these and build again, or pass --force to publish anyway",

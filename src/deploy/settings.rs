@@ -82,8 +82,6 @@ pub struct Settings {
     pub base_url: String,
     /// The zone's name in the default language (download names of PDFs).
     pub zone_name: String,
-    /// The `notice` banner of site.toml, every language.
-    pub notice: Vec<String>,
     /// The output folder to publish.
     pub output: PathBuf,
 }
@@ -119,11 +117,6 @@ pub fn resolve(options: &DeployOptions) -> Result<Settings, DeployError> {
         baidu_push: defaults.baidu_push.unwrap_or(false),
         base_url: config.base_url.get_ref().trim_end_matches('/').to_owned(),
         zone_name: text_in(config.zone.name.get_ref(), default_lang),
-        notice: config
-            .notice
-            .as_ref()
-            .map(|n| all_texts(n.get_ref()))
-            .unwrap_or_default(),
         output: options
             .output
             .clone()
@@ -149,13 +142,6 @@ fn text_in(text: &RawText, lang: &str) -> String {
             .or_else(|| table.values().next())
             .cloned()
             .unwrap_or_default(),
-    }
-}
-
-fn all_texts(text: &RawText) -> Vec<String> {
-    match text {
-        RawText::Plain(s) => vec![s.clone()],
-        RawText::Table(table) => table.values().cloned().collect(),
     }
 }
 
