@@ -58,6 +58,16 @@ pub struct Nav {
     pub feed: String,
     /// Search page (reads `?q=`).
     pub search: String,
+    /// Cost estimator.
+    pub costs: String,
+    /// Policy finder.
+    pub finder: String,
+    /// Space finder.
+    pub carriers: String,
+    /// Park comparison.
+    pub compare: String,
+    /// Enquiry form.
+    pub enquiry: String,
 }
 
 /// A titled link.
@@ -375,7 +385,7 @@ pub struct FactorView {
     pub kind: &'static str,
     /// Label (own label, else the theme's name for the kind).
     pub label: String,
-    /// Value with unit.
+    /// Value with unit; a price the program understands in the one unit the tools show.
     pub value: Option<String>,
     /// Unit alone.
     pub unit: Option<String>,
@@ -459,6 +469,8 @@ pub struct ParkView<'a> {
     pub pipeline: Option<PipelineView>,
     /// Contacts.
     pub contacts: Vec<ContactView>,
+    /// Links to the investor tools for this park.
+    pub tools: crate::render::tools::ToolLinks,
     /// Gallery.
     pub gallery: Vec<GalleryView>,
     /// Location map.

@@ -5,6 +5,7 @@ pub mod context;
 pub mod format;
 mod pages;
 pub mod theme;
+pub mod tools;
 pub mod urls;
 pub mod views;
 
