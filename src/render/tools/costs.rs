@@ -68,7 +68,7 @@ const INPUTS: [(&str, &[Item], &str, bool); 6] = [
     ("power_kwh", &[Item::Power], "100000", false),
     ("water_t", &[Item::Water, Item::Sewage], "1000", false),
     ("gas_m3", &[Item::Gas], "0", false),
-    ("steam_t", &[Item::Steam], "50", false),
+    ("steam_t", &[Item::Steam], "0", false),
     ("rent_m2", &[Item::Rent], "2000", false),
     ("land_mu", &[Item::Land], "50", true),
 ];

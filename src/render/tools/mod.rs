@@ -108,6 +108,12 @@ impl ViewCx<'_> {
         } else {
             price.yuan
         };
+        // A daily rent becomes 15.2083 a month: cents are enough once a price reaches a yuan.
+        let value = if value >= 1.0 {
+            (value * 100.0).round() / 100.0
+        } else {
+            value
+        };
         format::join_unit(&format::number(value, lang), &unit)
     }
 

@@ -139,7 +139,8 @@
       var max = Math.max.apply(null, totals.map(function (t) { return t.yuan; })) || 1;
       var bar = 22;
       var gap = 30;
-      var width = 600;
+      // One SVG unit per CSS pixel, so labels stay readable on a phone.
+      var width = Math.max(240, Math.round(chart.clientWidth || 600));
       var height = totals.length * (bar + gap) + 4;
       var svg = document.createElementNS(SVG, 'svg');
       svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
