@@ -275,3 +275,14 @@ impl Report {
         }
     }
 }
+/// A Tera error with its causes, which hold the useful part (template name and line).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}

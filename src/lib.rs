@@ -12,6 +12,8 @@ pub mod authoring;
 pub mod checks;
 pub mod content;
 pub mod diagnostics;
+pub mod escape;
+pub mod files;
 pub mod markdown;
 pub mod model;
 pub mod output;
@@ -20,14 +22,18 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod share;
+pub mod theme;
+pub mod urls;
+pub mod views;
 
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Report};
+use files::OutputFile;
 use model::{ResolveOptions, Site};
-use render::{OutputFile, RenderOptions, RenderResult};
+use render::{RenderOptions, RenderResult};
 
 /// What `build` and `check` need to know.
 #[derive(Debug, Clone)]
@@ -127,7 +133,7 @@ pub struct InMemory {
     /// Tracked and short links.
     pub links: std::sync::Arc<share::ShareLinks>,
     /// The theme.
-    pub theme: render::theme::Theme,
+    pub theme: theme::Theme,
     /// The PDFs to typeset.
     pub pdf_jobs: Vec<print::PdfJob>,
 }
@@ -163,7 +169,7 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
     if let Some(base_url) = &options.base_url {
         site.base_url = base_url.trim_end_matches('/').to_owned();
     }
-    let theme = match render::theme::load(&site.root, &site.theme, options.sources()) {
+    let theme = match theme::load(&site.root, &site.theme, options.sources()) {
         Ok(theme) => theme,
         Err(diagnostic) => {
             let diagnostic = match &site.theme_pos {
@@ -175,7 +181,7 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
             return Ok((None, report));
         }
     };
-    let urls = render::urls::Urls::new(&site.base_url, site.default_lang());
+    let urls = urls::Urls::new(&site.base_url, site.default_lang());
     let images = std::sync::Arc::new(assets::images::ImagePlan::new(
         &options.root.join("content"),
         &site.assets,

@@ -1091,14 +1091,14 @@ fn img_html(src: &str, alt: &str, title: &str, responsive: Option<&ImageAttribut
     html.push_str("<img src=\"");
     push_href(&mut html, src);
     html.push_str("\" alt=\"");
-    push_attribute(&mut html, alt);
+    crate::escape::push_html(&mut html, alt);
     if !title.is_empty() {
         html.push_str("\" title=\"");
-        push_attribute(&mut html, title);
+        crate::escape::push_html(&mut html, title);
     }
     if let Some(attributes) = responsive {
         html.push_str("\" srcset=\"");
-        push_attribute(&mut html, &attributes.srcset);
+        crate::escape::push_html(&mut html, &attributes.srcset);
         html.push_str("\" sizes=\"(max-width: 48rem) 100vw, 48rem\" width=\"");
         html.push_str(&attributes.width.to_string());
         html.push_str("\" height=\"");
@@ -1130,19 +1130,6 @@ fn push_href(html: &mut String, url: &str) {
 
 fn hex_digit(nibble: u8) -> char {
     char::from(b"0123456789ABCDEF"[usize::from(nibble & 0xF)])
-}
-
-fn push_attribute(html: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => html.push_str("&amp;"),
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '"' => html.push_str("&quot;"),
-            '\'' => html.push_str("&#39;"),
-            c => html.push(c),
-        }
-    }
 }
 
 /// The allow-list for [`RawHtml::Sanitize`]: ammonia's defaults plus what Markdown itself emits

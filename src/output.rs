@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 use walkdir::WalkDir;
 
-use crate::render::{Contents, OutputFile};
+use crate::files::{Contents, OutputFile};
 
 /// File parkpress leaves in every output folder it makes.
 pub const MARKER: &str = ".parkpress-output";

@@ -15,8 +15,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
-use crate::render::views::{LangViews, ViewCx};
-use crate::render::{Contents, OutputFile};
+use crate::files::{Contents, OutputFile};
+use crate::views::{LangViews, ViewCx};
 
 /// Size above which an index file is trimmed (texts cut shorter): about what a phone on a mobile
 /// network loads in a second or two, before compression.

@@ -17,8 +17,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::content::cache::{SourceCache, cached};
 use crate::diagnostics::Diagnostic;
-use crate::render::urls::Urls;
-use crate::render::{Contents, OutputFile};
+use crate::files::{Contents, OutputFile};
+use crate::urls::Urls;
 
 /// Size of share images (Open Graph, WeChat previews).
 pub const SHARE_SIZE: (u32, u32) = (1200, 630);

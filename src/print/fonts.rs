@@ -10,7 +10,8 @@ use typst::text::{Font, FontBook, FontInfo, FontVariant};
 use typst::utils::LazyHash;
 use typst_kit::fonts::FontStore;
 
-use crate::render::theme::{Theme, ThemeFile};
+use crate::files::ThemeFile;
+use crate::theme::Theme;
 
 /// Every font a run may use.
 pub struct Fonts {
@@ -137,7 +138,7 @@ mod tests {
     #[test]
     fn fonts_are_loaded_again_only_when_their_sources_change() {
         let root = tempfile::tempdir().expect("temp dir");
-        let theme = crate::render::theme::load(root.path(), "default", None).expect("theme");
+        let theme = crate::theme::load(root.path(), "default", None).expect("theme");
         let cache = FontCache::default();
         let first = cache.get(&theme, &[], false);
         assert!(Arc::ptr_eq(&first, &cache.get(&theme, &[], false)));

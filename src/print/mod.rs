@@ -15,12 +15,12 @@ use std::path::Path;
 
 use crate::assets::images::ImagePlan;
 use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::files::{Contents, OutputFile};
 use crate::model::Site;
-use crate::render::theme::Theme;
-use crate::render::urls::Urls;
-use crate::render::views::{LangViews, ViewCx};
-use crate::render::{Contents, OutputFile};
 use crate::share::ShareLinks;
+use crate::theme::Theme;
+use crate::urls::Urls;
+use crate::views::{LangViews, ViewCx};
 use fonts::Fonts;
 use world::{PrintWorld, Shared};
 
@@ -253,13 +253,13 @@ fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera:
         .map(|(name, (_, source))| (name.clone(), source.clone()))
         .collect();
     tera.add_raw_templates(templates).map_err(|e| {
-        let message = crate::render::error_chain(&e);
+        let message = crate::diagnostics::error_chain(&e);
         let diagnostic = Diagnostic::error(
             "template-error",
             format!("a print template does not parse: {message}"),
         )
         .with_hint("fix the print template named above (Tera syntax around Typst markup)");
-        crate::render::place_in_template(diagnostic, theme, &message)
+        crate::theme::place_in_template(diagnostic, theme, &message)
     })?;
     tera.register_filter(
         "typst",
@@ -275,7 +275,7 @@ fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera:
             ))))
         },
     );
-    crate::render::register_share_link(&mut tera, links);
+    crate::share::register_share_link(&mut tera, links);
     Ok(tera)
 }
 
@@ -380,13 +380,13 @@ fn generate(
             year: chrono::Datelike::year(&date),
             month: chrono::Datelike::month(&date),
             day: chrono::Datelike::day(&date),
-            edition: crate::render::format::date(date, lang),
+            edition: crate::views::format::date(date, lang),
         },
     );
     tera.render(template, &context)
         .map(|source| (template, source))
         .map_err(|e| {
-            let message = crate::render::error_chain(&e);
+            let message = crate::diagnostics::error_chain(&e);
             let diagnostic = Diagnostic::error(
                 "template-error",
                 format!(
@@ -395,7 +395,7 @@ fn generate(
                 ),
             )
             .with_hint("see docs/themes.md for the variables print templates get");
-            vec![crate::render::place_in_template(
+            vec![crate::theme::place_in_template(
                 diagnostic, cx.theme, &message,
             )]
         })

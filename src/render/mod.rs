@@ -1,47 +1,25 @@
 //! Stage 3: the theme's Tera templates, filled with typed contexts, every page of every language
 //! rendered in parallel into an in-memory list of output files.
 
-pub mod context;
-pub mod format;
 mod pages;
-pub mod theme;
 pub mod tools;
-pub mod urls;
-pub mod views;
 
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::assets::images::ImagePlan;
 use crate::share::ShareLinks;
 
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::error_chain;
+use crate::escape::escape_html;
+use crate::files::{Contents, OutputFile};
 use crate::markdown::{self, LinkResolver, MarkdownInput, Rendered};
 use crate::model::{Body, Site};
-use theme::{Theme, ThemeFile};
-use urls::Urls;
-
-/// One file of the finished site.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    /// Path inside the output folder, `/`-separated.
-    pub path: String,
-    /// Its bytes.
-    pub contents: Contents,
-}
-
-/// Where an output file's bytes come from.
-#[derive(Debug, Clone)]
-pub enum Contents {
-    /// Generated.
-    Bytes(Vec<u8>),
-    /// Copied from the content folder.
-    Copy(PathBuf),
-    /// A theme file.
-    Theme(ThemeFile),
-}
+use crate::theme::{Theme, place_in_template};
+use crate::urls::Urls;
+use crate::views;
 
 /// The rendered site, or what stopped it.
 #[derive(Debug, Default)]
@@ -244,7 +222,7 @@ fn build_tera(
             Ok(tera::Value::String(url))
         },
     );
-    register_share_link(&mut tera, links);
+    crate::share::register_share_link(&mut tera, links);
     let plan = Arc::clone(images);
     tera.register_function(
         "image",
@@ -268,86 +246,6 @@ fn build_tera(
         },
     );
     Ok(tera)
-}
-
-/// Escapes what HTML requires and nothing more: Tera's default also escapes `/`, which turns every
-/// URL into `https:&#x2F;&#x2F;…`, valid but unreadable and a trap for crawlers and chat previews.
-pub fn escape_html(input: &str) -> String {
-    pages::xml_escape(input)
-}
-
-/// Registers `share_link(target, audience, lang)`: the short link, tracked link and QR code (SVG)
-/// of a target for an audience, for web and print templates alike.
-pub fn register_share_link(tera: &mut tera::Tera, links: &Arc<ShareLinks>) {
-    let share = Arc::clone(links);
-    tera.register_function(
-        "share_link",
-        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
-            let arg = |name: &str| args.get(name).and_then(tera::Value::as_str);
-            let target = arg("target").unwrap_or(crate::share::HOME);
-            let audience = arg("audience").unwrap_or(crate::share::SITE);
-            let lang = arg("lang").ok_or_else(|| {
-                tera::Error::msg("share_link needs `lang`, e.g. share_link(target=\"data-lake\", audience=\"brochure\", lang=lang)")
-            })?;
-            let link = share.get(audience, target, lang).ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "no share link for audience `{audience}`, target `{target}`, language `{lang}` (targets: home or a park key)"
-                ))
-            })?;
-            let qr = crate::share::qr::Matrix::new(&link.short_url).map_err(tera::Error::msg)?;
-            Ok(serde_json::json!({
-                "code": link.code,
-                "short": link.short_url,
-                "tracked": link.tracked_url,
-                "qr_svg": qr.svg(&link.short_url),
-            }))
-        },
-    );
-}
-
-/// Points a template error at the site's template file and, when Tera gives them, line and column.
-/// Errors in the built-in theme have no file in the site; their message names the template.
-pub fn place_in_template(diagnostic: Diagnostic, theme: &Theme, message: &str) -> Diagnostic {
-    let Some(path) = theme.template_files.iter().find_map(|(name, path)| {
-        let quoted = [
-            format!("'{name}'"),
-            format!("\"{name}\""),
-            format!("`{name}`"),
-        ];
-        quoted
-            .iter()
-            .any(|q| message.contains(q.as_str()))
-            .then_some(path)
-    }) else {
-        return diagnostic;
-    };
-    let position = message.split(" --> ").nth(1).and_then(|rest| {
-        let (line, rest) = rest.split_once(':')?;
-        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        Some((
-            line.trim().parse::<usize>().ok()?,
-            column.parse::<usize>().ok()?,
-        ))
-    });
-    match (std::fs::read_to_string(path), position) {
-        (Ok(text), Some((line, column))) => {
-            let file = crate::diagnostics::SourceFile::new(&theme.root, path.clone(), text);
-            diagnostic.at_line(&file, line, column)
-        }
-        _ => diagnostic.in_path(crate::diagnostics::relative_display(&theme.root, path)),
-    }
-}
-
-/// A Tera error with its causes, which hold the useful part (template name and line).
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
 }
 
 /// Resolves `@/` and relative links to URLs in a language.

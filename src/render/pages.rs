@@ -6,12 +6,13 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::context::*;
-use super::views::{LangViews, ViewCx};
-use super::{Contents, OutputFile, SiteLinks};
+use super::SiteLinks;
 use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::files::{Contents, OutputFile};
 use crate::markdown::{LinkKind, Rendered};
 use crate::model::{Asset, Body};
+use crate::views::context::*;
+use crate::views::{LangViews, ViewCx};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -33,8 +34,8 @@ pub struct PageRenderer<'a> {
 
 /// The theme's default share image with its size, for pages with no image of their own.
 pub fn theme_share_image(
-    theme: &crate::render::theme::Theme,
-    urls: &crate::render::urls::Urls,
+    theme: &crate::theme::Theme,
+    urls: &crate::urls::Urls,
 ) -> Option<ImageRef> {
     let path = theme.config.share_image.as_ref()?;
     let bytes = theme.static_files.get(path)?.bytes().ok()?;
@@ -366,7 +367,7 @@ impl PageRenderer<'_> {
                 let view = TenantView {
                     card,
                     website: tenant.website.clone(),
-                    since: tenant.since.map(|d| super::format::date(d, lang)),
+                    since: tenant.since.map(|d| crate::views::format::date(d, lang)),
                     body,
                     toc,
                 };
@@ -556,7 +557,7 @@ impl PageRenderer<'_> {
                 }
             }
             Err(error) => {
-                let message = super::error_chain(&error);
+                let message = crate::diagnostics::error_chain(&error);
                 let diagnostic = Diagnostic::error(
                     "template-error",
                     format!(
@@ -568,7 +569,7 @@ impl PageRenderer<'_> {
                 .with_hint(
                     "fix the template (see docs/themes.md for the variables each template gets)",
                 );
-                out.diagnostics.push(super::place_in_template(
+                out.diagnostics.push(crate::theme::place_in_template(
                     diagnostic,
                     self.cx.theme,
                     &message,
@@ -843,14 +844,14 @@ impl PageRenderer<'_> {
                 let _ = writeln!(
                     xml,
                     "  <url>\n    <loc>{}</loc>",
-                    xml_escape(&urls.absolute(&urls.page(&lang.code, path)))
+                    crate::escape::escape_html(&urls.absolute(&urls.page(&lang.code, path)))
                 );
                 for alt in languages {
                     let _ = writeln!(
                         xml,
                         "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                        xml_escape(&alt.tag),
-                        xml_escape(&urls.absolute(&urls.page(&alt.code, path)))
+                        crate::escape::escape_html(&alt.tag),
+                        crate::escape::escape_html(&urls.absolute(&urls.page(&alt.code, path)))
                     );
                 }
                 xml.push_str("  </url>\n");
@@ -977,22 +978,6 @@ fn vcard(contact: &crate::model::Contact, organization: &str, url: &str, lang: &
     }
     card.push_str(&format!("URL:{url}\r\nEND:VCARD\r\n"));
     card
-}
-
-/// Escapes text for XML and HTML attributes.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Trims a description to what search results and chat previews show: ~120 characters of Chinese,

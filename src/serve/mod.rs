@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use crate::BuildOptions;
 use crate::content::cache::{SourceCache, cached};
-use crate::render::theme::ThemeFile;
-use crate::render::{Contents, OutputFile};
+use crate::files::ThemeFile;
+use crate::files::{Contents, OutputFile};
 
 /// How to serve.
 #[derive(Debug, Clone)]

@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 use super::qr::Matrix;
 use super::{ShareLink, ShareLinks};
 use crate::diagnostics::Diagnostic;
+use crate::escape::escape_html;
+use crate::files::{Contents, OutputFile};
 use crate::model::Site;
-use crate::render::{Contents, OutputFile, escape_html};
 
 /// Pixels per module of the PNG codes: about 4 cm at 300 dpi for a short link.
 const PNG_SCALE: u32 = 12;

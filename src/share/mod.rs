@@ -9,12 +9,13 @@ pub mod qr;
 
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::diagnostics::Diagnostic;
+use crate::files::{Contents, OutputFile};
 use crate::model::{Channel, Site};
-use crate::render::theme::Theme;
-use crate::render::urls::Urls;
-use crate::render::{Contents, OutputFile};
+use crate::theme::Theme;
+use crate::urls::Urls;
 
 /// The audience of the QR codes printed on brochures and flyers.
 pub const BROCHURE: &str = "brochure";
@@ -373,14 +374,43 @@ fn message(
 /// is never indexed, and names the target as canonical.
 pub fn redirect_html(target: &str) -> String {
     let canonical = target.split('?').next().unwrap_or(target);
-    let href = crate::render::escape_html(target);
+    let href = crate::escape::escape_html(target);
     let js = serde_json::to_string(target)
         .unwrap_or_default()
         .replace("</", "<\\/");
     format!(
         "<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"robots\" content=\"noindex\">\n<title>…</title>\n<link rel=\"canonical\" href=\"{}\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n<script>location.replace({js});</script>\n</head>\n<body><p><a href=\"{href}\">{href}</a></p></body>\n</html>\n",
-        crate::render::escape_html(canonical)
+        crate::escape::escape_html(canonical)
     )
+}
+
+/// Registers `share_link(target, audience, lang)`: the short link, tracked link and QR code (SVG)
+/// of a target for an audience, for web and print templates alike.
+pub fn register_share_link(tera: &mut tera::Tera, links: &Arc<ShareLinks>) {
+    let share = Arc::clone(links);
+    tera.register_function(
+        "share_link",
+        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+            let arg = |name: &str| args.get(name).and_then(tera::Value::as_str);
+            let target = arg("target").unwrap_or(HOME);
+            let audience = arg("audience").unwrap_or(SITE);
+            let lang = arg("lang").ok_or_else(|| {
+                tera::Error::msg("share_link needs `lang`, e.g. share_link(target=\"data-lake\", audience=\"brochure\", lang=lang)")
+            })?;
+            let link = share.get(audience, target, lang).ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "no share link for audience `{audience}`, target `{target}`, language `{lang}` (targets: home or a park key)"
+                ))
+            })?;
+            let qr = qr::Matrix::new(&link.short_url).map_err(tera::Error::msg)?;
+            Ok(serde_json::json!({
+                "code": link.code,
+                "short": link.short_url,
+                "tracked": link.tracked_url,
+                "qr_svg": qr.svg(&link.short_url),
+            }))
+        },
+    );
 }
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use super::{ParkRef, plain};
 use crate::model::units::Measure;
-use crate::render::context::{CarrierView, FilterOption};
-use crate::render::views::{LangViews, ViewCx, carrier_kind_code};
+use crate::views::context::{CarrierView, FilterOption};
+use crate::views::prices::{ParkRef, plain};
+use crate::views::{LangViews, ViewCx, carrier_kind_code};
 
 /// One carrier in the cross-park list.
 #[derive(Debug, Clone, Serialize)]

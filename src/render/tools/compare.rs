@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use super::{Item, ParkRef, PriceView};
-use crate::render::context::{AccessView, ContactView, IndustryView};
-use crate::render::format::Figure;
-use crate::render::views::{LangViews, ViewCx};
+use crate::views::context::{AccessView, ContactView, IndustryView};
+use crate::views::format::Figure;
+use crate::views::prices::{Item, ParkRef, PriceView};
+use crate::views::{LangViews, ViewCx};
 
 /// One park's column.
 #[derive(Debug, Clone, Serialize)]

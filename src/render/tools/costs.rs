@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::{Item, ParkRef, PriceView};
-use crate::render::views::{LangViews, ViewCx};
+use crate::views::prices::{Item, ParkRef, PriceView};
+use crate::views::{LangViews, ViewCx};
 
 /// One input of the estimator: a query parameter and the prices it is multiplied by.
 #[derive(Debug, Clone, Serialize)]

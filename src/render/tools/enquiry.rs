@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::render::context::FilterOption;
-use crate::render::views::{LangViews, ViewCx};
+use crate::views::context::FilterOption;
+use crate::views::{LangViews, ViewCx};
 
 /// The context of `enquiry.html`.
 #[derive(Debug, Clone, Serialize)]

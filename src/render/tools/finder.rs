@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use crate::model::Company;
-use crate::render::context::{FilterOption, PolicyView};
-use crate::render::format::figure;
-use crate::render::views::{LangViews, ViewCx};
+use crate::views::context::{FilterOption, PolicyView};
+use crate::views::format::figure;
+use crate::views::{LangViews, ViewCx};
 
 /// A policy with what the finder matches on.
 #[derive(Debug, Clone, Serialize)]
@@ -78,7 +78,9 @@ pub fn view<'a>(cx: &ViewCx, views: &'a LangViews) -> FinderView<'a> {
                     .collect::<Vec<_>>()
                     .join(" "),
                 company_labels: eligible.company.iter().map(|c| company_label(*c)).collect(),
-                min_investment_yuan: eligible.min_investment_yuan.map(super::plain),
+                min_investment_yuan: eligible
+                    .min_investment_yuan
+                    .map(crate::views::prices::plain),
                 min_investment: eligible
                     .min_investment
                     .as_ref()

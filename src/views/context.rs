@@ -470,7 +470,7 @@ pub struct ParkView<'a> {
     /// Contacts.
     pub contacts: Vec<ContactView>,
     /// Links to the investor tools for this park.
-    pub tools: crate::render::tools::ToolLinks,
+    pub tools: super::prices::ToolLinks,
     /// Gallery.
     pub gallery: Vec<GalleryView>,
     /// Location map.

@@ -1,11 +1,15 @@
 //! Builds the per-language views of the site once: cards, policy views, zone view. Pages borrow
 //! them, so no page clones the whole site.
 
-use super::context::*;
-use super::format::{self, figure};
-use super::theme::Theme;
-use super::urls::Urls;
+pub mod context;
+pub mod format;
+pub mod prices;
+
 use crate::model::*;
+use crate::theme::Theme;
+use crate::urls::Urls;
+use context::*;
+use format::figure;
 
 /// Everything about one language that several pages share.
 pub struct LangViews {

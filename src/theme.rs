@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::content::cache::{SourceCache, cached};
 use crate::diagnostics::Diagnostic;
+use crate::files::ThemeFile;
 
 static BUILTIN_THEMES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes");
 
@@ -27,25 +28,6 @@ pub struct ThemeConfig {
     /// Free-form settings passed to templates as `theme`.
     #[serde(default)]
     pub settings: toml::Table,
-}
-
-/// Where a theme file's bytes come from.
-#[derive(Debug, Clone)]
-pub enum ThemeFile {
-    /// Embedded in the binary.
-    Builtin(&'static [u8]),
-    /// On disk.
-    Disk(PathBuf),
-}
-
-impl ThemeFile {
-    /// Reads the bytes.
-    pub fn bytes(&self) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
-        match self {
-            Self::Builtin(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
-            Self::Disk(path) => std::fs::read(path).map(std::borrow::Cow::Owned),
-        }
-    }
 }
 
 /// A theme with its chain merged: child files replace parent files of the same name.
@@ -70,6 +52,39 @@ pub struct Theme {
     pub fonts: BTreeMap<String, ThemeFile>,
     /// Interface strings per language.
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// Points a template error at the site's template file and, when Tera gives them, line and column.
+/// Errors in the built-in theme have no file in the site; their message names the template.
+pub fn place_in_template(diagnostic: Diagnostic, theme: &Theme, message: &str) -> Diagnostic {
+    let Some(path) = theme.template_files.iter().find_map(|(name, path)| {
+        let quoted = [
+            format!("'{name}'"),
+            format!("\"{name}\""),
+            format!("`{name}`"),
+        ];
+        quoted
+            .iter()
+            .any(|q| message.contains(q.as_str()))
+            .then_some(path)
+    }) else {
+        return diagnostic;
+    };
+    let position = message.split(" --> ").nth(1).and_then(|rest| {
+        let (line, rest) = rest.split_once(':')?;
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((
+            line.trim().parse::<usize>().ok()?,
+            column.parse::<usize>().ok()?,
+        ))
+    });
+    match (std::fs::read_to_string(path), position) {
+        (Ok(text), Some((line, column))) => {
+            let file = crate::diagnostics::SourceFile::new(&theme.root, path.clone(), text);
+            diagnostic.at_line(&file, line, column)
+        }
+        _ => diagnostic.in_path(crate::diagnostics::relative_display(&theme.root, path)),
+    }
 }
 
 /// One theme's own files, before merging.
