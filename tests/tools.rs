@@ -357,3 +357,135 @@ fn investor_tools_work_in_chromium() {
         assert_eq!(get("message"), "Need 5000 m²");
     }
 }
+
+/// Without scripts the tool pages still list everything, in every language, and every price is
+/// shown in one unit per kind, on the tools and on park pages alike.
+#[test]
+fn tool_pages_read_without_scripts() {
+    let site = Site::fixture("tools");
+    site.build();
+    for lang in ["", "en/"] {
+        for tool in ["costs", "finder", "carriers", "compare", "enquiry"] {
+            let page = site.out(&format!("{lang}{tool}/index.html"));
+            assert!(
+                page.contains(&format!("js/{tool}.js")),
+                "{lang}{tool}: its script"
+            );
+            assert!(
+                page.contains("js/referral.js"),
+                "{lang}{tool}: the referral script"
+            );
+        }
+        let home = site.out(&format!("{lang}index.html"));
+        for tool in ["costs", "finder", "carriers", "compare", "enquiry"] {
+            assert!(
+                home.contains(&format!("href=\"/{lang}{tool}/\"")),
+                "{lang}: the navigation links {tool}"
+            );
+        }
+    }
+    let costs = site.out("costs/index.html");
+    // beta writes 元/度 and 0.5 元/平方米·天: shown per kWh and per m²·month, read by the script
+    // in plain yuan.
+    assert!(costs.contains("data-price-power=\"0.7\""), "{costs}");
+    assert!(costs.contains("0.7元/千瓦时"));
+    assert!(
+        costs.contains("15.21元/平方米·月"),
+        "a daily rent per month"
+    );
+    assert!(
+        costs.contains("data-price-land=\"160000\""),
+        "land offered as a carrier"
+    );
+    assert!(costs.contains("16万元/亩"));
+    let gamma = costs
+        .split("<tr data-park=\"gamma\"")
+        .nth(1)
+        .and_then(|row| row.split("</tr>").next())
+        .expect("gamma's result row");
+    assert!(
+        !gamma.contains("data-price-water") && !gamma.contains("data-price-steam"),
+        "text water and no steam are not prices: {gamma}"
+    );
+    assert!(
+        site.out("en/costs/index.html").contains("180,000 yuan/mu"),
+        "English shows land in yuan"
+    );
+
+    let park = site.out("parks/beta/index.html");
+    assert!(
+        park.contains("0.7元/千瓦时") && !park.contains("元/度"),
+        "one unit per kind on park pages"
+    );
+    assert!(
+        park.contains("/enquiry/?park=beta"),
+        "the park page links the enquiry form"
+    );
+    assert!(
+        park.contains("/compare/?parks=beta,alpha"),
+        "and the comparison"
+    );
+    let alpha = site.out("parks/alpha/index.html");
+    assert!(
+        alpha.matches("/enquiry/?park=alpha").count() >= 2,
+        "the hero and the contact card link the enquiry form"
+    );
+
+    let finder = site.out("finder/index.html");
+    for id in ["alpha/land-grant", "alpha/rent-subsidy", "beta/tech-award"] {
+        assert!(finder.contains(&format!("data-policy=\"{id}\"")), "{id}");
+    }
+    assert!(
+        !finder.contains("beta/old-award"),
+        "expired policies are not offered"
+    );
+    assert!(finder.contains("data-min-investment-yuan=\"100000000\""));
+    assert!(
+        finder.contains("投资额不低于1亿元"),
+        "the threshold in its money scale"
+    );
+    assert!(finder.contains("data-policy-unchecked=\"gamma/talent\""));
+
+    let carriers = site.out("carriers/index.html");
+    assert!(
+        carriers.contains("data-park=\"beta\" data-kind=\"land\" data-available-m2=\"13333\""),
+        "20 mu in m²"
+    );
+    assert!(carriers.contains("data-price-m2-month=\"15.208333\""));
+
+    let enquiry = site.out("enquiry/index.html");
+    assert!(
+        enquiry.contains("action=\"mailto:invest@example.gov.cn\""),
+        "without [enquiry] the zone's email"
+    );
+    for name in [
+        "name", "company", "phone", "email", "wechat", "park", "message", "audience", "consent",
+    ] {
+        assert!(
+            enquiry.contains(&format!("name=\"{name}\"")),
+            "field {name}"
+        );
+    }
+    assert!(
+        enquiry.contains("测试经济开发区收集"),
+        "the notice names who collects"
+    );
+}
+
+/// An endpoint that is not an http(s) URL is an error naming site.toml.
+#[test]
+fn enquiry_endpoint_must_be_a_url() {
+    let site = Site::fixture("tools");
+    site.edit(
+        "content/site.toml",
+        "[zone]\n",
+        "[enquiry]\nendpoint = \"forms.example.gov.cn\"\n\n[zone]\n",
+    );
+    let output = site.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("invalid-url") && stderr.contains("content/site.toml:10:12"),
+        "{stderr}"
+    );
+}

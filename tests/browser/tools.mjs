@@ -5,7 +5,7 @@
 // `post_site` has an [enquiry] endpoint (a server the test runs), `mail_site` has none.
 // Every request that leaves 127.0.0.1, every script error and any sideways scrolling is reported.
 import { launch } from './chromium.mjs';
-import { serveSite } from './site-server.mjs';
+import { serveFolder } from './static.mjs';
 
 const config = JSON.parse(process.argv[2]);
 
@@ -54,7 +54,7 @@ async function costRows(page) {
 async function run(browser, width, sites) {
   const report = { width, foreign: [], errors: [], overflow: [] };
   const page = await open(browser, width, report);
-  const post = sites.post.origin;
+  const post = sites.post.url;
 
   await visit(page, `${post}/costs/${config.costs}`, report, `costs-${width}`);
   report.costs = await costRows(page);
@@ -104,7 +104,7 @@ async function run(browser, width, sites) {
   await page.waitForSelector('[data-enquiry-thanks]:not([hidden])', { timeout: 10000 });
   report.posted = true;
 
-  const mail = sites.mail.origin;
+  const mail = sites.mail.url;
   await visit(page, `${mail}/en/?utm_source=expo-2026`, report, null);
   await visit(page, `${mail}/en/enquiry/?park=gamma`, report, null);
   await page.type('#eq-name', 'Han Meimei');
@@ -120,7 +120,7 @@ async function run(browser, width, sites) {
   return report;
 }
 
-const sites = { post: await serveSite(config.post_site), mail: await serveSite(config.mail_site) };
+const sites = { post: await serveFolder(config.post_site), mail: await serveFolder(config.mail_site) };
 const browser = await launch();
 try {
   const reports = [];
