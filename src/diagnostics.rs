@@ -268,6 +268,15 @@ impl Report {
         self.diagnostics.dedup();
     }
 
+    /// Turns the warnings with one of `codes` into errors (`check --release`).
+    pub fn make_errors(&mut self, codes: &[&str]) {
+        for d in &mut self.diagnostics {
+            if codes.contains(&d.code) {
+                d.severity = Severity::Error;
+            }
+        }
+    }
+
     /// Turns every warning into an error (`--strict`).
     pub fn make_strict(&mut self) {
         for d in &mut self.diagnostics {

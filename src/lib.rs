@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod print;
+pub mod referrals;
 pub mod render;
 pub mod search;
 pub mod serve;
@@ -33,7 +34,7 @@ use std::time::{Duration, Instant};
 use diagnostics::{Diagnostic, Report};
 use files::OutputFile;
 use model::{ResolveOptions, Site};
-use render::{RenderOptions, RenderResult};
+use render::RenderResult;
 
 /// What `build` and `check` need to know.
 #[derive(Debug, Clone)]
@@ -136,6 +137,29 @@ pub struct InMemory {
     pub theme: theme::Theme,
     /// The PDFs to typeset.
     pub pdf_jobs: Vec<print::PdfJob>,
+    /// Output paths of those PDFs (pages and documents link them).
+    pub pdfs: std::collections::BTreeSet<String>,
+    /// The URLs of the site, made once.
+    pub urls: urls::Urls,
+    /// The typed views of each language, built once and used by web pages, print and search.
+    pub views: Vec<views::LangViews>,
+    /// Drafts are published.
+    pub drafts: bool,
+}
+
+impl InMemory {
+    /// What the views were built from, for print to typeset from the same views as the web.
+    pub fn view_cx(&self) -> views::ViewCx<'_> {
+        views::ViewCx {
+            site: &self.site,
+            theme: &self.theme,
+            urls: &self.urls,
+            images: &self.images,
+            links: &self.links,
+            pdfs: &self.pdfs,
+            drafts: self.drafts,
+        }
+    }
 }
 
 /// Folder of the internal share kit, under the site root (never deployed).
@@ -199,30 +223,53 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
         Some(selection) => print::plan(&site, selection)?,
         None => Vec::new(),
     };
-    let mut rendered = render::render_site(
-        &site,
-        &theme,
-        &RenderOptions {
-            drafts: options.drafts,
-            pdfs: pdf_jobs.iter().map(|j| j.path.clone()).collect(),
-            cache: options.kept.as_ref().map(|kept| kept.render.clone()),
-        },
-        &images,
-        &links,
-    );
+    let mut done = InMemory {
+        pdfs: pdf_jobs.iter().map(|j| j.path.clone()).collect(),
+        site,
+        rendered: RenderResult::default(),
+        images,
+        links,
+        theme,
+        pdf_jobs,
+        urls,
+        views: Vec::new(),
+        drafts: options.drafts,
+    };
+    done.views = done.view_cx().all_views();
+    let cache = options.kept.as_ref().map(|kept| &*kept.render);
+    let mut rendered = render::render_site(&done.view_cx(), &done.views, cache);
     report.extend(std::mem::take(&mut rendered.diagnostics));
+    let published = published_paths(&done.site, &rendered, &done.images, &done.urls)?;
+    report.extend(checks::links::same_domain_links(&done.site, &published));
     report.sort();
-    Ok((
-        Some(InMemory {
-            site,
-            rendered,
-            images,
-            links,
-            theme,
-            pdf_jobs,
-        }),
-        report,
-    ))
+    done.rendered = rendered;
+    Ok((Some(done), report))
+}
+
+/// Every path the full site publishes: rendered pages and files, image variants and the PDFs a
+/// `--pdf` build typesets, for the links that name the site's own domain.
+fn published_paths(
+    site: &Site,
+    rendered: &RenderResult,
+    images: &assets::images::ImagePlan,
+    urls: &urls::Urls,
+) -> anyhow::Result<std::collections::BTreeSet<String>> {
+    let mut paths: std::collections::BTreeSet<String> =
+        rendered.files.iter().map(|f| f.path.clone()).collect();
+    let unprefixed = |url: &str| {
+        url.strip_prefix(urls.prefix())
+            .unwrap_or(url)
+            .trim_start_matches('/')
+            .to_owned()
+    };
+    for info in rendered.used_images.iter().filter_map(|p| images.get(p)) {
+        let variants = info.variants.iter().chain(&info.share).chain(&info.logo);
+        paths.extend(variants.map(|v| unprefixed(&v.url)));
+        paths.insert(unprefixed(&info.url));
+    }
+    let pdfs = print::plan(site, &print::PdfSelection::default())?;
+    paths.extend(pdfs.into_iter().map(|job| job.path));
+    Ok(paths)
 }
 
 /// Which images are shared (covers) and which are logos, so only those get the extra variants.
@@ -302,19 +349,11 @@ pub fn build_files(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Built, BuildError> {
     let (done, mut report) = render_in_memory(options).map_err(BuildError::Environment)?;
-    let Some(InMemory {
-        site,
-        rendered,
-        images,
-        links,
-        theme,
-        pdf_jobs,
-    }) = done.filter(|_| report.error_count() == 0)
-    else {
+    let Some(mut done) = done.filter(|_| report.error_count() == 0) else {
         return Err(BuildError::Content(report));
     };
-    let (image_files, problems, image_stats) = images.process(
-        &rendered.used_images,
+    let (image_files, problems, image_stats) = done.images.process(
+        &done.rendered.used_images,
         &cache_dir(&options.root),
         assets::images::Mode::Build,
         progress,
@@ -326,7 +365,7 @@ pub fn build_files(
     }
     // The share kit costs QR images per audience and target: only `build` and `share` write it.
     let kit = if options.kit {
-        share::kit::kit_files(&site, &links).map_err(|d| {
+        share::kit::kit_files(&done.site, &done.links).map_err(|d| {
             BuildError::Content(Report {
                 diagnostics: vec![d],
             })
@@ -334,38 +373,34 @@ pub fn build_files(
     } else {
         Vec::new()
     };
-    let mut files = rendered.files;
+    let mut files = std::mem::take(&mut done.rendered.files);
     files.extend(image_files);
-    if !pdf_jobs.is_empty() {
+    if !done.pdf_jobs.is_empty() {
         let system = std::env::var("PARKPRESS_NO_SYSTEM_FONTS").map_or(true, |v| v != "1");
         let fonts = match options.kept.as_ref().map(|kept| &kept.fonts) {
             // Kept fonts that lack a script are scanned again: one may have been installed.
             Some(cache) => {
-                let kept = cache.get(&theme, &options.font_paths, system);
-                if print::check_fonts(&kept, &pdf_jobs).is_ok() {
+                let kept = cache.get(&done.theme, &options.font_paths, system);
+                if print::check_fonts(&kept, &done.pdf_jobs).is_ok() {
                     kept
                 } else {
                     cache.forget();
-                    cache.get(&theme, &options.font_paths, system)
+                    cache.get(&done.theme, &options.font_paths, system)
                 }
             }
             None => std::sync::Arc::new(print::fonts::Fonts::load(
-                &theme,
+                &done.theme,
                 &options.font_paths,
                 system,
             )),
         };
-        print::check_fonts(&fonts, &pdf_jobs).map_err(BuildError::Environment)?;
-        let pdfs = pdf_jobs.iter().map(|j| j.path.clone()).collect();
+        print::check_fonts(&fonts, &done.pdf_jobs).map_err(BuildError::Environment)?;
         let inputs = print::PrintInputs {
-            site: &site,
-            theme: &theme,
-            images: &images,
-            links: &links,
-            pdfs: &pdfs,
+            cx: &done.view_cx(),
+            views: &done.views,
             cache_dir: &cache_dir(&options.root),
         };
-        let (pdf_files, problems) = print::typeset(&inputs, &pdf_jobs, &fonts);
+        let (pdf_files, problems) = print::typeset(&inputs, &done.pdf_jobs, &fonts);
         report.extend(problems);
         report.sort();
         if report.error_count() > 0 {
@@ -377,7 +412,7 @@ pub fn build_files(
         report,
         files,
         kit,
-        page_count: rendered.page_count,
+        page_count: done.rendered.page_count,
         image_stats,
     })
 }

@@ -1251,3 +1251,187 @@ fn park_cover_too_narrow_for_print() {
         "{warning}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Ready to publish: placeholders (warnings; errors with --release) and same-domain links
+// ---------------------------------------------------------------------------------------------
+
+const CLEAN_BASE: &str = "base_url = \"https://invest.test-zone.gov.cn\"";
+
+/// `check` warns about `code` (exit 0) and `check --release` makes it an error (exit 1).
+fn assert_release_blocks(site: &Site, code: &str) -> Value {
+    let check = site.check(&[]);
+    check.assert_exit(0);
+    let warning = check.one(code).clone();
+    assert_eq!(warning["severity"], "warning", "{}", check.dump());
+    let release = site.check(&["--release"]);
+    release.assert_exit(1);
+    assert_eq!(release.one(code)["severity"], "error", "{}", release.dump());
+    warning
+}
+
+#[test]
+fn reserved_and_loopback_base_urls_block_a_release() {
+    for url in [
+        "https://example.com",
+        "https://invest.example.org/zone/",
+        "http://localhost:1111",
+        "http://127.0.0.1",
+        "http://[::1]:8080",
+    ] {
+        let site = Site::clean();
+        site.edit(SITE, CLEAN_BASE, &format!("base_url = \"{url}\""));
+        let d = assert_release_blocks(&site, "placeholder-domain");
+        assert_at(&d, "warning", SITE, 1, Some(12));
+        assert!(message(&d).contains(url.trim_end_matches('/')), "{d:#}");
+    }
+}
+
+#[test]
+fn the_sample_notice_blocks_a_release() {
+    let site = Site::clean();
+    site.edit(
+        SITE,
+        CLEAN_BASE,
+        &format!("{CLEAN_BASE}\nnotice = {{ zh = \"示例站点：本站内容均为示例。\", en = \"Sample site: all content is illustrative.\" }}"),
+    );
+    let d = assert_release_blocks(&site, "sample-notice");
+    assert_at(&d, "warning", SITE, 2, Some(10));
+}
+
+#[test]
+fn a_cn_domain_without_icp_blocks_a_release() {
+    let site = Site::clean();
+    site.edit(SITE, "icp = \"鲁ICP备20260001号-1\"\n", "");
+    let d = assert_release_blocks(&site, "missing-icp");
+    assert!(message(&d).contains("invest.test-zone.gov.cn"), "{d:#}");
+    assert!(hint(&d).contains("icp"), "{d:#}");
+    // A domain outside .cn needs no filing.
+    site.edit(
+        SITE,
+        CLEAN_BASE,
+        "base_url = \"https://invest.test-zone.com\"",
+    );
+    site.check(&["--release"]).assert_exit(0);
+}
+
+#[test]
+fn phone_numbers_of_zeros_block_a_release() {
+    let site = Site::clean();
+    site.append(
+        PARK,
+        "\n[[contacts]]\nname = { zh = \"招商中心\", en = \"Investment centre\" }\nphone = \"0531-0000000\"\n",
+    );
+    let d = assert_release_blocks(&site, "placeholder-phone");
+    assert_at(&d, "warning", PARK, 16, Some(9));
+    // A real number is fine.
+    site.edit(PARK, "0531-0000000", "0531-88001234");
+    site.check(&["--release"]).assert_exit(0);
+}
+
+#[test]
+fn scaffold_text_that_new_wrote_blocks_a_release_once_published() {
+    let site = Site::clean();
+    let output = site.run(&["new", "park", "fresh"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // As a draft it is not published: nothing to report.
+    site.check(&["--release"]).assert_exit(0);
+    site.edit(
+        "content/parks/fresh/park.toml",
+        "draft = true",
+        "draft = false",
+    );
+    let check = site.check(&[]);
+    check.assert_exit(0);
+    let found = check.all("placeholder-text");
+    let text: Vec<String> = found.iter().map(|d| message(d).to_owned()).collect();
+    for expected in [
+        "New park",
+        "Operating company",
+        "Lead industries and direction",
+        "About the park",
+    ] {
+        assert!(
+            text.iter().any(|m| m.contains(expected)),
+            "no placeholder-text for `{expected}`:\n{}",
+            check.dump()
+        );
+    }
+    assert!(
+        text.iter().any(|m| m.contains("the text of park `fresh`")),
+        "the body `new` wrote is reported:\n{}",
+        check.dump()
+    );
+    site.check(&["--release"]).assert_exit(1);
+}
+
+#[test]
+fn init_site_lists_what_to_replace_before_going_live() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("zone");
+    let init = run_at(dir.path(), &["init", root.to_str().expect("utf-8 path")]);
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let check = Check::from(run_at(&root, &["check", "--format", "json"]));
+    check.assert_exit(0);
+    let release = Check::from(run_at(&root, &["check", "--format", "json", "--release"]));
+    release.assert_exit(1);
+    for code in [
+        "placeholder-domain",
+        "sample-notice",
+        "placeholder-text",
+        "placeholder-phone",
+        "missing-icp",
+    ] {
+        assert!(release.has(code), "no `{code}`:\n{}", release.dump());
+    }
+}
+
+#[test]
+fn a_source_url_on_the_own_domain_that_the_site_lacks_is_a_broken_link() {
+    let site = Site::clean();
+    site.edit(
+        PARK,
+        "valid_until = 2030-12-31",
+        "valid_until = 2030-12-31\nsource_url = \"https://invest.test-zone.gov.cn/docs/support-2025.pdf\"",
+    );
+    let check = site.check(&[]);
+    check.assert_exit(1);
+    let d = check.one("broken-link");
+    assert_at(d, "error", PARK, 13, Some(15));
+    assert!(message(d).contains("/docs/support-2025.pdf"), "{d:#}");
+    // A page the site has, and other domains, are fine.
+    site.edit(
+        PARK,
+        "https://invest.test-zone.gov.cn/docs/support-2025.pdf",
+        "https://invest.test-zone.gov.cn/parks/p/",
+    );
+    site.check(&[]).assert_exit(0);
+    site.edit(
+        PARK,
+        "https://invest.test-zone.gov.cn/parks/p/",
+        "https://www.gov.cn/docs/support-2025.pdf",
+    );
+    site.check(&[]).assert_exit(0);
+}
+
+#[test]
+fn an_absolute_link_to_a_missing_page_of_the_own_domain_in_a_body_is_broken() {
+    let site = Site::clean();
+    index_with(
+        &site,
+        "详见[政策](https://invest.test-zone.gov.cn/policies/)和[旧页](https://invest.test-zone.gov.cn/old-page/)。",
+    );
+    let check = site.check(&[]);
+    check.assert_exit(1);
+    let d = check.one("broken-link");
+    assert_at(d, "error", INDEX, 8, Some(56));
+    assert!(message(d).contains("/old-page/"), "{d:#}");
+}

@@ -1,9 +1,14 @@
 //! Domain warnings on the resolved model: what a reviewer at the bureau would catch before sign-off.
 //! Expired and expiring policies, stale figures, units that do not fit their factor, rewards tied to
-//! taxes paid, absolute claims, translation gaps, images too small to share.
+//! taxes paid, absolute claims, translation gaps, images too small to share, and placeholders that
+//! must not be published ([`release`]).
 
+pub mod links;
 mod prices;
+pub mod release;
 pub mod rules;
+
+pub use release::{RELEASE_CODES, release_problems};
 
 use chrono::{Months, NaiveDate};
 use rayon::prelude::*;
@@ -29,6 +34,7 @@ pub fn domain_warnings(site: &Site, image_sizes: &HashMap<String, (u32, u32)>) -
     wording(site, &mut out);
     translation_gaps(site, &mut out);
     image_sizes_for_sharing(site, image_sizes, &mut out);
+    out.extend(release::placeholders(site));
     out
 }
 

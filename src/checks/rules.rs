@@ -186,6 +186,82 @@ pub const CITATION_MARKERS: &[&str] = &[
     "https://",
 ];
 
+/// Text that `parkpress new` and `init` write for staff to replace (each language's version).
+/// `new` drafts carry them until someone fills them in; published, they are placeholders.
+pub const SCAFFOLD_TEXTS: &[&str] = &[
+    "新园区",
+    "New park",
+    "运营公司名称",
+    "Operating company",
+    "开发建设单位",
+    "Developer",
+    "主导产业与发展方向",
+    "Lead industries and direction",
+    "园区亮点",
+    "A selling point",
+    "园区简介",
+    "About the park",
+    "一句话说明政策",
+    "The policy in one sentence",
+    "企业能得到什么",
+    "What a company receives",
+    "哪些企业可以申请",
+    "Who qualifies",
+    "政策文件名称",
+    "Name of the policy document",
+    "企业名称",
+    "Company name",
+    "一句话介绍企业",
+    "The company in one sentence",
+    "新闻标题",
+    "Headline",
+    "一句话摘要",
+    "The news in one sentence",
+    "页面标题",
+    "Page title",
+    "一句话说明",
+    "The page in one sentence",
+];
+
+/// Bodies `parkpress new` writes.
+pub const SCAFFOLD_BODIES: &[&str] = &[
+    "园区介绍正文。",
+    "About the park, in English.",
+    "企业介绍正文。",
+    "About the company, in English.",
+    "新闻正文。",
+    "The news, in English.",
+    "页面正文。",
+    "The page, in English.",
+];
+
+/// Whether a text is scaffold placeholder text: what `new` writes, or the example content of
+/// `init` (Chinese text naming itself 示例, "example").
+pub fn is_placeholder_text(text: &str) -> bool {
+    let text = text.trim();
+    SCAFFOLD_TEXTS.contains(&text) || text.contains("示例")
+}
+
+/// Whether a Markdown body is the one `new` wrote.
+pub fn is_scaffold_body(body: &str) -> bool {
+    SCAFFOLD_BODIES.contains(&body.trim())
+}
+
+/// Whether a notice is the sample site's (the shipped example's or the one `init` writes).
+pub fn is_sample_notice(text: &str) -> bool {
+    text.contains("示例站点") || text.to_lowercase().contains("sample site")
+}
+
+/// Whether a phone or filing number is a placeholder: its subscriber part (every group of five
+/// or more digits) is zeros, as in `0531-0000000` or `鲁ICP备00000000号`.
+pub fn is_zero_number(number: &str) -> bool {
+    let groups: Vec<&str> = number
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| g.len() >= 5)
+        .collect();
+    !groups.is_empty() && groups.iter().all(|g| g.bytes().all(|b| b == b'0'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

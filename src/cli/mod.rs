@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 content errors, 2 usage or environment errors.
 
 mod authoring;
+mod referrals;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -54,6 +55,8 @@ enum Command {
     Import(authoring::ImportArgs),
     /// List the facts that changed since an earlier edition (a folder, or --git REV), by park.
     Diff(authoring::DiffArgs),
+    /// Report per audience what its tracked links brought, from web-server access logs.
+    Referrals(referrals::ReferralsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +122,10 @@ struct CheckArgs {
     /// Check drafts too.
     #[arg(long)]
     drafts: bool,
+    /// Also fail on what must not be published: placeholder domains, the sample notice,
+    /// scaffold text, phone numbers of zeros, a .cn domain without ICP filing.
+    #[arg(long)]
+    release: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -170,7 +177,7 @@ pub fn run() -> ExitCode {
             }),
             ..options(args.output, None, false)
         }),
-        Command::Check(args) => check(&options(None, None, args.drafts), args.format, args.strict),
+        Command::Check(args) => check(&options(None, None, args.drafts), &args),
         Command::Share(args) => share(&options(None, None, false), args.audience.as_deref()),
         Command::Serve(args) => serve(parkpress::serve::ServeOptions {
             build: BuildOptions {
@@ -184,6 +191,7 @@ pub fn run() -> ExitCode {
         Command::New(args) => authoring::new(&args, &cli.global.root, build_date),
         Command::Import(args) => authoring::import(&args, &cli.global.root),
         Command::Diff(args) => authoring::diff(&args, &cli.global.root, build_date),
+        Command::Referrals(args) => referrals::referrals(&args, &cli.global.root, build_date),
     }
 }
 
@@ -241,15 +249,18 @@ fn build(options: &BuildOptions) -> ExitCode {
     }
 }
 
-fn check(options: &BuildOptions, format: Format, strict: bool) -> ExitCode {
+fn check(options: &BuildOptions, args: &CheckArgs) -> ExitCode {
     let parkpress::CheckResult {
         mut report,
         translation,
     } = parkpress::check(options);
-    if strict {
+    if args.strict {
         report.make_strict();
     }
-    match format {
+    if args.release {
+        report.make_errors(parkpress::checks::RELEASE_CODES);
+    }
+    match args.format {
         Format::Text => {
             print_report(&report);
             let mut out = std::io::stdout().lock();

@@ -13,13 +13,11 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use crate::assets::images::ImagePlan;
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::files::{Contents, OutputFile};
 use crate::model::Site;
 use crate::share::ShareLinks;
 use crate::theme::Theme;
-use crate::urls::Urls;
 use crate::views::{LangViews, ViewCx};
 use fonts::Fonts;
 use world::{PrintWorld, Shared};
@@ -140,16 +138,10 @@ struct DocInfo {
 
 /// Everything typesetting needs from the build.
 pub struct PrintInputs<'a> {
-    /// The site.
-    pub site: &'a Site,
-    /// The theme (print templates, strings).
-    pub theme: &'a Theme,
-    /// Image plan (sizes), to build the views.
-    pub images: &'a ImagePlan,
-    /// Share links (the brochure QR codes).
-    pub links: &'a std::sync::Arc<ShareLinks>,
-    /// Output paths of every PDF of this run, so documents can link each other.
-    pub pdfs: &'a BTreeSet<String>,
+    /// What the views were built from (site, theme, image plan, share links, PDFs of this run).
+    pub cx: &'a ViewCx<'a>,
+    /// The views of every language, the same the web pages use.
+    pub views: &'a [LangViews],
     /// Where generated Typst sources are kept for inspection.
     pub cache_dir: &'a Path,
 }
@@ -161,28 +153,12 @@ pub fn typeset(
     jobs: &[PdfJob],
     fonts: &Fonts,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let site = inputs.site;
-    let tera = match print_tera(inputs.theme, inputs.links) {
+    let cx = inputs.cx;
+    let site = cx.site;
+    let tera = match print_tera(cx.theme, cx.links) {
         Ok(tera) => tera,
         Err(d) => return (Vec::new(), vec![d]),
     };
-    let urls = Urls::new(&site.base_url, site.default_lang());
-    let cx = ViewCx {
-        site,
-        theme: inputs.theme,
-        urls: &urls,
-        images: inputs.images,
-        links: inputs.links,
-        pdfs: inputs.pdfs,
-        drafts: false,
-    };
-    let langs: BTreeSet<&str> = jobs.iter().map(|j| j.lang.as_str()).collect();
-    let views: HashMap<&str, LangViews> = site
-        .languages
-        .iter()
-        .filter(|l| langs.contains(l.code.as_str()))
-        .map(|l| (l.code.as_str(), cx.lang_views(l)))
-        .collect();
     let date = site.build_date;
     let shared = Shared {
         library: typst::utils::LazyHash::new(
@@ -191,7 +167,7 @@ pub fn typeset(
         fonts,
         content_dir: site.root.join("content"),
         assets: &site.assets,
-        qr_codes: inputs
+        qr_codes: cx
             .links
             .links
             .iter()
@@ -211,8 +187,10 @@ pub fn typeset(
     let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
-            let lang_views = views.get(job.lang.as_str()).ok_or_else(Vec::new)?;
-            let (template, source) = generate(&tera, &cx, lang_views, job)?;
+            let lang_views = (inputs.views.iter())
+                .find(|v| v.lang == job.lang)
+                .ok_or_else(Vec::new)?;
+            let (template, source) = generate(&tera, cx, lang_views, job)?;
             compile(&shared, job, template, source, &sources_dir, &site.root)
         })
         .collect();

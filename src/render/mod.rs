@@ -4,7 +4,6 @@
 mod pages;
 pub mod tools;
 
-use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -19,7 +18,7 @@ use crate::markdown::{self, LinkResolver, MarkdownInput, Rendered};
 use crate::model::{Body, Site};
 use crate::theme::{Theme, place_in_template};
 use crate::urls::Urls;
-use crate::views;
+use crate::views::{LangViews, ViewCx};
 
 /// The rendered site, or what stopped it.
 #[derive(Debug, Default)]
@@ -32,17 +31,6 @@ pub struct RenderResult {
     pub page_count: usize,
     /// Raster images the pages use, whose variants must be made.
     pub used_images: BTreeSet<String>,
-}
-
-/// Options of a render.
-#[derive(Debug, Clone, Default)]
-pub struct RenderOptions {
-    /// Include drafts.
-    pub drafts: bool,
-    /// Output paths of the PDFs this run makes (pages link them).
-    pub pdfs: BTreeSet<String>,
-    /// Work kept from earlier renders (`serve`), reused where the inputs are unchanged.
-    pub cache: Option<Arc<RenderCache>>,
 }
 
 /// A rendered page and the hash of the inputs it was rendered from.
@@ -90,16 +78,15 @@ impl RenderCache {
     }
 }
 
-/// Renders every page of the site with `theme`.
+/// Renders every page of the site from the views of the build (`cx`, `lang_views`), reusing
+/// the work in `cache` where the inputs are unchanged (`serve`).
 pub fn render_site(
-    site: &Site,
-    theme: &Theme,
-    options: &RenderOptions,
-    images: &Arc<ImagePlan>,
-    share_links: &Arc<ShareLinks>,
+    cx: &ViewCx<'_>,
+    lang_views: &[LangViews],
+    cache: Option<&RenderCache>,
 ) -> RenderResult {
-    let urls = Urls::new(&site.base_url, site.default_lang());
-    let tera = match build_tera(theme, &urls, images, share_links) {
+    let (site, theme, urls, images) = (cx.site, cx.theme, cx.urls, cx.images);
+    let tera = match build_tera(theme, urls, images, cx.links) {
         Ok(tera) => tera,
         Err(diagnostic) => {
             return RenderResult {
@@ -108,33 +95,19 @@ pub fn render_site(
             };
         }
     };
-    let mut links = SiteLinks::new(site, &urls, images);
-    links.cache = options.cache.as_deref();
-    let cx = views::ViewCx {
-        site,
-        theme,
-        urls: &urls,
-        images,
-        links: share_links,
-        pdfs: &options.pdfs,
-        drafts: options.drafts,
-    };
-    let lang_views: Vec<views::LangViews> = site
-        .languages
-        .par_iter()
-        .map(|lang| cx.lang_views(lang))
-        .collect();
+    let mut links = SiteLinks::new(site, urls, images);
+    links.cache = cache;
     let renderer = pages::PageRenderer {
-        cx: &cx,
+        cx,
         tera: &tera,
         links: &links,
-        lang_views: &lang_views,
+        lang_views,
         theme_key: xxhash_rust::xxh3::xxh3_128(format!("{:?}", theme.templates).as_bytes()),
-        theme_share_image: pages::theme_share_image(theme, &urls),
+        theme_share_image: pages::theme_share_image(theme, urls),
     };
     let mut result = renderer.render_all();
     result.files.extend(static_files(theme));
-    result.files.extend(share_links.redirect_pages());
+    result.files.extend(cx.links.redirect_pages());
     result
         .files
         .extend(published_assets(site, images, &result.referenced_assets));
@@ -273,7 +246,7 @@ impl<'a> SiteLinks<'a> {
             files.insert(file, path);
         };
         for park in &site.parks {
-            let path = views::ViewCx::park_path(&park.key);
+            let path = ViewCx::park_path(&park.key);
             for key in std::iter::once(&park.key).chain(&park.aliases) {
                 add(
                     format!("parks/{key}"),
@@ -285,7 +258,7 @@ impl<'a> SiteLinks<'a> {
                 add(
                     format!("parks/{}/tenants/{}", park.key, tenant.key),
                     format!("parks/{}/tenants/{}.md", park.key, tenant.key),
-                    views::ViewCx::tenant_path(&park.key, &tenant.key),
+                    ViewCx::tenant_path(&park.key, &tenant.key),
                 );
             }
         }
@@ -294,7 +267,7 @@ impl<'a> SiteLinks<'a> {
             add(
                 format!("parks/{key}"),
                 format!("parks/{key}/index.md"),
-                views::ViewCx::park_path(key),
+                ViewCx::park_path(key),
             );
         }
         for news in &site.news {

@@ -290,11 +290,60 @@ impl ShareLinks {
 
 /// The key a code is derived from: built-in audiences have one link per language.
 fn code_target(audience: &AudienceInfo, target: &str, default_lang: &str) -> String {
-    if audience.builtin && audience.language != default_lang {
-        format!("{}/{target}", audience.language)
-    } else {
-        target.to_owned()
+    builtin_code_target(
+        (audience.builtin && audience.language != default_lang).then_some(&audience.language),
+        target,
+    )
+}
+
+/// `<lang>/<target>` for a built-in audience's link in a language other than the default.
+fn builtin_code_target(other_lang: Option<&String>, target: &str) -> String {
+    match other_lang {
+        Some(lang) => format!("{lang}/{target}"),
+        None => target.to_owned(),
     }
+}
+
+/// A short code and what its page `s/<code>/` forwards to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeTarget {
+    /// The short code.
+    pub code: String,
+    /// Audience key (a configured audience, `brochure` or `site`).
+    pub audience: String,
+    /// `home` or a park key (an old key's code names the park's current key).
+    pub target: String,
+}
+
+/// Every short code of the site, old park keys included, derived as [`ShareLinks::new`] derives
+/// them but without the theme: what `referrals` reads `s/<code>/` requests with.
+pub fn short_codes(site: &Site) -> Vec<CodeTarget> {
+    let default = site.default_lang();
+    let mut audiences: Vec<(&str, Option<&String>)> = site
+        .audiences
+        .iter()
+        .map(|a| (a.key.as_str(), None))
+        .collect();
+    for key in [BROCHURE, SITE] {
+        for lang in &site.languages {
+            audiences.push((key, (lang.code != default).then_some(&lang.code)));
+        }
+    }
+    let mut out = Vec::new();
+    for (audience, other_lang) in audiences {
+        let targets = std::iter::once((HOME, HOME)).chain(site.parks.iter().flat_map(|p| {
+            std::iter::once((p.key.as_str(), p.key.as_str()))
+                .chain(p.aliases.iter().map(|a| (a.as_str(), p.key.as_str())))
+        }));
+        for (code_key, target) in targets {
+            out.push(CodeTarget {
+                code: short_code(audience, &builtin_code_target(other_lang, code_key)),
+                audience: audience.to_owned(),
+                target: target.to_owned(),
+            });
+        }
+    }
+    out
 }
 
 #[derive(Default)]

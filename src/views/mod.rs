@@ -12,6 +12,7 @@ use context::*;
 use format::figure;
 
 /// Everything about one language that several pages share.
+#[derive(Debug)]
 pub struct LangViews {
     /// Language code.
     pub lang: String,
@@ -43,9 +44,9 @@ pub struct ViewCx<'a> {
     /// URL builder.
     pub urls: &'a Urls,
     /// Known image sizes by content path.
-    pub images: &'a crate::assets::images::ImagePlan,
+    pub images: &'a std::sync::Arc<crate::assets::images::ImagePlan>,
     /// Tracked and short links.
-    pub links: &'a crate::share::ShareLinks,
+    pub links: &'a std::sync::Arc<crate::share::ShareLinks>,
     /// Output paths of the PDFs this run makes, so pages link the ones that exist.
     pub pdfs: &'a std::collections::BTreeSet<String>,
     /// Include drafts.
@@ -139,8 +140,19 @@ impl ViewCx<'_> {
         format!("parks/{park}/tenants/{tenant}/")
     }
 
+    /// Builds the views of every language, in parallel: once per build, for web pages, print
+    /// and search alike.
+    pub fn all_views(&self) -> Vec<LangViews> {
+        use rayon::prelude::*;
+        self.site
+            .languages
+            .par_iter()
+            .map(|lang| self.lang_views(lang))
+            .collect()
+    }
+
     /// Builds all shared views of one language.
-    pub fn lang_views(&self, lang: &Language) -> LangViews {
+    fn lang_views(&self, lang: &Language) -> LangViews {
         let code = lang.code.as_str();
         let site = self.site;
         let parks: Vec<ParkCard> = site.parks.iter().map(|p| self.park_card(p, code)).collect();
