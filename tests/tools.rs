@@ -485,7 +485,7 @@ fn enquiry_endpoint_must_be_a_url() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("invalid-url") && stderr.contains("content/site.toml:10:12"),
+        stderr.contains("invalid-url") && stderr.contains("content/site.toml:9:12"),
         "{stderr}"
     );
 }
