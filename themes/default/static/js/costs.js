@@ -147,24 +147,46 @@
       svg.setAttribute('width', '100%');
       svg.setAttribute('role', 'img');
       svg.setAttribute('aria-label', chart.querySelector('figcaption').textContent);
+      // The amount sits after its bar: bars get the width the longest amount leaves.
+      var room = 8 + 9 * Math.max.apply(null, totals.map(function (t) { return money(t.yuan).length; }));
+      var names = [];
       totals.forEach(function (t, i) {
         var y = i * (bar + gap);
         var name = document.createElementNS(SVG, 'text');
         name.setAttribute('x', '0');
-        name.setAttribute('y', String(y + 12));
+        name.setAttribute('y', String(y + 13));
         name.setAttribute('class', 'chart-label');
-        name.textContent = t.name + '  ' + money(t.yuan);
+        name.textContent = t.name;
+        var full = document.createElementNS(SVG, 'title');
+        full.textContent = t.name + ' ' + money(t.yuan);
+        var length = Math.max(2, (t.yuan / max) * Math.max(40, width - room));
         var rect = document.createElementNS(SVG, 'rect');
         rect.setAttribute('x', '0');
-        rect.setAttribute('y', String(y + 17));
+        rect.setAttribute('y', String(y + 18));
         rect.setAttribute('height', String(bar));
         rect.setAttribute('rx', '3');
-        rect.setAttribute('width', String(Math.max(2, (t.yuan / max) * width)));
+        rect.setAttribute('width', String(length));
         rect.setAttribute('class', 'chart-bar');
+        rect.appendChild(full);
+        var amount = document.createElementNS(SVG, 'text');
+        amount.setAttribute('x', String(length + 6));
+        amount.setAttribute('y', String(y + 18 + bar - 6));
+        amount.setAttribute('class', 'chart-amount');
+        amount.textContent = money(t.yuan);
         svg.appendChild(name);
         svg.appendChild(rect);
+        svg.appendChild(amount);
+        names.push(name);
       });
       chart.appendChild(svg);
+      // A long park name is shortened to the chart's width (the table below has it in full).
+      names.forEach(function (name) {
+        var text = name.textContent;
+        while (name.getComputedTextLength && name.getComputedTextLength() > width && text.length > 2) {
+          text = text.slice(0, -1);
+          name.textContent = text + '…';
+        }
+      });
     }
 
     function share() {
