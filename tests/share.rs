@@ -320,12 +320,21 @@ fn pages_carry_their_own_qr_code_and_contacts_as_vcards() {
     ] {
         assert!(page.contains(&format!("property=\"{tag}\"")), "{tag}");
     }
-    for prop in ["name", "description", "image"] {
+    // Structured data for search engines and chat previews: JSON-LD, not loose itemprop tags.
+    let start = page
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("JSON-LD")
+        + 35;
+    let end = start + page[start..].find("</script>").expect("end of JSON-LD");
+    let data: serde_json::Value = serde_json::from_str(&page[start..end]).expect("JSON-LD parses");
+    assert_eq!(data["@type"], "Place");
+    for prop in ["name", "description", "image", "url"] {
         assert!(
-            page.contains(&format!("itemprop=\"{prop}\"")),
-            "itemprop {prop}"
+            data[prop].as_str().is_some_and(|v| !v.is_empty()),
+            "JSON-LD {prop}: {data}"
         );
     }
+    assert!(!page.contains("itemprop="));
 }
 
 #[test]

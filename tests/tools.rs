@@ -2,8 +2,8 @@
 //! own arithmetic, the policy finder, the space finder, the comparison, and the enquiry form
 //! posting to an endpoint this test runs (or, without one, the mailto link), at 390 and 1280 px,
 //! with no request to another host and no script error. Needs Node, `npm ci --prefix
-//! tests/browser` and Chromium: skipped with the reason printed when missing, except under
-//! `CI=true`.
+//! tests/browser` and Chromium (`common::browser_tools_ready`: skipped with the reason printed
+//! when missing, except under `CI=true`).
 
 mod common;
 
@@ -11,7 +11,6 @@ use common::Site;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,28 +20,6 @@ const FINDER: [&str; 3] = [
     "?industry=manufacturing&company=new&investment_yuan=50000000",
     "?industry=it&company=existing",
 ];
-
-/// Why the browser tools are missing, or None when Node, the npm packages and Chromium are here.
-fn missing_tools() -> Option<String> {
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let node = std::process::Command::new("node").arg("--version").output();
-    if node.is_err() {
-        return Some("no `node` on PATH".into());
-    }
-    if !browser.join("node_modules/puppeteer-core").is_dir() {
-        return Some(
-            "puppeteer-core is not installed (npm ci --prefix tests/browser --ignore-scripts)"
-                .into(),
-        );
-    }
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).is_file() {
-        return Some(format!(
-            "no Chromium at {chromium} (apt-get install chromium)"
-        ));
-    }
-    None
-}
 
 /// One request the enquiry endpoint received: its headers (lower-cased) and body.
 #[derive(Debug, Clone)]
@@ -191,12 +168,7 @@ fn assert_costs(rows: &Value, gas_m3: f64, width: &Value) {
 
 #[test]
 fn investor_tools_work_in_chromium() {
-    if let Some(reason) = missing_tools() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true needs the browser tools: {reason}"
-        );
-        eprintln!("skipping the investor tools' browser test: {reason}");
+    if !common::browser_tools_ready() {
         return;
     }
     let (port, received) = endpoint();
@@ -225,19 +197,10 @@ fn investor_tools_work_in_chromium() {
         "compare": "?parks=alpha,beta",
         "screenshots": std::env::var("PARKPRESS_SCREENSHOTS").ok(),
     });
-    let output = std::process::Command::new("node")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/tools.mjs"))
-        .arg(config.to_string())
-        .output()
-        .expect("run node");
-    assert!(
-        output.status.success(),
-        "tools.mjs failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let reports: Vec<Value> = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let reports = common::run_browser_script("tools.mjs", &[config.to_string()]);
+    let reports = reports.as_array().expect("one report per width");
     assert_eq!(reports.len(), 2);
-    for report in &reports {
+    for report in reports {
         let width = &report["width"];
         assert_eq!(
             report["foreign"],

@@ -119,10 +119,10 @@ fn staleness(site: &Site, out: &mut Vec<Diagnostic>) {
         }
         for factor in &park.factors {
             if let Some(date) = factor.as_of {
-                let label = factor.label.as_ref().map_or_else(
-                    || format!("{:?}", factor.kind).to_lowercase(),
-                    |l| l.get(lang).to_owned(),
-                );
+                let label = factor
+                    .label
+                    .as_ref()
+                    .map_or_else(|| factor.kind.code().to_owned(), |l| l.get(lang).to_owned());
                 check(
                     format!("factor `{label}` of park `{}`", park.key),
                     date,
@@ -156,7 +156,7 @@ fn units(site: &Site, out: &mut Vec<Diagnostic>) {
             };
             let mut texts: Vec<&str> = unit.all().map(|(_, t)| t).collect();
             texts.dedup();
-            let kind = format!("{:?}", factor.kind).to_lowercase();
+            let kind = factor.kind.code().to_owned();
             let priced = Measure::for_factor(factor.kind).is_some();
             let number = matches!(factor.value, Some(FactorValue::Number(_)));
             let understood = texts.iter().any(|t| Price::parse(1.0, t).is_some());

@@ -195,6 +195,12 @@ fn build_tera(
             Ok(tera::Value::String(url))
         },
     );
+    tera.register_filter(
+        "json_ld",
+        |value: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(crate::escape::json_in_script(value)))
+        },
+    );
     crate::share::register_share_link(&mut tera, links);
     let plan = Arc::clone(images);
     tera.register_function(

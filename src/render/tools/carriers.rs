@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::model::units::Measure;
 use crate::views::context::{CarrierView, FilterOption};
 use crate::views::prices::{ParkRef, plain};
-use crate::views::{LangViews, ViewCx, carrier_kind_code};
+use crate::views::{LangViews, ViewCx};
 
 /// One carrier in the cross-park list.
 #[derive(Debug, Clone, Serialize)]
@@ -39,7 +39,7 @@ pub fn view(cx: &ViewCx, views: &LangViews) -> CarriersView {
     let mut rows = Vec::new();
     for park in &cx.site.parks {
         for carrier in &park.carriers {
-            let kind = carrier_kind_code(carrier.kind);
+            let kind = carrier.kind.code();
             if !kinds.iter().any(|k| k.value == kind) {
                 kinds.push(FilterOption {
                     value: kind.to_owned(),
