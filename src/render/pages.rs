@@ -625,7 +625,8 @@ impl PageRenderer<'_> {
                 Alternate {
                     lang: l.code.clone(),
                     tag: l.tag.clone(),
-                    name: self.cx.s(&l.code, "language_name"),
+                    name: self.cx.theme.language_name(&l.code),
+                    og_locale: crate::locale::og_locale(&l.tag),
                     absolute: urls.absolute(&alt_url),
                     url: alt_url,
                     current: l.code == lang,
