@@ -659,3 +659,47 @@ pub enum Channel {
     Sms,
     Print,
 }
+use super::codes::codes;
+
+codes!(ParkStatus { Operating => "operating", Building => "building", Planning => "planning" });
+codes!(PolicyCategory {
+    Tax => "tax",
+    Rent => "rent",
+    Land => "land",
+    Talent => "talent",
+    Finance => "finance",
+    Equipment => "equipment",
+    Other => "other",
+});
+codes!(FactorKind {
+    Land => "land",
+    Electricity => "electricity",
+    Water => "water",
+    Gas => "gas",
+    Steam => "steam",
+    Heating => "heating",
+    Sewage => "sewage",
+    Broadband => "broadband",
+    Logistics => "logistics",
+    Talent => "talent",
+    Housing => "housing",
+    Finance => "finance",
+    Other => "other",
+});
+codes!(CarrierKind {
+    Land => "land",
+    Factory => "factory",
+    Office => "office",
+    Warehouse => "warehouse",
+    Lab => "lab",
+    Apartment => "apartment",
+});
+codes!(TenantStatus { Settled => "settled", Signed => "signed", Reserve => "reserve", Negotiating => "negotiating" });
+codes!(AudienceKind {
+    Chamber => "chamber",
+    Expo => "expo",
+    Association => "association",
+    Investor => "investor",
+    Media => "media",
+});
+codes!(Channel { Wechat => "wechat", Email => "email", Sms => "sms", Print => "print" });
