@@ -21,6 +21,9 @@ pub mod output;
 pub mod print;
 pub mod referrals;
 pub mod render;
+pub mod safe_fs;
+pub mod safe_text;
+pub mod safe_url;
 pub mod search;
 pub mod serve;
 pub mod share;
@@ -192,7 +195,12 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
         return Ok((None, report));
     };
     if let Some(base_url) = &options.base_url {
-        site.base_url = base_url.trim_end_matches('/').to_owned();
+        site.base_url = safe_url::check_base_url(base_url).map_err(|problem| {
+            anyhow::anyhow!(
+                "--base-url `{}` {problem}; write it like https://invest.example.gov.cn",
+                base_url.escape_debug()
+            )
+        })?;
     }
     let theme = match theme::load(&site.root, &site.theme, options.sources()) {
         Ok(theme) => theme,

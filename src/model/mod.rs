@@ -70,6 +70,8 @@ pub struct Site {
     pub stale_after_months: u32,
     /// Raw HTML handling in Markdown.
     pub raw_html: RawHtml,
+    /// Whether Markdown may show images from other hosts.
+    pub external_images: crate::markdown::ExternalImages,
     /// The zone.
     pub zone: Zone,
     /// Parks in listing order (drafts only with `--drafts`).

@@ -167,6 +167,7 @@ pub fn typeset(
         fonts,
         content_dir: site.root.join("content"),
         assets: &site.assets,
+        images: cx.images,
         qr_codes: cx
             .links
             .links
