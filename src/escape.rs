@@ -19,6 +19,8 @@ pub fn push_html(out: &mut String, text: &str) {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Control characters have no place on a page (a raw NUL, an ESC); XML forbids them.
+            c if crate::safe_text::is_stray_control(c) => {}
             c => out.push(c),
         }
     }

@@ -177,6 +177,9 @@ pub struct RawMarkdownConfig {
     /// What to do with raw HTML in Markdown.
     #[serde(default)]
     pub raw_html: RawHtml,
+    /// Whether Markdown may show images from other hosts (`"error"`, the default, or `"allow"`).
+    #[serde(default)]
+    pub external_images: crate::markdown::ExternalImages,
 }
 
 /// `[zone]` in site.toml.
@@ -402,7 +405,7 @@ pub struct RawPolicy {
     /// Issuing authority.
     pub issuer: Option<Spanned<RawText>>,
     /// Link to the document.
-    pub source_url: Option<String>,
+    pub source_url: Option<Spanned<String>>,
     /// First day in force.
     pub valid_from: Option<Spanned<RawDate>>,
     /// Last day in force.
@@ -574,7 +577,7 @@ pub struct RawTenant {
     /// Logo relative to the file.
     pub logo: Option<Spanned<String>>,
     /// Company website.
-    pub website: Option<String>,
+    pub website: Option<Spanned<String>>,
     /// Since when.
     pub since: Option<Spanned<RawDate>>,
     /// Shown on the park page and in print.
@@ -631,7 +634,7 @@ pub struct RawNewsSource {
     /// Publication name.
     pub name: Spanned<RawText>,
     /// Link to the original.
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
 }
 
 /// Front matter of a free page.

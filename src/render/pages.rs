@@ -587,7 +587,12 @@ impl PageRenderer<'_> {
         out_page_url: &str,
         out: &mut JobOutput,
     ) -> Option<Rendered> {
-        let (rendered, source) = self.links.render_body(body, lang, self.cx.site.raw_html)?;
+        let (rendered, source) = self.links.render_body(
+            body,
+            lang,
+            self.cx.site.raw_html,
+            self.cx.site.external_images,
+        )?;
         out.text = Some(crate::search::body_excerpt(&rendered.plain_text));
         for problem in &rendered.problems {
             out.diagnostics.push(
@@ -667,7 +672,8 @@ impl PageRenderer<'_> {
                 Alternate {
                     lang: l.code.clone(),
                     tag: l.tag.clone(),
-                    name: self.cx.s(&l.code, "language_name"),
+                    name: self.cx.theme.language_name(&l.code),
+                    og_locale: crate::locale::og_locale(&l.tag),
                     absolute: urls.absolute(&alt_url),
                     url: alt_url,
                     current: l.code == lang,

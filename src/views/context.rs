@@ -19,6 +19,8 @@ pub struct SiteView {
     pub lang: String,
     /// BCP 47 tag for `<html lang>`.
     pub lang_tag: String,
+    /// Open Graph locale of the page language (`zh_CN`, `de_DE`).
+    pub og_locale: String,
     /// Default language code.
     pub default_lang: String,
     /// Path of base_url (`/invest` or empty), for static file links.
@@ -156,8 +158,10 @@ pub struct Alternate {
     pub lang: String,
     /// BCP 47 tag, for hreflang.
     pub tag: String,
-    /// Language name in itself (中文, English).
+    /// Language name in itself (中文, English, Deutsch).
     pub name: String,
+    /// Open Graph locale (`de_DE`).
+    pub og_locale: String,
     /// Root-relative URL.
     pub url: String,
     /// Absolute URL.

@@ -178,16 +178,8 @@ impl ViewCx<'_> {
             })
             .collect();
         let news = site.news.iter().map(|n| self.news_card(n, code)).collect();
-        let strings = serde_json::to_value(
-            self.theme
-                .strings
-                .get(site.default_lang())
-                .into_iter()
-                .chain(self.theme.strings.get(code))
-                .flatten()
-                .collect::<std::collections::BTreeMap<_, _>>(),
-        )
-        .unwrap_or_default();
+        let strings = serde_json::to_value(self.theme.strings_for(code, site.default_lang()))
+            .unwrap_or_default();
         let site_view = self.site_view(lang);
         let mut base_context = tera::Context::new();
         base_context.insert("site", &site_view);
@@ -225,6 +217,7 @@ impl ViewCx<'_> {
             notice: site.notice.as_ref().map(|n| n.get(code).to_owned()),
             lang: code.to_owned(),
             lang_tag: lang.tag.clone(),
+            og_locale: crate::locale::og_locale(&lang.tag),
             default_lang: site.default_lang().to_owned(),
             base_path: self.urls.prefix().to_owned(),
             base_url: site.base_url.clone(),
