@@ -584,17 +584,25 @@ pub fn build(
         })
         .filter(|path| !built.files.iter().any(|f| &f.path == path))
         .count();
-    let mut record = output::BuildRecord {
+    // The marker says how this output was built; while a build of another kind (staging over
+    // production) writes it, it says unfinished. An unchanged rebuild leaves it untouched.
+    let record = output::BuildRecord {
         base_url: options.base_url.clone(),
         drafts: options.drafts,
-        finished: false,
+        finished: true,
     };
-    if output.join(output::MARKER).is_file() {
-        output::record_build(&output, &record).map_err(BuildError::Environment)?;
+    let previous = output::read_build_record(&output).ok().flatten();
+    if previous.as_ref().is_some_and(|p| *p != record) {
+        let unfinished = output::BuildRecord {
+            finished: false,
+            ..record.clone()
+        };
+        output::record_build(&output, &unfinished).map_err(BuildError::Environment)?;
     }
     let written = output::write_site(&output, &built.files).map_err(BuildError::Environment)?;
-    record.finished = true;
-    output::record_build(&output, &record).map_err(BuildError::Environment)?;
+    if previous.as_ref() != Some(&record) {
+        output::record_build(&output, &record).map_err(BuildError::Environment)?;
+    }
     remember_pdfs(options, &built);
     if kit_written {
         output::write_site(&kit_dir, &built.kit).map_err(BuildError::Environment)?;
