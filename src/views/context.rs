@@ -60,6 +60,16 @@ pub struct Nav {
     pub feed: String,
     /// Search page (reads `?q=`).
     pub search: String,
+    /// Cost estimator.
+    pub costs: String,
+    /// Policy finder.
+    pub finder: String,
+    /// Space finder.
+    pub carriers: String,
+    /// Park comparison.
+    pub compare: String,
+    /// Enquiry form.
+    pub enquiry: String,
 }
 
 /// A titled link.
@@ -379,7 +389,7 @@ pub struct FactorView {
     pub kind: &'static str,
     /// Label (own label, else the theme's name for the kind).
     pub label: String,
-    /// Value with unit.
+    /// Value with unit; a price the program understands in the one unit the tools show.
     pub value: Option<String>,
     /// Unit alone.
     pub unit: Option<String>,
@@ -463,6 +473,8 @@ pub struct ParkView<'a> {
     pub pipeline: Option<PipelineView>,
     /// Contacts.
     pub contacts: Vec<ContactView>,
+    /// Links to the investor tools for this park.
+    pub tools: super::prices::ToolLinks,
     /// Gallery.
     pub gallery: Vec<GalleryView>,
     /// Location map.
