@@ -135,7 +135,13 @@ fn example_pages_have_no_axe_violations() {
         }
     }
     // The investor tools, once.
-    for tool in ["/costs/", "/finder/", "/carriers/", "/compare/", "/enquiry/"] {
+    for tool in [
+        "/costs/",
+        "/finder/",
+        "/carriers/",
+        "/compare/",
+        "/enquiry/",
+    ] {
         paths.push(tool.to_owned());
     }
     let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
