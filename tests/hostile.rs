@@ -228,3 +228,71 @@ fn polyglot_images_and_control_characters_are_not_published() {
     );
     assert!(!page.contains('\u{0}') && !page.contains('\u{1b}'));
 }
+
+/// A small PNG.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_pixel(width, height, image::Rgb([30, 110, 60]));
+    let mut bytes = Vec::new();
+    image
+        .write_with_encoder(image::codecs::png::PngEncoder::new(&mut bytes))
+        .expect("encode");
+    bytes
+}
+
+/// Defect 5: an image file name made of Typst code is typeset as a name, not code: every PDF
+/// is made and shows the logo.
+#[test]
+fn typst_code_in_file_names_stays_a_file_name() {
+    if !common::pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    let name = "l.png\", width: 0.1pt, alt: \"x.png";
+    site.write_bytes(&format!("content/parks/data-lake/tenants/{name}"), &png(60, 30));
+    site.edit(
+        TENANT,
+        "featured = true",
+        &format!("featured = true\nlogo = {}", toml_string(name)),
+    );
+    let output = site.run(&["build", "--pdf"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pdfs: Vec<_> = common::walk(&site.path("output"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    assert!(pdfs.len() >= 3, "{pdfs:?}");
+    let listed = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(site.path("output/pdf/parks/data-lake.zh.pdf"))
+        .output()
+        .expect("pdfimages");
+    let list = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        list.lines().any(|l| l.contains(" 60 ") && l.contains(" 30 ")),
+        "the 60×30 logo is in the brochure:\n{list}"
+    );
+}
+
+/// Defect 5: `[language_tags]` values are BCP 47 tags or errors; Typst code never reaches `lang:`.
+#[test]
+fn language_tags_must_be_bcp47() {
+    let site = Site::fixture("basic");
+    site.edit(
+        "content/site.toml",
+        "[zone]",
+        "[language_tags]\nzh = \"zh\\\", region: \\\"cn\\\") #let f(n) = if n > 0 { f(n - 1) + f(n - 1) } else { 1 }; #f(64) //\"\n\n[zone]",
+    );
+    let (ok, text) = site.check();
+    assert!(!ok, "{text}");
+    assert!(text.contains("invalid-language") && text.contains("site.toml:"), "{text}");
+    let text = site.fails(&["build", "--pdf"]);
+    assert!(text.contains("BCP 47"), "{text}");
+}
+
+fn toml_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
