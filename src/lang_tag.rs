@@ -64,7 +64,10 @@ mod tests {
     #[test]
     fn common_tags_parse() {
         let zh = parse("zh-Hans-CN").expect("valid");
-        assert_eq!((zh.language.as_str(), zh.region.as_deref()), ("zh", Some("cn")));
+        assert_eq!(
+            (zh.language.as_str(), zh.region.as_deref()),
+            ("zh", Some("cn"))
+        );
         assert_eq!(parse("en").expect("valid").region, None);
         assert!(parse("es-419").is_ok());
         assert!(parse("de-CH-1996").is_ok());

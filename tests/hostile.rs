@@ -248,7 +248,10 @@ fn typst_code_in_file_names_stays_a_file_name() {
     }
     let site = Site::fixture("basic");
     let name = "l.png\", width: 0.1pt, alt: \"x.png";
-    site.write_bytes(&format!("content/parks/data-lake/tenants/{name}"), &png(60, 30));
+    site.write_bytes(
+        &format!("content/parks/data-lake/tenants/{name}"),
+        &png(60, 30),
+    );
     site.edit(
         TENANT,
         "featured = true",
@@ -272,7 +275,8 @@ fn typst_code_in_file_names_stays_a_file_name() {
         .expect("pdfimages");
     let list = String::from_utf8_lossy(&listed.stdout);
     assert!(
-        list.lines().any(|l| l.contains(" 60 ") && l.contains(" 30 ")),
+        list.lines()
+            .any(|l| l.contains(" 60 ") && l.contains(" 30 ")),
         "the 60×30 logo is in the brochure:\n{list}"
     );
 }
@@ -288,11 +292,90 @@ fn language_tags_must_be_bcp47() {
     );
     let (ok, text) = site.check();
     assert!(!ok, "{text}");
-    assert!(text.contains("invalid-language") && text.contains("site.toml:"), "{text}");
+    assert!(
+        text.contains("invalid-language") && text.contains("site.toml:"),
+        "{text}"
+    );
     let text = site.fails(&["build", "--pdf"]);
     assert!(text.contains("BCP 47"), "{text}");
 }
 
 fn toml_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Defect 7: a named pipe used as a cover (or as Markdown) is reported; `check` and `build`
+/// finish instead of hanging.
+#[test]
+fn named_pipes_are_reported_not_opened() {
+    let site = Site::fixture("basic");
+    for fifo in ["content/news/cover.jpg", "content/news/pipe.md"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(site.path(fifo))
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+    }
+    site.edit(
+        NEWS,
+        "parks = [\"data-lake\"]",
+        "parks = [\"data-lake\"]\ncover = \"cover.jpg\"",
+    );
+    let (ok, text) = site.check();
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("news/cover.jpg") && text.contains("named pipe"),
+        "{text}"
+    );
+    assert!(text.contains("news/pipe.md"), "{text}");
+    let _ = site.fails(&["build"]);
+}
+
+/// Defect 8: `site.toml`, `park.toml` and Markdown linked out of content/ are reported without
+/// being read (no line of /etc/passwd in a message); a tenant linking to its sibling and a
+/// Markdown file named `.md` are reported, not skipped.
+#[test]
+fn links_out_of_content_are_never_followed() {
+    let site = Site::fixture("basic");
+    let outside = site.path("secret.toml");
+    std::fs::write(&outside, "root:$6$secret-hash:19000:0:99999:7:::\n").expect("write");
+    std::fs::remove_file(site.path("content/site.toml")).expect("rm");
+    std::os::unix::fs::symlink(&outside, site.path("content/site.toml")).expect("ln");
+    let (ok, text) = site.check();
+    assert!(!ok);
+    assert!(
+        text.contains("content/site.toml") && text.contains("outside content/"),
+        "{text}"
+    );
+    assert!(!text.contains("secret-hash"), "{text}");
+
+    let site = Site::fixture("basic");
+    std::fs::remove_file(site.path(PARK)).expect("rm");
+    std::os::unix::fs::symlink(&outside_park(&site), site.path(PARK)).expect("ln");
+    std::os::unix::fs::symlink(
+        site.path(TENANT),
+        site.path("content/parks/data-lake/tenants/copy.md"),
+    )
+    .expect("ln");
+    site.write(
+        "content/news/.md",
+        "+++\ntitle = \"x\"\ndate = 2020-01-01\n+++\n",
+    );
+    let (ok, text) = site.check();
+    assert!(!ok);
+    for reported in [
+        "parks/data-lake/park.toml",
+        "tenants/copy.md",
+        "content/news/.md",
+    ] {
+        assert!(text.contains(reported), "{reported} not reported:\n{text}");
+    }
+    assert!(!text.contains("Outside Park"), "{text}");
+}
+
+/// A park.toml outside the site, with a name that must never be published.
+fn outside_park(site: &Site) -> std::path::PathBuf {
+    let path = site.path("outside-park.toml");
+    std::fs::write(&path, "name = \"Outside Park\"\nstatus = \"building\"\n").expect("write");
+    path
 }
