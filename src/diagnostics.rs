@@ -254,6 +254,11 @@ impl SourceFile {
     }
 }
 
+/// A relative path with `/` separators.
+pub fn relative_display_of(path: &Path) -> String {
+    relative_display(Path::new(""), path)
+}
+
 /// `path` relative to `root` with `/` separators, or the full path when outside it.
 pub fn relative_display(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);

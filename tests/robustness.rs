@@ -124,6 +124,7 @@ proptest! {
             font_paths: Vec::new(),
             kept: None,
             kit: false,
+            carry_pdfs_from: None,
         };
         let _ = parkpress::check(&options);
     }

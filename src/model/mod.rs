@@ -91,6 +91,9 @@ pub struct Site {
     pub build_date: NaiveDate,
     /// Translation coverage.
     pub translation: TranslationReport,
+    /// Drafts (parks, policies, tenants, news, pages) left out of this build: `build` and `serve`
+    /// say so.
+    pub drafts_left_out: usize,
 }
 
 impl Site {

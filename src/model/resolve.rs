@@ -85,6 +85,11 @@ pub fn resolve(
         .collect();
     resolved_parks.sort_by(|a, b| (a.order, &a.key).cmp(&(b.order, &b.key)));
     cx.check_park_keys(&resolved_parks);
+    for park in &resolved_parks {
+        for policy in &park.policies {
+            cx.leave_out(policy.draft, options);
+        }
+    }
 
     let park_keys: BTreeMap<String, String> = resolved_parks
         .iter()
@@ -109,6 +114,7 @@ pub fn resolve(
     let raw_html = config.markdown.raw_html;
     let external_images = config.markdown.external_images;
     let translation = std::mem::take(&mut cx.translation);
+    let drafts_left_out = cx.drafts_left_out;
     drop(cx);
     let site = Site {
         root: root.to_path_buf(),
@@ -135,6 +141,7 @@ pub fn resolve(
         assets,
         build_date: options.build_date,
         translation,
+        drafts_left_out,
     };
     (Some(site), diagnostics)
 }
@@ -193,9 +200,16 @@ struct Cx<'a> {
     /// False while resolving what will not be published (drafts, confidential tenants), so it
     /// does not count as a translation gap.
     counting: bool,
+    /// Drafts of published parks and of the site left out of this build.
+    drafts_left_out: usize,
 }
 
 impl<'a> Cx<'a> {
+    /// Counts an item that is a draft and left out of this build (not `--drafts`).
+    fn leave_out(&mut self, draft: bool, options: &ResolveOptions) {
+        self.drafts_left_out += usize::from(draft && !options.drafts);
+    }
+
     fn new(
         site: &Parsed<raw::RawSiteConfig>,
         assets: &'a BTreeSet<String>,
@@ -245,6 +259,7 @@ impl<'a> Cx<'a> {
             translation: TranslationReport::default(),
             park: None,
             counting: true,
+            drafts_left_out: 0,
         })
     }
 
@@ -802,6 +817,7 @@ impl<'a> Cx<'a> {
         };
         self.park = None;
         self.counting = outer;
+        self.leave_out(resolved.draft, options);
         (!resolved.draft || options.drafts).then_some(resolved)
     }
 
@@ -953,6 +969,9 @@ impl<'a> Cx<'a> {
         let status = raw.status.unwrap_or_default();
         let public = raw.public.unwrap_or(status != TenantStatus::Negotiating);
         let visible = public && (!raw.draft || options.drafts);
+        if self.counting && public {
+            self.leave_out(raw.draft, options);
+        }
         let counting = self.counting && visible;
         let outer = std::mem::replace(&mut self.counting, counting);
         let dir = format!("parks/{park}/tenants");
@@ -1037,6 +1056,7 @@ impl<'a> Cx<'a> {
             key: doc.key.clone(),
         };
         self.counting = true;
+        self.leave_out(raw.draft, options);
         (!raw.draft || options.drafts).then_some(news)
     }
 
@@ -1077,6 +1097,7 @@ impl<'a> Cx<'a> {
             key: doc.key.clone(),
         };
         self.counting = true;
+        self.leave_out(raw.draft, options);
         (!raw.draft || options.drafts).then_some(page)
     }
 
