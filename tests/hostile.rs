@@ -351,7 +351,7 @@ fn links_out_of_content_are_never_followed() {
 
     let site = Site::fixture("basic");
     std::fs::remove_file(site.path(PARK)).expect("rm");
-    std::os::unix::fs::symlink(&outside_park(&site), site.path(PARK)).expect("ln");
+    std::os::unix::fs::symlink(outside_park(&site), site.path(PARK)).expect("ln");
     std::os::unix::fs::symlink(
         site.path(TENANT),
         site.path("content/parks/data-lake/tenants/copy.md"),
