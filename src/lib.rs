@@ -15,6 +15,7 @@ pub mod deploy;
 pub mod diagnostics;
 pub mod escape;
 pub mod files;
+pub mod lang_tag;
 pub mod locale;
 pub mod markdown;
 pub mod model;
