@@ -99,14 +99,22 @@ impl Diagnostic {
     }
 
     /// Formats the diagnostic like rustc: header, location, source line with a caret, hint.
+    /// Content values in it cannot drive the terminal: control characters (ESC, OSC, BEL…)
+    /// and bidirectional overrides are shown escaped.
     pub fn render_text(&self) -> String {
         let mut out = String::new();
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{label}[{}]: {}", self.code, self.message);
+        let _ = writeln!(
+            out,
+            "{label}[{}]: {}",
+            self.code,
+            terminal_safe(&self.message)
+        );
         if let Some(file) = &self.file {
+            let file = terminal_safe(file);
             match (self.line, self.column) {
                 (Some(line), Some(column)) => {
                     let _ = writeln!(out, "  --> {file}:{line}:{column}");
@@ -134,14 +142,46 @@ impl Diagnostic {
                 })
                 .collect();
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{line} | {text}");
+            let shown: String = text
+                .chars()
+                .map(|c| {
+                    if c != '\t' && is_terminal_control(c) {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let _ = writeln!(out, "{line} | {shown}");
             let _ = writeln!(out, "{pad} | {caret_pad}^");
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  = help: {hint}");
+            let _ = writeln!(out, "  = help: {}", terminal_safe(hint));
         }
         out
     }
+}
+
+/// `text` with every character that could drive a terminal written as `\u{..}`, so a content
+/// value shown in a diagnostic cannot move the cursor, set the title or hide what follows.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_terminal_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_terminal_control(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// C0 and C1 controls (ESC, CSI, OSC, BEL…) and the bidirectional overrides and isolates.
+fn is_terminal_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Wide characters (CJK) take two terminal columns, so carets under them need two spaces.
@@ -212,6 +252,11 @@ impl SourceFile {
             .copied()
             .unwrap_or(self.text.len())
     }
+}
+
+/// A relative path with `/` separators.
+pub fn relative_display_of(path: &Path) -> String {
+    relative_display(Path::new(""), path)
 }
 
 /// `path` relative to `root` with `/` separators, or the full path when outside it.

@@ -20,6 +20,9 @@ pub mod output;
 pub mod print;
 pub mod referrals;
 pub mod render;
+pub mod safe_fs;
+pub mod safe_text;
+pub mod safe_url;
 pub mod search;
 pub mod serve;
 pub mod share;
@@ -57,6 +60,9 @@ pub struct BuildOptions {
     pub kept: Option<std::sync::Arc<KeptWork>>,
     /// Make the share kit too (`build`; not `serve`, which never writes it).
     pub kit: bool,
+    /// The output folder whose PDFs this build keeps when current and typesets again when stale
+    /// (`build` sets it to the folder it writes; `None`: only the PDFs of `pdf` are made).
+    pub carry_pdfs_from: Option<PathBuf>,
 }
 
 /// Work kept between the builds of one process (`serve`), so a rebuild redoes only what changed.
@@ -101,8 +107,15 @@ pub struct BuildSummary {
     pub written: output::WriteStats,
     /// What image processing did.
     pub image_stats: assets::images::ImageStats,
+    /// Drafts left out (published with `--drafts`).
+    pub drafts_left_out: usize,
+    /// What happened to the PDFs.
+    pub pdfs: PdfOutcome,
     /// The output folder.
     pub output: PathBuf,
+    /// Whether the share kit was written: `false` for a staging build (another base URL or output
+    /// folder), which leaves `share-kit/` as it was.
+    pub kit_written: bool,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -137,6 +150,9 @@ pub struct InMemory {
     pub theme: theme::Theme,
     /// The PDFs to typeset.
     pub pdf_jobs: Vec<print::PdfJob>,
+    /// PDFs of the output folder this build does not ask for: kept when current, else typeset
+    /// again.
+    pub carried_jobs: Vec<print::PdfJob>,
     /// Output paths of those PDFs (pages and documents link them).
     pub pdfs: std::collections::BTreeSet<String>,
     /// The URLs of the site, made once.
@@ -191,7 +207,12 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
         return Ok((None, report));
     };
     if let Some(base_url) = &options.base_url {
-        site.base_url = base_url.trim_end_matches('/').to_owned();
+        site.base_url = safe_url::check_base_url(base_url).map_err(|problem| {
+            anyhow::anyhow!(
+                "--base-url `{}` {problem}; write it like https://invest.example.gov.cn",
+                base_url.escape_debug()
+            )
+        })?;
     }
     let theme = match theme::load(&site.root, &site.theme, options.sources()) {
         Ok(theme) => theme,
@@ -223,8 +244,15 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
         Some(selection) => print::plan(&site, selection)?,
         None => Vec::new(),
     };
+    let carried_jobs = match &options.carry_pdfs_from {
+        Some(output) => print::carry::candidates(&site, output, &pdf_jobs)?,
+        None => Vec::new(),
+    };
     let mut done = InMemory {
-        pdfs: pdf_jobs.iter().map(|j| j.path.clone()).collect(),
+        pdfs: (pdf_jobs.iter().chain(&carried_jobs))
+            .map(|j| j.path.clone())
+            .collect(),
+        carried_jobs,
         site,
         rendered: RenderResult::default(),
         images,
@@ -340,6 +368,102 @@ pub struct Built {
     pub page_count: usize,
     /// What image processing did.
     pub image_stats: assets::images::ImageStats,
+    /// Drafts left out (published with `--drafts`).
+    pub drafts_left_out: usize,
+    /// What happened to the PDFs.
+    pub pdfs: PdfOutcome,
+}
+
+/// What a build did with the PDFs.
+#[derive(Debug, Default)]
+pub struct PdfOutcome {
+    /// Fingerprints of the inputs of the PDFs typeset in this build, by output path.
+    pub fingerprints: std::collections::HashMap<String, u64>,
+    /// PDFs typeset because they were asked for.
+    pub typeset: usize,
+    /// PDFs of the output folder kept: their inputs have not changed.
+    pub kept: usize,
+    /// PDFs of the output folder typeset again: they would have been stale.
+    pub refreshed: usize,
+    /// PDFs of the output folder removed: the site no longer makes them.
+    pub removed: usize,
+}
+
+impl PdfOutcome {
+    /// `; PDFs: 2 typeset, 6 kept (unchanged), 1 typeset again (stale)` for a summary line.
+    pub fn note(&self) -> String {
+        let parts: Vec<String> = [
+            (self.typeset, "typeset"),
+            (self.kept, "kept (unchanged)"),
+            (self.refreshed, "typeset again (their content changed)"),
+            (self.removed, "removed (no longer made)"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("; PDFs: {}", parts.join(", "))
+        }
+    }
+}
+
+/// Keeps the PDFs of the output folder whose inputs are unchanged (adding them to `files`) and
+/// moves the stale ones to the jobs to typeset again.
+fn carry_pdfs(
+    options: &BuildOptions,
+    done: &mut InMemory,
+    files: &mut Vec<OutputFile>,
+) -> PdfOutcome {
+    let mut outcome = PdfOutcome {
+        typeset: done.pdf_jobs.len(),
+        ..PdfOutcome::default()
+    };
+    if done.pdf_jobs.is_empty() && done.carried_jobs.is_empty() {
+        return outcome;
+    }
+    let all: Vec<print::PdfJob> = done
+        .pdf_jobs
+        .iter()
+        .chain(&done.carried_jobs)
+        .cloned()
+        .collect();
+    let inputs = print::PrintInputs {
+        cx: &done.view_cx(),
+        views: &done.views,
+        cache_dir: &cache_dir(&options.root),
+    };
+    outcome.fingerprints = print::fingerprints(&inputs, &all);
+    let manifest = print::carry::Manifest::load(&cache_dir(&options.root));
+    let output = options.carry_pdfs_from.clone().unwrap_or_default();
+    for job in std::mem::take(&mut done.carried_jobs) {
+        let current = outcome
+            .fingerprints
+            .get(&job.path)
+            .is_some_and(|fp| manifest.is_current(&output, &job.path, *fp));
+        if current {
+            outcome.kept += 1;
+            files.push(OutputFile {
+                contents: files::Contents::Copy(output.join(&job.path)),
+                path: job.path,
+            });
+        } else {
+            outcome.refreshed += 1;
+            done.pdf_jobs.push(job);
+        }
+    }
+    outcome
+}
+
+/// `, 3 drafts not published (--drafts shows them)` for a summary line, or nothing.
+pub fn drafts_note(drafts_left_out: usize) -> String {
+    match drafts_left_out {
+        0 => String::new(),
+        1 => "; 1 draft not published (--drafts shows it)".to_owned(),
+        n => format!("; {n} drafts not published (--drafts shows them)"),
+    }
 }
 
 /// Builds everything in memory (images through the cache, PDFs when asked), writing nothing but
@@ -375,6 +499,7 @@ pub fn build_files(
     };
     let mut files = std::mem::take(&mut done.rendered.files);
     files.extend(image_files);
+    let pdfs = carry_pdfs(options, &mut done, &mut files);
     if !done.pdf_jobs.is_empty() {
         let system = std::env::var("PARKPRESS_NO_SYSTEM_FONTS").map_or(true, |v| v != "1");
         let fonts = match options.kept.as_ref().map(|kept| &kept.fonts) {
@@ -411,9 +536,11 @@ pub fn build_files(
     Ok(Built {
         report,
         files,
+        pdfs,
         kit,
         page_count: done.rendered.page_count,
         image_stats,
+        drafts_left_out: done.site.drafts_left_out,
     })
 }
 
@@ -429,20 +556,77 @@ pub fn build(
         .clone()
         .unwrap_or_else(|| options.root.join("output"));
     let kit_dir = share_kit_dir(&options.root);
+    let kit_written = options.kit && is_own_build(options, &output);
     output::check_output_dir(&options.root, &output).map_err(BuildError::Environment)?;
-    output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
-    let built = build_files(options, progress)?;
+    if kit_written {
+        output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
+    }
+    let mut built = build_files(
+        &BuildOptions {
+            kit: kit_written,
+            carry_pdfs_from: Some(output.clone()),
+            ..options.clone()
+        },
+        progress,
+    )?;
+    built.pdfs.removed = walkdir::WalkDir::new(output.join("pdf"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(&output)
+                .ok()
+                .map(diagnostics::relative_display_of)
+        })
+        .filter(|path| !built.files.iter().any(|f| &f.path == path))
+        .count();
     let written = output::write_site(&output, &built.files).map_err(BuildError::Environment)?;
-    output::write_site(&kit_dir, &built.kit).map_err(BuildError::Environment)?;
+    remember_pdfs(options, &built);
+    if kit_written {
+        output::write_site(&kit_dir, &built.kit).map_err(BuildError::Environment)?;
+    }
     Ok(BuildSummary {
+        pdfs: built.pdfs,
+        kit_written,
         report: built.report,
         page_count: built.page_count,
+        drafts_left_out: built.drafts_left_out,
         file_count: built.files.len(),
         written,
         image_stats: built.image_stats,
         output,
         elapsed: started.elapsed(),
     })
+}
+
+/// Records what the PDFs just written were typeset from, so later builds keep them while current.
+/// A manifest that cannot be written only means they are typeset again next time.
+fn remember_pdfs(options: &BuildOptions, built: &Built) {
+    if built.pdfs.fingerprints.is_empty() {
+        return;
+    }
+    let mut manifest = print::carry::Manifest::load(&cache_dir(&options.root));
+    for file in &built.files {
+        if let (Some(fp), files::Contents::Bytes(bytes)) =
+            (built.pdfs.fingerprints.get(&file.path), &file.contents)
+        {
+            manifest.record(&file.path, *fp, bytes);
+        }
+    }
+    let _ = manifest.save();
+}
+
+/// Whether a build is of the site itself: its own `base_url` and its own `output/`. Only such a
+/// build writes the share kit; a staging build (`--base-url`, `--output`) would point the QR codes
+/// and links.csv at the staging server.
+fn is_own_build(options: &BuildOptions, output: &Path) -> bool {
+    let own_output = options.root.join("output");
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    options.base_url.is_none() && same(output, &own_output)
 }
 
 /// What `share` made.
@@ -454,6 +638,34 @@ pub struct ShareSummary {
     pub links: Vec<share::ShareLink>,
     /// Where the kit was written.
     pub kit_dir: PathBuf,
+    /// Short links of `links` whose page in `output/` is missing or forwards elsewhere: they work
+    /// only after the next `build` (and deploy).
+    pub not_live: Vec<String>,
+}
+
+/// The short links of `selected` whose forwarding page `output` lacks or holds in another version.
+fn not_live(
+    links: &share::ShareLinks,
+    selected: &[share::ShareLink],
+    output: &Path,
+) -> Vec<String> {
+    let pages: std::collections::HashMap<String, OutputFile> = links
+        .redirect_pages()
+        .into_iter()
+        .map(|page| (page.path.clone(), page))
+        .collect();
+    selected
+        .iter()
+        .filter(|link| {
+            let path = format!("s/{}/index.html", link.code);
+            let expected = pages.get(&path).and_then(|page| match &page.contents {
+                files::Contents::Bytes(bytes) => Some(bytes.as_slice()),
+                _ => None,
+            });
+            std::fs::read(output.join(&path)).ok().as_deref() != expected
+        })
+        .map(|link| link.short_url.clone())
+        .collect()
 }
 
 /// Checks the content, then writes the share kit (QR codes, links.csv, index.html) and returns
@@ -481,15 +693,17 @@ pub fn share(options: &BuildOptions, audience: Option<&str>) -> Result<ShareSumm
     output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
     output::write_site(&kit_dir, &kit).map_err(BuildError::Environment)?;
     let default = site.default_lang();
-    let selected = links
+    let selected: Vec<share::ShareLink> = links
         .kit_links(default)
         .filter(|l| audience.is_none_or(|a| l.audience == a))
         .cloned()
         .collect();
+    let not_live = not_live(&links, &selected, &options.root.join("output"));
     Ok(ShareSummary {
         report,
         links: selected,
         kit_dir,
+        not_live,
     })
 }
 

@@ -26,6 +26,19 @@ pub enum RawHtml {
     Escape,
 }
 
+/// Whether Markdown may show images from other hosts (`[markdown] external_images` in
+/// site.toml). The site promises to load nothing from other hosts, and an outside image is a
+/// tracking pixel, so by default it is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExternalImages {
+    /// An image from another host is an error naming file and line.
+    #[default]
+    Error,
+    /// Images from other hosts are published as written.
+    Allow,
+}
+
 /// Resolves links found in Markdown to URLs. Implemented by the site model.
 pub trait LinkResolver: Sync {
     /// `target` is an `@/` link without the `@/` prefix and without `#anchor`, e.g. `parks/data-lake`,
@@ -67,6 +80,8 @@ pub struct MarkdownInput<'a> {
     pub lang: &'a str,
     /// How raw HTML in the body is treated.
     pub raw_html: RawHtml,
+    /// Whether images may come from other hosts.
+    pub external_images: ExternalImages,
     /// 1-based line number in the file where `source` starts (front matter precedes it).
     pub first_line: usize,
 }
@@ -154,7 +169,22 @@ pub struct Rendered {
 /// Never panics: problems in the input are reported in [`Rendered::problems`].
 #[must_use]
 pub fn render(input: &MarkdownInput<'_>, resolver: &dyn LinkResolver) -> Rendered {
-    let mut events = parse(input.source);
+    // Stray control characters become spaces of the same byte length, so offsets stay true.
+    let source: Cow<'_, str> = if input.source.chars().any(crate::safe_text::is_stray_control) {
+        Cow::Owned(
+            input
+                .source
+                .chars()
+                .map(|c| match c {
+                    c if crate::safe_text::is_stray_control(c) => " ".repeat(c.len_utf8()),
+                    c => c.to_string(),
+                })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(input.source)
+    };
+    let mut events = parse(&source);
     let toc = assign_heading_ids(&mut events);
     let (summary, plain_text) = collect_text(&events);
 
@@ -164,7 +194,11 @@ pub fn render(input: &MarkdownInput<'_>, resolver: &dyn LinkResolver) -> Rendere
     let mut html = String::with_capacity(input.source.len().saturating_mul(3) / 2);
     pulldown_cmark::html::push_html(&mut html, output.into_iter());
     if input.raw_html == RawHtml::Sanitize {
-        html = SANITIZER.clean(&html).to_string();
+        let sanitizer = match input.external_images {
+            ExternalImages::Error => &LOCAL_IMAGES_SANITIZER,
+            ExternalImages::Allow => &SANITIZER,
+        };
+        html = sanitizer.clean(&html).to_string();
     }
 
     Rendered {
@@ -664,6 +698,7 @@ struct Rewriter<'i, 'r> {
     file_dir: &'i str,
     lang: &'i str,
     raw_html: RawHtml,
+    external_images: ExternalImages,
     resolver: &'r dyn LinkResolver,
     lines: LineIndex<'i>,
     links: Vec<LinkRef>,
@@ -750,6 +785,7 @@ impl<'i, 'r> Rewriter<'i, 'r> {
             file_dir: input.file_dir,
             lang: input.lang,
             raw_html: input.raw_html,
+            external_images: input.external_images,
             resolver,
             lines: LineIndex::new(input.source, input.first_line),
             links: Vec::new(),
@@ -816,6 +852,14 @@ impl<'i, 'r> Rewriter<'i, 'r> {
                     if self.raw_html == RawHtml::Escape =>
                 {
                     Some(escape_raw_html(event))
+                }
+                Event::Html(ref html) | Event::InlineHtml(ref html)
+                    if self.external_images == ExternalImages::Error =>
+                {
+                    if let Some(url) = external_image_in_html(html) {
+                        self.external_image(range.start, &url);
+                    }
+                    Some(event)
                 }
                 other => Some(other),
             };
@@ -911,6 +955,14 @@ impl<'i, 'r> Rewriter<'i, 'r> {
             image,
         };
         let outcome = match classify(dest, link_type, image) {
+            Destination::External
+                if image
+                    && self.external_images == ExternalImages::Error
+                    && is_external_url(dest) =>
+            {
+                self.external_image(offset, dest);
+                return Outcome::Drop;
+            }
             Destination::External => return Outcome::Keep,
             Destination::UnsafeScheme => {
                 // Sanitize strips these in the finished HTML and Allow trusts the author; Escape
@@ -1027,6 +1079,22 @@ impl<'i, 'r> Rewriter<'i, 'r> {
         }
     }
 
+    /// Reports an image loaded from another host.
+    fn external_image(&mut self, offset: usize, url: &str) {
+        let (line, column) = self.lines.position(offset);
+        self.problems.push(MarkdownProblem {
+            code: "external-image",
+            line,
+            column,
+            message: format!(
+                "the image `{url}` is loaded from another host, which the site promises never to do"
+            ),
+            hint: "download the image into the park folder and refer to it by its file name \
+                   (or set `external_images = \"allow\"` under [markdown] in site.toml)"
+                .to_owned(),
+        });
+    }
+
     fn problem(&mut self, code: &'static str, at: &LinkRef, message: String, hint: &str) {
         self.problems.push(MarkdownProblem {
             code,
@@ -1132,9 +1200,76 @@ fn hex_digit(nibble: u8) -> char {
     char::from(b"0123456789ABCDEF"[usize::from(nibble & 0xF)])
 }
 
+/// Whether a URL (as a browser would read it: backslashes as slashes, surrounding space
+/// ignored) loads from another host: protocol-relative or with any scheme but `data:`, which
+/// the sanitizer removes from images anyway.
+fn is_external_url(url: &str) -> bool {
+    let url = url.trim().replace('\\', "/");
+    url.starts_with("//")
+        || scheme(&url).is_some_and(|s| s.len() > 1 && !s.eq_ignore_ascii_case("data"))
+}
+
+/// The first image URL from another host in a piece of raw HTML: a `src`, `srcset` or `poster`
+/// of any element. Found on the lower-cased text, without parsing: the sanitizer removes these
+/// attributes anyway, this is only to report them.
+fn external_image_in_html(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(at) = rest.find(['s', 'p']) {
+        let tail = &rest[at..];
+        let name_len = ["srcset", "src", "poster"]
+            .iter()
+            .find(|name| tail.starts_with(*name))
+            .map(|name| name.len());
+        rest = &tail[1..];
+        let Some(len) = name_len else { continue };
+        let Some(value) = tail[len..].trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let value = match value.chars().next() {
+            Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or(""),
+            _ => value.split([' ', '>', '\t', '\n']).next().unwrap_or(""),
+        };
+        let decoded = html_entities_decoded(value);
+        let candidates = decoded
+            .split(',')
+            .map(|c| c.split_whitespace().next().unwrap_or(""));
+        if let Some(url) = candidates.into_iter().find(|c| is_external_url(c)) {
+            return Some(url.to_owned());
+        }
+    }
+    None
+}
+
+/// `&#47;`, `&#x2f;`, `&sol;`, `&colon;` and `&amp;` decoded, so an entity-encoded `//` is seen.
+fn html_entities_decoded(value: &str) -> String {
+    value
+        .replace("&#47;", "/")
+        .replace("&#x2f;", "/")
+        .replace("&sol;", "/")
+        .replace("&#58;", ":")
+        .replace("&#x3a;", ":")
+        .replace("&colon;", ":")
+        .replace("&amp;", "&")
+}
+
+/// [`SANITIZER`] that also drops image sources from other hosts (`src`, `srcset`), for sites
+/// that keep `external_images` at its default.
+static LOCAL_IMAGES_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = sanitizer();
+    builder.attribute_filter(|_element, attribute, value| match attribute {
+        "src" | "srcset" | "poster" if value.split(',').any(is_external_url) => None,
+        _ => Some(value.into()),
+    });
+    builder
+});
+
 /// The allow-list for [`RawHtml::Sanitize`]: ammonia's defaults plus what Markdown itself emits
 /// (heading ids, code language classes, footnotes, task list boxes, lazy images).
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(sanitizer);
+
+fn sanitizer() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["input"])
@@ -1157,7 +1292,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         builder.add_tag_attributes(heading, ["id", "class"]);
     }
     builder
-});
+}
 
 #[cfg(test)]
 mod tests {
@@ -1190,6 +1325,7 @@ mod tests {
             file_dir: "parks/data-lake",
             lang: "en",
             raw_html: RawHtml::Sanitize,
+            external_images: ExternalImages::Error,
             first_line: 1,
         }
     }
@@ -1409,6 +1545,41 @@ mod tests {
         let allowed = md_with(source, RawHtml::Allow);
         assert!(allowed.html.contains("<script>alert(1)</script>"));
         assert!(allowed.html.contains("<b onclick=\"x()\">"));
+    }
+
+    #[test]
+    fn external_images_are_errors_unless_allowed() {
+        for source in [
+            "![t](https://evil.example/pixel.gif)",
+            "<img src=\"//evil.example/pixel.gif\">",
+            "<img src=\"hall.jpg\" srcset=\"hall.jpg 1x, https://evil.example/p.gif 2x\">",
+            "<img src='/\\evil.example/p.gif'>",
+            "<img src=\"https&colon;&sol;&sol;evil.example/p.gif\">",
+        ] {
+            let out = md(source);
+            assert!(
+                out.problems.iter().any(|p| p.code == "external-image"),
+                "{source}: {:?}",
+                out.problems
+            );
+            assert!(!out.html.contains("evil.example"), "{source}: {}", out.html);
+            let allowed = render(
+                &MarkdownInput {
+                    external_images: ExternalImages::Allow,
+                    ..input(source)
+                },
+                &FakeSite,
+            );
+            assert!(
+                !allowed.problems.iter().any(|p| p.code == "external-image"),
+                "{source}"
+            );
+        }
+        assert!(
+            md("[a page](https://example.com/x.gif)")
+                .problems
+                .is_empty()
+        );
     }
 
     #[test]

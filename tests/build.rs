@@ -460,3 +460,31 @@ fn usage_errors_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("no content/ folder"));
 }
+
+#[test]
+fn build_says_how_many_drafts_it_left_out() {
+    let site = Site::fixture("basic");
+    // The fixture has one draft news item; add a draft page and a draft policy.
+    site.write(
+        "content/pages/plans.md",
+        "+++\ntitle = \"规划\"\ndraft = true\n+++\n正在编写。\n",
+    );
+    let park = site.read("content/parks/data-lake/park.toml");
+    site.write(
+        "content/parks/data-lake/park.toml",
+        &format!(
+            "{park}\n[[policies]]\nkey = \"draft-policy\"\ntitle = \"草拟政策\"\nsummary = \"尚未发布\"\ndraft = true\n"
+        ),
+    );
+    let stdout = site.build();
+    assert!(
+        stdout.contains("3 drafts not published (--drafts shows them)"),
+        "{stdout}"
+    );
+    assert!(!site.exists("plans/index.html"));
+    let output = site.run(&["build", "--drafts"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("not published"), "{stdout}");
+    assert!(site.exists("plans/index.html"));
+}

@@ -339,3 +339,73 @@ fn font_path_supplies_fonts_when_system_fonts_are_off() {
     let text = site.tool("pdftotext", "pdf/parks/data-lake.zh.pdf");
     assert!(text.contains("数据湖产业园"), "{text}");
 }
+
+#[test]
+fn partial_and_plain_builds_keep_current_pdfs_and_typeset_stale_ones_again() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    let pdfs = |site: &Site| -> Vec<String> {
+        common::walk(&site.path("output/pdf"))
+            .iter()
+            .map(|p| {
+                p.strip_prefix(site.path("output"))
+                    .expect("inside")
+                    .display()
+                    .to_string()
+            })
+            .collect()
+    };
+    let stdout = |args: &[&str]| {
+        let output = site.run(args);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let all = stdout(&["pdf"]);
+    assert!(all.contains("PDFs: 10 typeset"), "{all}");
+    let made = pdfs(&site);
+    assert_eq!(made.len(), 10, "{made:?}");
+    let flyer = std::fs::read(site.path("output/pdf/flyers/data-lake.zh.pdf")).expect("flyer");
+
+    // One park's PDFs replace only those: the other six stay.
+    let one = stdout(&["pdf", "--park", "zhizao"]);
+    assert!(one.contains("PDFs: 4 typeset, 6 kept (unchanged)"), "{one}");
+    assert_eq!(pdfs(&site), made, "pdf --park removed other PDFs");
+
+    // A plain build keeps current PDFs, and the pages still link them.
+    let plain = stdout(&["build"]);
+    assert!(plain.contains("PDFs: 10 kept (unchanged)"), "{plain}");
+    assert_eq!(pdfs(&site), made, "a plain build removed the PDFs");
+    assert!(
+        site.out("parks/data-lake/index.html")
+            .contains("data-lake.zh.pdf")
+    );
+
+    // After an edit, what it changes is typeset again, never published stale; the rest is kept.
+    site.edit(
+        "content/parks/zhizao/park.toml",
+        "en = \"Intelligent manufacturing\"",
+        "en = \"Cold-chain logistics and smart manufacturing base\"",
+    );
+    let after = stdout(&["build"]);
+    assert!(
+        after.contains("typeset again (their content changed)"),
+        "{after}"
+    );
+    assert!(after.contains("kept (unchanged)"), "{after}");
+    assert!(
+        site.tool("pdftotext", "pdf/parks/zhizao.en.pdf")
+            .contains("Cold-chain logistics")
+    );
+    assert_eq!(
+        std::fs::read(site.path("output/pdf/flyers/data-lake.zh.pdf")).expect("flyer"),
+        flyer,
+        "an unchanged PDF is kept as it was"
+    );
+    assert_eq!(pdfs(&site), made);
+}

@@ -63,6 +63,7 @@ fn check_all_stages(text: String) {
                 file_dir: "parks/a",
                 lang: "zh",
                 raw_html,
+                external_images: markdown::ExternalImages::Error,
                 first_line: split.body_first_line,
             };
             let _ = markdown::render(&input, &NoLinks);
@@ -123,6 +124,7 @@ proptest! {
             font_paths: Vec::new(),
             kept: None,
             kit: false,
+            carry_pdfs_from: None,
         };
         let _ = parkpress::check(&options);
     }

@@ -320,12 +320,21 @@ fn pages_carry_their_own_qr_code_and_contacts_as_vcards() {
     ] {
         assert!(page.contains(&format!("property=\"{tag}\"")), "{tag}");
     }
-    for prop in ["name", "description", "image"] {
+    // Structured data for search engines and chat previews: JSON-LD, not loose itemprop tags.
+    let start = page
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("JSON-LD")
+        + 35;
+    let end = start + page[start..].find("</script>").expect("end of JSON-LD");
+    let data: serde_json::Value = serde_json::from_str(&page[start..end]).expect("JSON-LD parses");
+    assert_eq!(data["@type"], "Place");
+    for prop in ["name", "description", "image", "url"] {
         assert!(
-            page.contains(&format!("itemprop=\"{prop}\"")),
-            "itemprop {prop}"
+            data[prop].as_str().is_some_and(|v| !v.is_empty()),
+            "JSON-LD {prop}: {data}"
         );
     }
+    assert!(!page.contains("itemprop="));
 }
 
 #[test]
@@ -367,4 +376,78 @@ fn share_prints_the_table_and_rejects_unknown_audiences() {
     assert!(!site.path("output").exists(), "share writes the kit only");
     let unknown = site.run(&["share", "--audience", "nobody"]);
     assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn a_staging_build_leaves_the_share_kit_alone() {
+    let site = Site::new();
+    site.build();
+    let kit = |rel: &str| std::fs::read(site.path("share-kit").join(rel)).expect("kit file");
+    let csv = kit("links.csv");
+    let qr = kit("qr/beijing-chamber/data-lake.svg");
+    let staging = tempfile::tempdir().expect("temp dir");
+    let staging_out = staging.path().join("site");
+    for args in [
+        vec!["build", "--base-url", "http://staging.test:8080"],
+        vec!["build", "--output", staging_out.to_str().expect("utf-8")],
+        vec![
+            "build",
+            "--base-url",
+            "http://staging.test:8080",
+            "--output",
+            staging_out.to_str().expect("utf-8"),
+        ],
+    ] {
+        let output = site.run(&args);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains("share-kit/ left as it was"),
+            "{args:?}: {stdout}"
+        );
+        assert_eq!(kit("links.csv"), csv, "{args:?} rewrote links.csv");
+        assert_eq!(
+            kit("qr/beijing-chamber/data-lake.svg"),
+            qr,
+            "{args:?} rewrote a QR code"
+        );
+    }
+    assert!(!String::from_utf8_lossy(&csv).contains("staging.test"));
+    // The site's own build makes it again.
+    let stdout = site.build();
+    assert!(!stdout.contains("share-kit/ left as it was"), "{stdout}");
+}
+
+#[test]
+fn share_says_plainly_which_short_links_are_not_live_yet() {
+    let site = Site::new();
+    let share = |site: &Site| {
+        let output = site.run(&["share"]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let before = share(&site);
+    assert!(before.contains("short links are not live yet"), "{before}");
+    assert!(before.contains("next `parkpress build`"), "{before}");
+    site.build();
+    let after = share(&site);
+    assert!(!after.contains("not live"), "{after}");
+    // A new campaign changes where the links lead: their pages must be built again.
+    site.write(
+        "content/audiences.toml",
+        &AUDIENCES.replace("2026-spring", "2026-autumn"),
+    );
+    let changed = share(&site);
+    assert!(
+        changed.contains("short links are not live yet"),
+        "{changed}"
+    );
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::content::cache::{SourceCache, cached};
@@ -33,7 +34,7 @@ pub const MAX_PIXELS: u64 = 80_000_000;
 /// JPEG quality of variants.
 const JPEG_QUALITY: u8 = 82;
 /// Changes whenever the encoding changes, so old cache entries are not reused.
-const CACHE_VERSION: &str = "v1";
+const CACHE_VERSION: &str = "v2";
 
 /// One file made from a source image.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -134,6 +135,8 @@ struct Source {
 pub struct ImagePlan {
     images: HashMap<String, ImageInfo>,
     sources: BTreeMap<String, Source>,
+    /// Sanitized SVGs (see [`super::svg`]), published and typeset instead of the files.
+    svgs: HashMap<String, Arc<Vec<u8>>>,
     /// Broken, unsupported or oversized images, by file.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -185,7 +188,7 @@ fn decoder_limits() -> Limits {
 }
 
 impl ImagePlan {
-    /// Plans every image under content/: SVG is published as is, raster images get variants.
+    /// Plans every image under content/: SVG is sanitized, raster images get variants.
     /// Each raster image's header is read and its bytes hashed; with `sources`, only images
     /// that changed since an earlier build are read again.
     pub fn new(
@@ -218,10 +221,15 @@ impl ImagePlan {
         let mut plan = ImagePlan::default();
         for (path, result) in planned {
             match result {
-                Ok((info, source)) => {
+                Ok((info, prepared)) => {
                     plan.images.insert(path.clone(), info);
-                    if let Some(source) = source {
-                        plan.sources.insert(path, source);
+                    match prepared {
+                        Prepared::Raster(source) => {
+                            plan.sources.insert(path, source);
+                        }
+                        Prepared::Svg(svg) => {
+                            plan.svgs.insert(path, svg);
+                        }
                     }
                 }
                 Err(diagnostic) => plan.diagnostics.push(diagnostic),
@@ -245,6 +253,11 @@ impl ImagePlan {
                 Some((path.clone(), (largest.width, largest.height)))
             })
             .collect()
+    }
+
+    /// The sanitized SVG of the image at `path`, when it is an SVG that could be made safe.
+    pub fn svg(&self, path: &str) -> Option<&Arc<Vec<u8>>> {
+        self.svgs.get(path)
     }
 
     /// Whether the image at `path` is published through variants rather than copied.
@@ -306,8 +319,16 @@ impl ImagePlan {
     }
 }
 
-/// An image's info, and its source when it is raster.
-type Planned = (ImageInfo, Option<Source>);
+/// An image's info, and what it is published from.
+type Planned = (ImageInfo, Prepared);
+
+/// What an image is published from.
+enum Prepared {
+    /// A raster image, published through variants.
+    Raster(Source),
+    /// An SVG, published sanitized.
+    Svg(Arc<Vec<u8>>),
+}
 
 fn plan_one(
     content_dir: &Path,
@@ -320,6 +341,7 @@ fn plan_one(
     let file = content_dir.join(path);
     let display = format!("content/{path}");
     if path.to_ascii_lowercase().ends_with(".svg") {
+        let svg = cached(sources, &file, || clean_svg(&file, &display))?;
         let url = urls.root(path);
         let info = ImageInfo {
             url,
@@ -330,7 +352,7 @@ fn plan_one(
             share: None,
             logo: None,
         };
-        return Ok((info, None));
+        return Ok((info, Prepared::Svg(svg)));
     }
     let Probe {
         width,
@@ -422,7 +444,21 @@ fn plan_one(
         same_format,
         jobs,
     };
-    Ok((info, Some(source)))
+    Ok((info, Prepared::Raster(source)))
+}
+
+/// Reads and sanitizes the SVG at `file` (shown as `display`).
+fn clean_svg(file: &Path, display: &str) -> Result<Arc<Vec<u8>>, Diagnostic> {
+    let bytes = crate::safe_fs::read_regular(file).map_err(|e| {
+        Diagnostic::error("unreadable-file", format!("cannot read `{display}`: {e}"))
+            .in_path(display)
+            .with_hint("put a regular SVG file there")
+    })?;
+    super::svg::sanitize(&bytes).map(Arc::new).map_err(|why| {
+        Diagnostic::error("unsafe-svg", format!("the SVG `{display}` {why}"))
+            .in_path(display)
+            .with_hint("export the drawing again as a plain SVG (shapes and embedded PNG/JPEG only), or use a PNG")
+    })
 }
 
 fn rotates(orientation: image::metadata::Orientation) -> bool {
@@ -544,13 +580,20 @@ fn process_source(path: &str, source: &Source, cache: &Path, mode: Mode) -> Sour
                     return result;
                 }
             };
-            // A variant must never cost more than the original: then the original serves.
+            // A variant must never cost more than the original: then the original serves, reduced
+            // to its image data (no text chunks, comments or trailing bytes of a polyglot).
             if matches!(op, Operation::Width(..))
                 && source.same_format
                 && bytes.len() as u64 >= source.byte_len
             {
-                match std::fs::read(&source.path) {
-                    Ok(original) => bytes = original,
+                match crate::safe_fs::read_regular(&source.path) {
+                    Ok(original) => {
+                        if let Some(clean) = super::strip::image_data(&original)
+                            .filter(|clean| clean.len() < bytes.len())
+                        {
+                            bytes = clean;
+                        }
+                    }
                     Err(e) => {
                         result.diagnostic = Some(Diagnostic::error(
                             "unreadable-file",
@@ -591,7 +634,7 @@ fn process_source(path: &str, source: &Source, cache: &Path, mode: Mode) -> Sour
 }
 
 fn decode(path: &Path) -> Result<DynamicImage, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = crate::safe_fs::read_regular(path).map_err(|e| e.to_string())?;
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?;
@@ -690,7 +733,7 @@ struct Probe {
 
 /// Reads the image at `file` (shown as `display` in errors): its header, and a hash of its bytes.
 fn probe(file: &Path, display: &str) -> Result<Probe, Diagnostic> {
-    let bytes = std::fs::read(file).map_err(|e| {
+    let bytes = crate::safe_fs::read_regular(file).map_err(|e| {
         Diagnostic::error("unreadable-file", format!("cannot read `{display}`: {e}"))
             .with_hint("check that the file exists and may be read")
     })?;

@@ -414,10 +414,7 @@ impl Flatten<'_> {
         for p in park.policies.iter().filter(|p| !p.draft) {
             let mut facts = Facts::new();
             self.text(&mut facts, "title", &p.title);
-            facts.push((
-                "category".into(),
-                format!("{:?}", p.category).to_lowercase(),
-            ));
+            facts.push(("category".into(), p.category.code().to_owned()));
             self.text(&mut facts, "summary", &p.summary);
             self.opt_text(&mut facts, "benefit", p.benefit.as_ref());
             self.opt_text(&mut facts, "eligibility", p.eligibility.as_ref());
@@ -441,7 +438,7 @@ impl Flatten<'_> {
             );
         }
         for factor in &park.factors {
-            let kind = format!("{:?}", factor.kind).to_lowercase();
+            let kind = factor.kind.code().to_owned();
             let label = factor
                 .label
                 .as_ref()
@@ -477,7 +474,7 @@ impl Flatten<'_> {
             insert_unique(&mut snap.factors, format!("{kind}{label}"), facts);
         }
         for c in &park.carriers {
-            let kind = format!("{:?}", c.kind).to_lowercase();
+            let kind = c.kind.code().to_owned();
             let mut facts = Facts::new();
             for (field, q) in [
                 ("area", &c.area),
@@ -502,7 +499,7 @@ impl Flatten<'_> {
         for t in &park.tenants {
             let mut facts = Facts::new();
             self.text(&mut facts, "name", &t.name);
-            facts.push(("status".into(), format!("{:?}", t.status).to_lowercase()));
+            facts.push(("status".into(), t.status.code().to_owned()));
             if let Some(i) = &t.industry {
                 facts.push(("industry".into(), i.clone()));
             }

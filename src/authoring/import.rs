@@ -15,7 +15,9 @@ use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
 use super::sheet::{self, Cell, Sheet};
 use super::toml_text::{self, FieldChange, TextError};
 use super::{SiteInfo, display, write_atomic};
+use crate::content::codes::Coded;
 use crate::content::parse::{is_slug, nearest, suggest_slug};
+use crate::model::{FactorKind, PolicyCategory, TenantStatus};
 
 /// What the rows of a sheet are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,40 +308,38 @@ const FACTOR_FIELDS: &[Field] = &[
 /// Columns that only number the rows.
 const IGNORED: &[&str] = &["序号", "no", "no.", "#"];
 
-const STATUSES: &[(&str, &[&str])] = &[
-    ("settled", &["settled", "入驻", "已入驻"]),
-    ("signed", &["signed", "签约", "已签约"]),
-    ("reserve", &["reserve", "储备"]),
-    ("negotiating", &["negotiating", "洽谈", "洽谈中"]),
+/// What a sheet may write for each value besides its code (in any case): Chinese names.
+const STATUSES: &[(TenantStatus, &[&str])] = &[
+    (TenantStatus::Settled, &["入驻", "已入驻"]),
+    (TenantStatus::Signed, &["签约", "已签约"]),
+    (TenantStatus::Reserve, &["储备"]),
+    (TenantStatus::Negotiating, &["洽谈", "洽谈中"]),
 ];
 
-const CATEGORIES: &[(&str, &[&str])] = &[
-    ("tax", &["tax", "税收"]),
-    ("rent", &["rent", "租金"]),
-    ("land", &["land", "土地"]),
-    ("talent", &["talent", "人才"]),
-    ("finance", &["finance", "金融"]),
-    ("equipment", &["equipment", "设备"]),
-    ("other", &["other", "其他", "其它"]),
+const CATEGORIES: &[(PolicyCategory, &[&str])] = &[
+    (PolicyCategory::Tax, &["税收"]),
+    (PolicyCategory::Rent, &["租金"]),
+    (PolicyCategory::Land, &["土地"]),
+    (PolicyCategory::Talent, &["人才"]),
+    (PolicyCategory::Finance, &["金融"]),
+    (PolicyCategory::Equipment, &["设备"]),
+    (PolicyCategory::Other, &["其他", "其它"]),
 ];
 
-const KINDS: &[(&str, &[&str])] = &[
-    ("land", &["land", "土地", "用地"]),
-    (
-        "electricity",
-        &["electricity", "电", "电力", "用电", "供电"],
-    ),
-    ("water", &["water", "水", "用水", "供水"]),
-    ("gas", &["gas", "气", "燃气", "天然气", "用气", "供气"]),
-    ("steam", &["steam", "蒸汽", "供汽"]),
-    ("heating", &["heating", "供暖", "供热", "采暖"]),
-    ("sewage", &["sewage", "污水", "污水处理"]),
-    ("broadband", &["broadband", "宽带", "网络"]),
-    ("logistics", &["logistics", "物流"]),
-    ("talent", &["talent", "人才"]),
-    ("housing", &["housing", "住房"]),
-    ("finance", &["finance", "金融"]),
-    ("other", &["other", "其他", "其它"]),
+const KINDS: &[(FactorKind, &[&str])] = &[
+    (FactorKind::Land, &["土地", "用地"]),
+    (FactorKind::Electricity, &["电", "电力", "用电", "供电"]),
+    (FactorKind::Water, &["水", "用水", "供水"]),
+    (FactorKind::Gas, &["气", "燃气", "天然气", "用气", "供气"]),
+    (FactorKind::Steam, &["蒸汽", "供汽"]),
+    (FactorKind::Heating, &["供暖", "供热", "采暖"]),
+    (FactorKind::Sewage, &["污水", "污水处理"]),
+    (FactorKind::Broadband, &["宽带", "网络"]),
+    (FactorKind::Logistics, &["物流"]),
+    (FactorKind::Talent, &["人才"]),
+    (FactorKind::Housing, &["住房"]),
+    (FactorKind::Finance, &["金融"]),
+    (FactorKind::Other, &["其他", "其它"]),
 ];
 
 /// A column of the sheet that maps to a field (in one language, for localized text).
@@ -891,16 +891,19 @@ fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
-fn lookup(table: &[(&str, &[&str])], text: &str, what: &str) -> Result<String, CellError> {
+fn lookup<T: Coded>(table: &[(T, &[&str])], text: &str, what: &str) -> Result<String, CellError> {
     let lower = text.trim().to_lowercase();
     table
         .iter()
-        .find(|(_, names)| names.contains(&lower.as_str()))
-        .map(|(code, _)| (*code).to_owned())
+        .find(|(value, names)| value.code() == lower || names.contains(&lower.as_str()))
+        .map(|(value, _)| value.code().to_owned())
         .ok_or_else(|| {
             let choices: Vec<String> = table
                 .iter()
-                .map(|(_, names)| names.iter().take(2).copied().collect::<Vec<_>>().join("/"))
+                .map(|(value, names)| match names.first() {
+                    Some(name) => format!("{}/{name}", value.code()),
+                    None => value.code().to_owned(),
+                })
                 .collect();
             (
                 format!("`{text}` is not a {what}"),

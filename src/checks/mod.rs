@@ -117,10 +117,10 @@ fn staleness(site: &Site, out: &mut Vec<Diagnostic>) {
         }
         for factor in &park.factors {
             if let Some(date) = factor.as_of {
-                let label = factor.label.as_ref().map_or_else(
-                    || format!("{:?}", factor.kind).to_lowercase(),
-                    |l| l.get(lang).to_owned(),
-                );
+                let label = factor
+                    .label
+                    .as_ref()
+                    .map_or_else(|| factor.kind.code().to_owned(), |l| l.get(lang).to_owned());
                 check(
                     format!("factor `{label}` of park `{}`", park.key),
                     date,
@@ -157,7 +157,7 @@ fn units(site: &Site, out: &mut Vec<Diagnostic>) {
             if texts.iter().any(|t| unit_fits(t, fragments)) {
                 continue;
             }
-            let kind = format!("{:?}", factor.kind).to_lowercase();
+            let kind = factor.kind.code().to_owned();
             out.push(place(
                 unit.pos(),
                 Diagnostic::warning(

@@ -151,6 +151,7 @@ pub fn run() -> ExitCode {
         font_paths: cli.global.font_paths.clone(),
         kept: None,
         kit: true,
+        carry_pdfs_from: None,
     };
     if let Command::Init(args) = &cli.command {
         return authoring::init(args, build_date);
@@ -222,7 +223,7 @@ fn build(options: &BuildOptions) -> ExitCode {
             let images = summary.image_stats;
             let _ = writeln!(
                 out,
-                "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s; images: {} encoded, {} from cache",
+                "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s; images: {} encoded, {} from cache{}",
                 summary.page_count,
                 summary.file_count,
                 summary.written.written,
@@ -231,8 +232,19 @@ fn build(options: &BuildOptions) -> ExitCode {
                 summary.output.display(),
                 summary.elapsed.as_secs_f64(),
                 images.encoded,
-                images.cached
+                images.cached,
+                parkpress::drafts_note(summary.drafts_left_out)
             );
+            let pdfs = summary.pdfs.note();
+            if !pdfs.is_empty() {
+                let _ = writeln!(out, "{}", pdfs.trim_start_matches("; "));
+            }
+            if !summary.kit_written {
+                let _ = writeln!(
+                    out,
+                    "share-kit/ left as it was: the share kit is made only by a build for the site's own base_url into its own output/"
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(report)) => {
@@ -333,6 +345,14 @@ fn share(options: &BuildOptions, audience: Option<&str>) -> ExitCode {
                 "QR codes, links.csv and index.html in {}",
                 summary.kit_dir.display()
             );
+            if !summary.not_live.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "note: {} of these {} short links are not live yet: their pages are written by the next `parkpress build`, and work once output/ is deployed",
+                    summary.not_live.len(),
+                    summary.links.len()
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(report)) => {

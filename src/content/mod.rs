@@ -2,6 +2,7 @@
 //! Errors are collected, never fatal: every file that can be read is read, so one run reports all.
 
 pub mod cache;
+pub mod codes;
 pub mod parse;
 pub mod raw;
 

@@ -165,6 +165,9 @@ pub struct RawMarkdownConfig {
     /// What to do with raw HTML in Markdown.
     #[serde(default)]
     pub raw_html: RawHtml,
+    /// Whether Markdown may show images from other hosts (`"error"`, the default, or `"allow"`).
+    #[serde(default)]
+    pub external_images: crate::markdown::ExternalImages,
 }
 
 /// `[zone]` in site.toml.
@@ -390,7 +393,7 @@ pub struct RawPolicy {
     /// Issuing authority.
     pub issuer: Option<Spanned<RawText>>,
     /// Link to the document.
-    pub source_url: Option<String>,
+    pub source_url: Option<Spanned<String>>,
     /// First day in force.
     pub valid_from: Option<Spanned<RawDate>>,
     /// Last day in force.
@@ -523,7 +526,7 @@ pub struct RawTenant {
     /// Logo relative to the file.
     pub logo: Option<Spanned<String>>,
     /// Company website.
-    pub website: Option<String>,
+    pub website: Option<Spanned<String>>,
     /// Since when.
     pub since: Option<Spanned<RawDate>>,
     /// Shown on the park page and in print.
@@ -580,7 +583,7 @@ pub struct RawNewsSource {
     /// Publication name.
     pub name: Spanned<RawText>,
     /// Link to the original.
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
 }
 
 /// Front matter of a free page.
@@ -659,3 +662,47 @@ pub enum Channel {
     Sms,
     Print,
 }
+use super::codes::codes;
+
+codes!(ParkStatus { Operating => "operating", Building => "building", Planning => "planning" });
+codes!(PolicyCategory {
+    Tax => "tax",
+    Rent => "rent",
+    Land => "land",
+    Talent => "talent",
+    Finance => "finance",
+    Equipment => "equipment",
+    Other => "other",
+});
+codes!(FactorKind {
+    Land => "land",
+    Electricity => "electricity",
+    Water => "water",
+    Gas => "gas",
+    Steam => "steam",
+    Heating => "heating",
+    Sewage => "sewage",
+    Broadband => "broadband",
+    Logistics => "logistics",
+    Talent => "talent",
+    Housing => "housing",
+    Finance => "finance",
+    Other => "other",
+});
+codes!(CarrierKind {
+    Land => "land",
+    Factory => "factory",
+    Office => "office",
+    Warehouse => "warehouse",
+    Lab => "lab",
+    Apartment => "apartment",
+});
+codes!(TenantStatus { Settled => "settled", Signed => "signed", Reserve => "reserve", Negotiating => "negotiating" });
+codes!(AudienceKind {
+    Chamber => "chamber",
+    Expo => "expo",
+    Association => "association",
+    Investor => "investor",
+    Media => "media",
+});
+codes!(Channel { Wechat => "wechat", Email => "email", Sms => "sms", Print => "print" });

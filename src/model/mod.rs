@@ -70,6 +70,8 @@ pub struct Site {
     pub stale_after_months: u32,
     /// Raw HTML handling in Markdown.
     pub raw_html: RawHtml,
+    /// Whether Markdown may show images from other hosts.
+    pub external_images: crate::markdown::ExternalImages,
     /// The zone.
     pub zone: Zone,
     /// Parks in listing order (drafts only with `--drafts`).
@@ -89,6 +91,9 @@ pub struct Site {
     pub build_date: NaiveDate,
     /// Translation coverage.
     pub translation: TranslationReport,
+    /// Drafts (parks, policies, tenants, news, pages) left out of this build: `build` and `serve`
+    /// say so.
+    pub drafts_left_out: usize,
 }
 
 impl Site {

@@ -84,6 +84,11 @@ pub fn resolve(
         .collect();
     resolved_parks.sort_by(|a, b| (a.order, &a.key).cmp(&(b.order, &b.key)));
     cx.check_park_keys(&resolved_parks);
+    for park in &resolved_parks {
+        for policy in &park.policies {
+            cx.leave_out(policy.draft, options);
+        }
+    }
 
     let park_keys: BTreeMap<String, String> = resolved_parks
         .iter()
@@ -106,7 +111,9 @@ pub fn resolve(
 
     let stale_after_months = config.stale_after_months.unwrap_or(12);
     let raw_html = config.markdown.raw_html;
+    let external_images = config.markdown.external_images;
     let translation = std::mem::take(&mut cx.translation);
+    let drafts_left_out = cx.drafts_left_out;
     drop(cx);
     let site = Site {
         root: root.to_path_buf(),
@@ -119,6 +126,7 @@ pub fn resolve(
         notice,
         stale_after_months,
         raw_html,
+        external_images,
         zone,
         parks: resolved_parks,
         news: resolved_news,
@@ -132,6 +140,7 @@ pub fn resolve(
         assets,
         build_date: options.build_date,
         translation,
+        drafts_left_out,
     };
     (Some(site), diagnostics)
 }
@@ -190,9 +199,16 @@ struct Cx<'a> {
     /// False while resolving what will not be published (drafts, confidential tenants), so it
     /// does not count as a translation gap.
     counting: bool,
+    /// Drafts of published parks and of the site left out of this build.
+    drafts_left_out: usize,
 }
 
 impl<'a> Cx<'a> {
+    /// Counts an item that is a draft and left out of this build (not `--drafts`).
+    fn leave_out(&mut self, draft: bool, options: &ResolveOptions) {
+        self.drafts_left_out += usize::from(draft && !options.drafts);
+    }
+
     fn new(
         site: &Parsed<raw::RawSiteConfig>,
         assets: &'a BTreeSet<String>,
@@ -242,6 +258,7 @@ impl<'a> Cx<'a> {
             translation: TranslationReport::default(),
             park: None,
             counting: true,
+            drafts_left_out: 0,
         })
     }
 
@@ -250,23 +267,45 @@ impl<'a> Cx<'a> {
     }
 
     fn base_url(&mut self, loc: Loc, raw: &Spanned<String>) -> String {
-        let url = raw.get_ref().trim().trim_end_matches('/');
-        let valid = (url.starts_with("https://") || url.starts_with("http://"))
-            && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
-        if !valid {
-            self.push(
-                loc.error(
-                    "invalid-url",
-                    raw,
-                    format!(
-                        "base_url `{}` is not an absolute http(s) URL",
-                        raw.get_ref()
-                    ),
-                )
-                .with_hint("write it like \"https://invest.example.gov.cn\""),
-            );
+        match crate::safe_url::check_base_url(raw.get_ref()) {
+            Ok(url) => url,
+            Err(problem) => {
+                self.push(
+                    loc.error(
+                        "invalid-url",
+                        raw,
+                        format!("base_url `{}` {problem}", raw.get_ref()),
+                    )
+                    .with_hint("write it like \"https://invest.example.gov.cn\""),
+                );
+                raw.get_ref().trim().trim_end_matches('/').to_owned()
+            }
         }
-        url.to_owned()
+    }
+
+    /// A link field (`website`, `source_url`…): published only when its scheme cannot run
+    /// script; anything else is an error naming the field.
+    fn link(&mut self, loc: Loc, field: &str, raw: &Spanned<String>) -> Option<String> {
+        match crate::safe_url::check_link(raw.get_ref()) {
+            Ok(()) => Some(raw.get_ref().clone()),
+            Err(problem) => {
+                self.push(
+                    loc.error(
+                        "invalid-url",
+                        raw,
+                        format!(
+                            "`{field}` = `{}` {problem}",
+                            raw.get_ref()
+                        ),
+                    )
+                    .with_hint(format!(
+                        "write an http(s) address such as \"https://www.example.com/\"; links may use {}",
+                        crate::safe_url::LINK_SCHEMES.join(", ")
+                    )),
+                );
+                None
+            }
+        }
     }
 
     /// Resolves localized text, reporting unknown languages and a missing default.
@@ -363,6 +402,11 @@ impl<'a> Cx<'a> {
         }
         for (lang, text) in overrides {
             values.insert(lang.clone(), text.clone());
+        }
+        for text in values.values_mut() {
+            if let std::borrow::Cow::Owned(clean) = crate::safe_text::without_controls(text) {
+                *text = clean;
+            }
         }
         for lang in self.langs.clone().iter().skip(1).filter(|_| self.counting) {
             let present = matches!(raw, RawText::Plain(_))
@@ -750,6 +794,7 @@ impl<'a> Cx<'a> {
         };
         self.park = None;
         self.counting = outer;
+        self.leave_out(resolved.draft, options);
         (!resolved.draft || options.drafts).then_some(resolved)
     }
 
@@ -792,7 +837,10 @@ impl<'a> Cx<'a> {
                 source: self.opt_text(loc, "policies.source", p.source.as_ref()),
                 document: p.document.clone(),
                 issuer: self.opt_text(loc, "policies.issuer", p.issuer.as_ref()),
-                source_url: p.source_url.clone(),
+                source_url: p
+                    .source_url
+                    .as_ref()
+                    .and_then(|u| self.link(loc, "policies.source_url", u)),
                 valid_from: p.valid_from.as_ref().map(|d| self.date(d)),
                 valid_until: p.valid_until.as_ref().map(|d| self.date(d)),
                 valid_until_pos: p.valid_until.as_ref().map(|d| loc.pos(d)),
@@ -898,6 +946,9 @@ impl<'a> Cx<'a> {
         let status = raw.status.unwrap_or_default();
         let public = raw.public.unwrap_or(status != TenantStatus::Negotiating);
         let visible = public && (!raw.draft || options.drafts);
+        if self.counting && public {
+            self.leave_out(raw.draft, options);
+        }
         let counting = self.counting && visible;
         let outer = std::mem::replace(&mut self.counting, counting);
         let dir = format!("parks/{park}/tenants");
@@ -917,7 +968,10 @@ impl<'a> Cx<'a> {
                 .logo
                 .as_ref()
                 .and_then(|l| self.asset(loc, &dir, l, true)),
-            website: raw.website.clone(),
+            website: raw
+                .website
+                .as_ref()
+                .and_then(|u| self.link(loc, "website", u)),
             since: raw.since.as_ref().map(|d| self.date(d)),
             featured: raw.featured,
             body: self.body(&doc, &dir),
@@ -971,14 +1025,15 @@ impl<'a> Cx<'a> {
                 .as_ref()
                 .and_then(|c| self.asset(loc, "news", c, true)),
             parks: park_keys,
-            source: raw
-                .source
-                .as_ref()
-                .map(|s| (self.text(loc, "source.name", &s.name), s.url.clone())),
+            source: raw.source.as_ref().map(|s| {
+                let url = s.url.as_ref().and_then(|u| self.link(loc, "source.url", u));
+                (self.text(loc, "source.name", &s.name), url)
+            }),
             body: self.body(&doc, "news"),
             key: doc.key.clone(),
         };
         self.counting = true;
+        self.leave_out(raw.draft, options);
         (!raw.draft || options.drafts).then_some(news)
     }
 
@@ -1019,6 +1074,7 @@ impl<'a> Cx<'a> {
             key: doc.key.clone(),
         };
         self.counting = true;
+        self.leave_out(raw.draft, options);
         (!raw.draft || options.drafts).then_some(page)
     }
 

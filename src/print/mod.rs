@@ -4,6 +4,7 @@
 //! the pages out and `typst-pdf` writes them. Every document is compiled in parallel with the fonts
 //! loaded once.
 
+pub mod carry;
 pub mod fonts;
 pub mod markup;
 pub mod world;
@@ -167,6 +168,7 @@ pub fn typeset(
         fonts,
         content_dir: site.root.join("content"),
         assets: &site.assets,
+        images: cx.images,
         qr_codes: cx
             .links
             .links
@@ -203,6 +205,44 @@ pub fn typeset(
         }
     }
     (files, diagnostics)
+}
+
+/// A fingerprint of what each job's PDF is made from: its generated Typst source, the site's
+/// address (its QR codes) and the content files the source embeds (by size and modification
+/// time). A PDF whose fingerprint is unchanged needs no typesetting again.
+pub fn fingerprints(inputs: &PrintInputs<'_>, jobs: &[PdfJob]) -> HashMap<String, u64> {
+    let cx = inputs.cx;
+    let Ok(tera) = print_tera(cx.theme, cx.links) else {
+        return HashMap::new();
+    };
+    let content = cx.site.root.join("content");
+    jobs.par_iter()
+        .filter_map(|job| {
+            let views = inputs.views.iter().find(|v| v.lang == job.lang)?;
+            let (_, source) = generate(&tera, cx, views, job).ok()?;
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+            hasher.update(cx.site.base_url.as_bytes());
+            hasher.update(source.as_bytes());
+            for asset in cx
+                .site
+                .assets
+                .iter()
+                .filter(|a| source.contains(a.as_str()))
+            {
+                hasher.update(asset.as_bytes());
+                if let Ok(meta) = std::fs::metadata(content.join(asset)) {
+                    hasher.update(&meta.len().to_le_bytes());
+                    let modified = meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                    hasher.update(&modified.unwrap_or_default().as_nanos().to_le_bytes());
+                }
+            }
+            Some((job.path.clone(), hasher.digest()))
+        })
+        .collect()
 }
 
 /// The Tera instance for print templates: no HTML escaping; `typst` and `typst_str` filters.

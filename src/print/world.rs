@@ -26,6 +26,8 @@ pub struct Shared<'a> {
     pub content_dir: PathBuf,
     /// Files under content/ documents may read.
     pub assets: &'a BTreeSet<String>,
+    /// The site's images: SVGs are typeset from their sanitized form.
+    pub images: &'a crate::assets::images::ImagePlan,
     /// Short-link code → short link, for `/__qr/<code>.svg`.
     pub qr_codes: HashMap<String, String>,
     /// The build date.
@@ -73,7 +75,10 @@ impl<'a> PrintWorld<'a> {
         if !self.shared.assets.contains(path) {
             return Err(not_found());
         }
-        std::fs::read(self.shared.content_dir.join(path))
+        if let Some(svg) = self.shared.images.svg(path) {
+            return Ok(Bytes::new(svg.to_vec()));
+        }
+        crate::safe_fs::read_regular(&self.shared.content_dir.join(path))
             .map(Bytes::new)
             .map_err(|e| FileError::from_io(e, &self.shared.content_dir.join(path)))
     }

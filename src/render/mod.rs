@@ -194,6 +194,12 @@ fn build_tera(
             Ok(tera::Value::String(url))
         },
     );
+    tera.register_filter(
+        "json_ld",
+        |value: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(crate::escape::json_in_script(value)))
+        },
+    );
     crate::share::register_share_link(&mut tera, links);
     let plan = Arc::clone(images);
     tera.register_function(
@@ -302,6 +308,7 @@ impl<'a> SiteLinks<'a> {
         body: &'b Body,
         lang: &str,
         raw_html: markdown::RawHtml,
+        external_images: markdown::ExternalImages,
     ) -> Option<(Rendered, &'b crate::model::BodySource)> {
         let source = body.source(lang)?;
         let input = MarkdownInput {
@@ -309,6 +316,7 @@ impl<'a> SiteLinks<'a> {
             file_dir: &body.dir,
             lang,
             raw_html,
+            external_images,
             first_line: source.first_line,
         };
         let Some(cache) = self.cache else {
@@ -316,7 +324,7 @@ impl<'a> SiteLinks<'a> {
         };
         let key = xxhash_rust::xxh3::xxh3_128(
             format!(
-                "{}\0{}\0{lang}\0{raw_html:?}\0{}\0{}\0{}",
+                "{}\0{}\0{lang}\0{raw_html:?}\0{external_images:?}\0{}\0{}\0{}",
                 self.key, body.dir, source.first_line, source.file.display_path, input.source
             )
             .as_bytes(),
@@ -398,7 +406,8 @@ fn static_files(theme: &Theme) -> Vec<OutputFile> {
 }
 
 /// Copies only the assets that published content uses, so files of hidden tenants stay private.
-/// Raster images are published through their variants instead (see [`ImagePlan::process`]).
+/// Raster images are published through their variants instead (see [`ImagePlan::process`]),
+/// SVGs sanitized.
 fn published_assets(
     site: &Site,
     images: &ImagePlan,
@@ -408,9 +417,17 @@ fn published_assets(
     referenced
         .iter()
         .filter(|path| site.assets.contains(*path) && !images.is_processed(path))
-        .map(|path| OutputFile {
-            path: path.clone(),
-            contents: Contents::Copy(content.join(path)),
+        .filter_map(|path| {
+            let contents = if path.to_ascii_lowercase().ends_with(".svg") {
+                // Only its sanitized form; an SVG that could not be made safe is not published.
+                Contents::Bytes(images.svg(path)?.to_vec())
+            } else {
+                Contents::Copy(content.join(path))
+            };
+            Some(OutputFile {
+                path: path.clone(),
+                contents,
+            })
         })
         .collect()
 }

@@ -545,7 +545,12 @@ impl PageRenderer<'_> {
         out_page_url: &str,
         out: &mut JobOutput,
     ) -> Option<Rendered> {
-        let (rendered, source) = self.links.render_body(body, lang, self.cx.site.raw_html)?;
+        let (rendered, source) = self.links.render_body(
+            body,
+            lang,
+            self.cx.site.raw_html,
+            self.cx.site.external_images,
+        )?;
         out.text = Some(crate::search::body_excerpt(&rendered.plain_text));
         for problem in &rendered.problems {
             out.diagnostics.push(

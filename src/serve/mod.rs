@@ -53,6 +53,8 @@ pub struct RebuildReport {
     pub read: usize,
     /// Whether the build failed (the previous pages are still served).
     pub failed: bool,
+    /// Drafts left out (shown with `--drafts`).
+    pub drafts_left_out: usize,
 }
 
 /// Shared state of the server threads.
@@ -112,10 +114,11 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
     });
     let report = rebuild(&builder, &state, &[]);
     on_event(format!(
-        "Built {} files from {} source files in {:.0} ms{}",
+        "Built {} files from {} source files in {:.0} ms{}{}",
         report.files,
         report.read,
         report.elapsed.as_secs_f64() * 1000.0,
+        crate::drafts_note(report.drafts_left_out),
         if report.failed {
             " with errors (shown in the browser)"
         } else {
@@ -130,10 +133,11 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         move |changed: Vec<String>| {
             let report = rebuild(&builder, &state, &changed);
             on_event(format!(
-                "{} changed: read {} file(s), rebuilt in {:.0} ms{}",
+                "{} changed: read {} file(s), rebuilt in {:.0} ms{}{}",
                 changed.join(", "),
                 report.read,
                 report.elapsed.as_secs_f64() * 1000.0,
+                crate::drafts_note(report.drafts_left_out),
                 if report.failed {
                     ", with errors (shown in the browser)"
                 } else {
@@ -179,15 +183,15 @@ pub fn rebuild(
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     snapshot.generation += 1;
-    let failed = match result {
-        Ok(files) => {
+    let (failed, drafts_left_out) = match result {
+        Ok((files, drafts_left_out)) => {
             snapshot.files = files;
             snapshot.errors = None;
-            false
+            (false, drafts_left_out)
         }
         Err(errors) => {
             snapshot.errors = Some(errors);
-            true
+            (true, 0)
         }
     };
     let files = snapshot.files.len();
@@ -198,8 +202,12 @@ pub fn rebuild(
         files,
         read,
         failed,
+        drafts_left_out,
     }
 }
+
+/// The files of a built site by output path.
+pub type SiteFiles = HashMap<String, Arc<Vec<u8>>>;
 
 /// Builds the site in memory, keeping what can be reused between rebuilds.
 pub struct Builder {
@@ -221,8 +229,8 @@ impl Builder {
         }
     }
 
-    /// Every file of the site, or the diagnostics as text.
-    pub fn build(&mut self) -> std::result::Result<HashMap<String, Arc<Vec<u8>>>, String> {
+    /// Every file of the site and the number of drafts left out, or the diagnostics as text.
+    pub fn build(&mut self) -> std::result::Result<(SiteFiles, usize), String> {
         let built = crate::build_files(&self.options, &|_, _| {}).map_err(|error| match error {
             crate::BuildError::Content(report) => report
                 .diagnostics
@@ -234,14 +242,15 @@ impl Builder {
             crate::BuildError::Environment(e) => format!("{e:#}"),
         })?;
         let sources = self.options.sources();
-        Ok(built
+        let files = built
             .files
             .into_iter()
             .filter_map(|file| {
                 let OutputFile { path, contents } = file;
                 Some((path, load(contents, sources)?))
             })
-            .collect())
+            .collect();
+        Ok((files, built.drafts_left_out))
     }
 }
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::Diagnostic;
 use crate::files::{Contents, OutputFile};
-use crate::model::{Channel, Site};
+use crate::model::Site;
 use crate::theme::Theme;
 use crate::urls::Urls;
 
@@ -115,15 +115,6 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-fn medium(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Wechat => "wechat",
-        Channel::Email => "email",
-        Channel::Sms => "sms",
-        Channel::Print => "print",
-    }
-}
-
 impl ShareLinks {
     /// Builds every link; duplicate codes are errors.
     pub fn new(site: &Site, urls: &Urls, theme: &Theme) -> (Self, Vec<Diagnostic>) {
@@ -135,7 +126,7 @@ impl ShareLinks {
                 key: a.key.clone(),
                 name: a.name.get(default).to_owned(),
                 own_name: a.name.get(&a.language).to_owned(),
-                medium: medium(a.channel).to_owned(),
+                medium: a.channel.code().to_owned(),
                 language: a.language.clone(),
                 campaign: a.campaign.clone(),
                 builtin: false,

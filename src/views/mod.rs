@@ -310,11 +310,8 @@ impl ViewCx<'_> {
                 .unwrap_or(&park.positioning)
                 .get(lang)
                 .to_owned(),
-            status: park_status_code(park.status),
-            status_label: self.s(
-                lang,
-                &format!("park_status.{}", park_status_code(park.status)),
-            ),
+            status: park.status.code(),
+            status_label: self.s(lang, &format!("park_status.{}", park.status.code())),
             industries: park
                 .industries
                 .iter()
@@ -336,7 +333,7 @@ impl ViewCx<'_> {
 
     fn tenant_card(&self, park: &Park, tenant: &Tenant, lang: &str) -> TenantCard {
         let name = tenant.name.get(lang).to_owned();
-        let status = tenant_status_code(tenant.status);
+        let status = tenant.status.code();
         TenantCard {
             key: tenant.key.clone(),
             url: self
@@ -359,7 +356,7 @@ impl ViewCx<'_> {
     }
 
     fn policy_view(&self, park: &Park, policy: &Policy, lang: &str) -> PolicyView {
-        let category = policy_category_code(policy.category);
+        let category = policy.category.code();
         let text = |t: &Option<Text>| t.as_ref().map(|t| t.get(lang).to_owned());
         PolicyView {
             key: policy.key.clone(),
@@ -415,7 +412,7 @@ impl ViewCx<'_> {
 
     /// A factor guarantee as templates (and the search index) show it.
     pub fn factor_view(&self, factor: &Factor, lang: &str) -> FactorView {
-        let kind = factor_kind_code(factor.kind);
+        let kind = factor.kind.code();
         let unit = factor.unit.as_ref().map(|u| u.get(lang).to_owned());
         FactorView {
             kind,
@@ -466,7 +463,7 @@ impl ViewCx<'_> {
                 .carriers
                 .iter()
                 .map(|c| {
-                    let kind = carrier_kind_code(c.kind);
+                    let kind = c.kind.code();
                     CarrierView {
                         kind,
                         kind_label: self.s(lang, &format!("carrier_kind.{kind}")),
@@ -523,68 +520,5 @@ impl ViewCx<'_> {
             body,
             toc,
         }
-    }
-}
-
-/// Status code as templates see it.
-pub fn park_status_code(status: ParkStatus) -> &'static str {
-    match status {
-        ParkStatus::Operating => "operating",
-        ParkStatus::Building => "building",
-        ParkStatus::Planning => "planning",
-    }
-}
-
-/// Tenant status code.
-pub fn tenant_status_code(status: TenantStatus) -> &'static str {
-    match status {
-        TenantStatus::Settled => "settled",
-        TenantStatus::Signed => "signed",
-        TenantStatus::Reserve => "reserve",
-        TenantStatus::Negotiating => "negotiating",
-    }
-}
-
-/// Policy category code.
-pub fn policy_category_code(category: PolicyCategory) -> &'static str {
-    match category {
-        PolicyCategory::Tax => "tax",
-        PolicyCategory::Rent => "rent",
-        PolicyCategory::Land => "land",
-        PolicyCategory::Talent => "talent",
-        PolicyCategory::Finance => "finance",
-        PolicyCategory::Equipment => "equipment",
-        PolicyCategory::Other => "other",
-    }
-}
-
-/// Factor kind code.
-pub fn factor_kind_code(kind: FactorKind) -> &'static str {
-    match kind {
-        FactorKind::Land => "land",
-        FactorKind::Electricity => "electricity",
-        FactorKind::Water => "water",
-        FactorKind::Gas => "gas",
-        FactorKind::Steam => "steam",
-        FactorKind::Heating => "heating",
-        FactorKind::Sewage => "sewage",
-        FactorKind::Broadband => "broadband",
-        FactorKind::Logistics => "logistics",
-        FactorKind::Talent => "talent",
-        FactorKind::Housing => "housing",
-        FactorKind::Finance => "finance",
-        FactorKind::Other => "other",
-    }
-}
-
-/// Carrier kind code.
-pub fn carrier_kind_code(kind: CarrierKind) -> &'static str {
-    match kind {
-        CarrierKind::Land => "land",
-        CarrierKind::Factory => "factory",
-        CarrierKind::Office => "office",
-        CarrierKind::Warehouse => "warehouse",
-        CarrierKind::Lab => "lab",
-        CarrierKind::Apartment => "apartment",
     }
 }

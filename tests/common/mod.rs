@@ -177,3 +177,60 @@ pub fn pdf_tools_ready() -> bool {
     eprintln!("skipping: {reason}");
     false
 }
+
+/// Fails under `CI=true` (where `.ci/run` installs everything), else prints why a test skips.
+fn skip_unless_ci(reason: &str) -> bool {
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "{reason}: .ci/run installs it"
+    );
+    eprintln!("skipping: {reason}");
+    false
+}
+
+/// `tests/browser/`: the Node scripts that drive Chromium, axe-core and the Nu Html Checker.
+pub fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Whether Node, `tests/browser/node_modules` (puppeteer-core, axe-core) and Chromium are there;
+/// prints why not, or fails under `CI=true`.
+pub fn browser_tools_ready() -> bool {
+    let chromium = std::env::var("CHROME_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() {
+        return skip_unless_ci(&format!("browser tests need Chromium at {chromium}"));
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return skip_unless_ci("browser tests need Node");
+    }
+    if !browser_dir().join("node_modules/puppeteer-core").is_dir() {
+        return skip_unless_ci(
+            "browser tests need `npm ci --prefix tests/browser --ignore-scripts` first",
+        );
+    }
+    true
+}
+
+/// `node tests/browser/<script> ARGS`: its stdout parsed as JSON; fails the test when the script
+/// fails.
+pub fn run_browser_script<A: AsRef<std::ffi::OsStr>>(
+    script: &str,
+    args: &[A],
+) -> serde_json::Value {
+    let output = Command::new("node")
+        .arg(browser_dir().join(script))
+        .args(args)
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{script} printed no JSON ({e}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}

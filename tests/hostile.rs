@@ -1,0 +1,230 @@
+//! Hostile content (issue 14): each test is a case of the probe, with its exact payload, run
+//! through the real binary on a copy of a fixture site.
+
+mod common;
+
+use common::Site;
+
+impl Site {
+    /// `check` output (stdout and stderr) and whether it passed.
+    fn check(&self) -> (bool, String) {
+        let output = self.run(&["check"]);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    }
+
+    /// Runs `args`, expects it to fail, and returns what it printed.
+    fn fails(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!output.status.success(), "{args:?} succeeded:\n{text}");
+        text
+    }
+
+    /// Every built file's text joined, to search for what must not be published.
+    fn published(&self) -> String {
+        common::walk(&self.path("output"))
+            .iter()
+            .filter_map(|p| std::fs::read(p).ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .collect()
+    }
+}
+
+const TENANT: &str = "content/parks/data-lake/tenants/cloud-co.md";
+const PARK: &str = "content/parks/data-lake/park.toml";
+const NEWS: &str = "content/news/opening.md";
+
+/// Defect 1: `javascript:` and `data:` URLs in every URL field are errors with file, line and
+/// field, in any case; nothing is published.
+#[test]
+fn script_urls_in_link_fields_are_errors() {
+    for payload in [
+        "javascript:alert(62)",
+        "JaVaScRiPt:alert(62)",
+        "data:text/html,<script>alert(62)</script>",
+    ] {
+        let site = Site::fixture("basic");
+        site.edit(
+            TENANT,
+            "featured = true",
+            &format!("featured = true\nwebsite = \"{payload}\""),
+        );
+        site.edit(
+            PARK,
+            "valid_until = 2030-12-31",
+            &format!("valid_until = 2030-12-31\nsource_url = \"{payload}\""),
+        );
+        site.edit(
+            NEWS,
+            "en = \"Jinan Daily\" } }",
+            &format!("en = \"Jinan Daily\" }}, url = \"{payload}\" }}"),
+        );
+        let (ok, text) = site.check();
+        assert!(!ok, "check passed with {payload}:\n{text}");
+        for (file, line, field) in [
+            (TENANT, 7, "`website`"),
+            (PARK, 15, "`policies.source_url`"),
+            (NEWS, 6, "`source.url`"),
+        ] {
+            let place = format!("{}:{line}:", file.trim_start_matches("content/"));
+            assert!(
+                text.lines().any(|l| l.contains(&place)) && text.contains(field),
+                "no error at {place} for {field} with {payload}:\n{text}"
+            );
+        }
+        let _ = site.fails(&["build"]);
+        assert!(!site.published().contains("alert(62)"));
+    }
+}
+
+/// Defect 1: `--base-url` and `base_url` are validated like link fields.
+#[test]
+fn hostile_base_urls_are_refused() {
+    let site = Site::fixture("basic");
+    let text = site.fails(&["build", "--base-url", "javascript:alert(1)//"]);
+    assert!(text.contains("--base-url"), "{text}");
+    assert!(!site.path("output").exists());
+    site.edit(
+        "content/site.toml",
+        "base_url = \"https://invest.example.gov.cn/invest/\"",
+        "base_url = \"https://invest.example.gov.cn/<!--<script>\"",
+    );
+    let (ok, text) = site.check();
+    assert!(
+        !ok && text.contains("site.toml:1:") && text.contains("base_url"),
+        "{text}"
+    );
+}
+
+/// Defect 2: an SVG logo with a script, an event handler and a `foreignObject` is published
+/// re-serialized without them; one with an external reference fails `check` like `build --pdf`.
+#[test]
+fn svgs_are_published_sanitized_or_refused() {
+    let site = Site::fixture("basic");
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)"><script>alert(2)</script><rect width="10" height="10" fill="red"/><foreignObject><body xmlns="http://www.w3.org/1999/xhtml" onload="alert(3)"/></foreignObject></svg>"#;
+    site.write("content/parks/data-lake/tenants/logo.svg", svg);
+    site.edit(
+        TENANT,
+        "featured = true",
+        "featured = true\nlogo = \"logo.svg\"",
+    );
+    site.write(
+        "content/parks/data-lake/index.en.md",
+        "+++\n+++\n![map](map.svg)\n",
+    );
+    site.write("content/parks/data-lake/map.svg", svg);
+    site.build();
+    for file in [
+        "parks/data-lake/tenants/logo.svg",
+        "parks/data-lake/map.svg",
+    ] {
+        let published = site.out(file);
+        assert!(published.starts_with("<svg"), "{published}");
+        for gone in ["alert", "script", "onload", "foreignObject"] {
+            assert!(!published.contains(gone), "{gone} in {file}:\n{published}");
+        }
+    }
+
+    site.write(
+        "content/parks/data-lake/tenants/logo.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image width="9" height="9" xlink:href="https://evil.example/pixel.png"/></svg>"#,
+    );
+    let (ok, text) = site.check();
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("unsafe-svg")
+            && text.contains("tenants/logo.svg")
+            && text.contains("evil.example"),
+        "{text}"
+    );
+}
+
+/// Defect 3: images from other hosts in Markdown are errors (Markdown syntax, `<img src="//…">`
+/// and `srcset`) unless `[markdown] external_images = "allow"`.
+#[test]
+fn external_images_in_markdown_are_errors_unless_allowed() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/parks/data-lake/index.en.md",
+        "+++\n+++\nIntro.\n\n![t](https://evil.example/pixel.gif)\n\n<img src=\"//evil.example/a.gif\">\n\n<img src=\"x.png\" srcset=\"https://evil.example/b.gif 2x\">\n",
+    );
+    let (ok, text) = site.check();
+    assert!(!ok, "{text}");
+    for line in [5, 7, 9] {
+        assert!(
+            text.contains(&format!("parks/data-lake/index.en.md:{line}:")),
+            "no error on line {line}:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("download the image into the park folder"),
+        "{text}"
+    );
+    site.edit(
+        "content/site.toml",
+        "[zone]",
+        "[markdown]\nexternal_images = \"allow\"\n\n[zone]",
+    );
+    site.build();
+    assert!(
+        site.out("en/parks/data-lake/index.html")
+            .contains("https://evil.example/pixel.gif")
+    );
+}
+
+/// Defect 4: a PNG with a text chunk of markup and HTML after its end is published without
+/// them; a NUL or ESC in a text value does not reach the HTML.
+#[test]
+fn polyglot_images_and_control_characters_are_not_published() {
+    let site = Site::fixture("basic");
+    // Compressed harder than parkpress compresses, so the original (not a re-encoding) is what
+    // a build would publish, once its extra bytes are gone.
+    let image = image::RgbImage::from_fn(300, 200, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x * y) % 7) as u8])
+    });
+    let mut png = Vec::new();
+    image
+        .write_with_encoder(image::codecs::png::PngEncoder::new_with_quality(
+            &mut png,
+            image::codecs::png::CompressionType::Best,
+            image::codecs::png::FilterType::Adaptive,
+        ))
+        .expect("encode");
+    let iend = png.len() - 12;
+    let text = b"Comment\0<script>alert(7)</script>";
+    let mut chunk = (text.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(b"tEXt");
+    chunk.extend_from_slice(text);
+    chunk.extend_from_slice(&[0, 0, 0, 0]);
+    png.splice(iend..iend, chunk);
+    png.extend_from_slice(b"<html><script>alert(8)</script></html>");
+    site.write_bytes("content/parks/data-lake/tenants/logo.png", &png);
+    site.edit(
+        TENANT,
+        "featured = true",
+        "featured = true\nlogo = \"logo.png\"",
+    );
+    site.edit(
+        TENANT,
+        "summary = { zh = \"云服务\"",
+        "summary = { zh = \"云\\u0000服\\u001b[31m务\"",
+    );
+    site.build();
+    let published = site.published();
+    assert!(!published.contains("alert(7)") && !published.contains("alert(8)"));
+    let page = site.out("parks/data-lake/tenants/cloud-co/index.html");
+    assert!(
+        page.contains("云服[31m务"),
+        "the text is kept without its controls"
+    );
+    assert!(!page.contains('\u{0}') && !page.contains('\u{1b}'));
+}
