@@ -77,6 +77,38 @@ enum Job {
     Feed,
     NotFound,
     Search,
+    Tool(Tool),
+}
+
+/// The investor tools' pages, each with its own context (see [`super::tools`]).
+#[derive(Debug, Clone, Copy)]
+enum Tool {
+    Costs,
+    Finder,
+    Carriers,
+    Compare,
+    Enquiry,
+}
+
+impl Tool {
+    const ALL: [Tool; 5] = [
+        Tool::Costs,
+        Tool::Finder,
+        Tool::Carriers,
+        Tool::Compare,
+        Tool::Enquiry,
+    ];
+
+    /// The page's folder, its template's stem and its `page.kind`.
+    fn code(self) -> &'static str {
+        match self {
+            Tool::Costs => "costs",
+            Tool::Finder => "finder",
+            Tool::Carriers => "carriers",
+            Tool::Compare => "compare",
+            Tool::Enquiry => "enquiry",
+        }
+    }
 }
 
 impl Job {
@@ -94,6 +126,13 @@ impl Job {
             Job::Feed => "atom.xml",
             Job::NotFound => "404.html",
             Job::Search => "search.html",
+            Job::Tool(tool) => match tool {
+                Tool::Costs => "costs.html",
+                Tool::Finder => "finder.html",
+                Tool::Carriers => "carriers.html",
+                Tool::Compare => "compare.html",
+                Tool::Enquiry => "enquiry.html",
+            },
         }
     }
 
@@ -111,6 +150,7 @@ impl Job {
             Job::Feed => "feed",
             Job::NotFound => "not_found",
             Job::Search => "search",
+            Job::Tool(tool) => tool.code(),
         }
     }
 
@@ -167,6 +207,7 @@ impl PageRenderer<'_> {
             Job::Feed,
             Job::Search,
         ];
+        jobs.extend(Tool::ALL.map(Job::Tool));
         for (p, park) in site.parks.iter().enumerate() {
             jobs.push(Job::Park(p));
             jobs.extend((0..park.tenants.len()).map(|t| Job::Tenant(p, t)));
@@ -448,13 +489,20 @@ impl PageRenderer<'_> {
                 )
             }
             Job::NotFound => {
-                let title = self.cx.s(lang, "not_found.title");
+                let versions = self.not_found_versions();
+                let title = versions
+                    .iter()
+                    .map(|v| v["title"].as_str().unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                context.insert("versions", &versions);
                 ("404.html".into(), title, String::new(), None, "website")
             }
             Job::Search => {
                 let title = self.cx.s(lang, "nav.search");
                 ("search/".into(), title, String::new(), None, "website")
             }
+            Job::Tool(tool) => self.tool_page(tool, views, &mut context),
         };
         let meta = self.page_meta(
             job,
@@ -603,6 +651,30 @@ impl PageRenderer<'_> {
         }
     }
 
+    /// The 404 page's text in every site language, default first, with links to that language's
+    /// home page and park list (pages that exist).
+    fn not_found_versions(&self) -> Vec<serde_json::Value> {
+        let urls = self.cx.urls;
+        self.cx
+            .site
+            .languages
+            .iter()
+            .map(|l| {
+                let s = |key: &str| self.cx.s(&l.code, key);
+                serde_json::json!({
+                    "lang": l.code,
+                    "tag": l.tag,
+                    "title": s("not_found.title"),
+                    "text": s("not_found.text"),
+                    "home_label": s("not_found.home"),
+                    "home": urls.page(&l.code, ""),
+                    "parks_label": s("nav.parks"),
+                    "parks": urls.page(&l.code, "parks/"),
+                })
+            })
+            .collect()
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn page_meta(
         &self,
@@ -620,17 +692,20 @@ impl PageRenderer<'_> {
             Job::NotFound => urls.root("404.html"),
             _ => urls.page(lang, path),
         };
-        let alternates = self
-            .cx
-            .site
-            .languages
+        // The one 404 page has no language versions to point at.
+        let languages = match job {
+            Job::NotFound => &[][..],
+            _ => &self.cx.site.languages[..],
+        };
+        let alternates = languages
             .iter()
             .map(|l| {
                 let alt_url = urls.page(&l.code, path);
                 Alternate {
                     lang: l.code.clone(),
                     tag: l.tag.clone(),
-                    name: self.cx.s(&l.code, "language_name"),
+                    name: self.cx.theme.language_name(&l.code),
+                    og_locale: crate::locale::og_locale(&l.tag),
                     absolute: urls.absolute(&alt_url),
                     url: alt_url,
                     current: l.code == lang,
@@ -697,6 +772,33 @@ impl PageRenderer<'_> {
             .and_then(large)
             .or_else(|| site.zone.share_image.as_ref().and_then(large))
             .or_else(|| self.theme_share_image.clone())
+    }
+
+    /// Inserts a tool page's context; returns its path, title and description.
+    fn tool_page(
+        &self,
+        tool: Tool,
+        views: &LangViews,
+        context: &mut tera::Context,
+    ) -> (String, String, String, Option<Asset>, &'static str) {
+        use super::tools;
+        let cx = self.cx;
+        let code = tool.code();
+        match tool {
+            Tool::Costs => context.insert(code, &tools::costs::view(cx, views)),
+            Tool::Finder => context.insert(code, &tools::finder::view(cx, views)),
+            Tool::Carriers => context.insert(code, &tools::carriers::view(cx, views)),
+            Tool::Compare => context.insert(code, &tools::compare::view(cx, views)),
+            Tool::Enquiry => context.insert(code, &tools::enquiry::view(cx, views)),
+        }
+        let lang = views.lang.as_str();
+        (
+            format!("{code}/"),
+            cx.s(lang, &format!("nav.{code}")),
+            cx.s(lang, &format!("{code}.intro")),
+            None,
+            "website",
+        )
     }
 
     fn policy_filters(&self, views: &LangViews, policies: &[&PolicyView]) -> serde_json::Value {
