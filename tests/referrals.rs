@@ -444,28 +444,37 @@ fn text_report_names_audiences_and_counts() {
         "{text}"
     );
     assert!(text.contains("Unknown sources: beijng-chamber 1"), "{text}");
-    assert!(text.contains("Bots: 1 requests"), "{text}");
+    assert!(text.contains("Bot requests: 1"), "{text}");
     assert!(text.contains("Malformed lines: 5 (first: "), "{text}");
     assert!(text.contains("access.log:4 NUL byte"), "{text}");
 }
 
-#[test]
-fn html_report_is_self_contained_with_svg_charts() {
+/// Runs `referrals LOG FLAG FILE` on a log of the format and returns what it wrote to FILE.
+fn written_report(format: Format, flag: &str, file: &str) -> Vec<u8> {
     let site = Site::fixture("referrals");
-    let path = write_log(&site, "access.log", &log(Format::Json));
-    let html_path = site.root().join("report.html");
+    let path = write_log(&site, "access.log", &log(format));
+    let out = site.root().join(file);
     let output = run(
         &site,
         &[
             "referrals",
             path.to_str().unwrap(),
-            "--html",
-            html_path.to_str().unwrap(),
+            flag,
+            out.to_str().unwrap(),
         ],
         None,
     );
-    assert!(output.status.success());
-    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::read(&out).expect("report written")
+}
+
+#[test]
+fn html_report_is_self_contained_with_svg_charts() {
+    let html = String::from_utf8(written_report(Format::Json, "--html", "report.html")).unwrap();
     assert!(html.starts_with("<!doctype html>"));
     assert!(html.contains("<html lang=\"zh-CN\">"));
     assert_eq!(
@@ -487,21 +496,7 @@ fn html_report_is_self_contained_with_svg_charts() {
 
 #[test]
 fn csv_ledger_has_a_bom_and_a_row_per_audience() {
-    let site = Site::fixture("referrals");
-    let path = write_log(&site, "access.log", &log(Format::TencentCdn));
-    let csv_path = site.root().join("ledger.csv");
-    let output = run(
-        &site,
-        &[
-            "referrals",
-            path.to_str().unwrap(),
-            "--csv",
-            csv_path.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(output.status.success());
-    let bytes = std::fs::read(&csv_path).unwrap();
+    let bytes = written_report(Format::TencentCdn, "--csv", "ledger.csv");
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let rows: Vec<&str> = text.lines().collect();

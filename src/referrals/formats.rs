@@ -261,6 +261,26 @@ fn offset(zone: &str) -> Result<i32, &'static str> {
     }
 }
 
+/// A request of the formats that write the time as `[…]` and the request line in quotes.
+fn bracketed_request<'a>(
+    time: &str,
+    client: &'a str,
+    request: &'a str,
+    code: &str,
+    user_agent: Option<&'a str>,
+) -> Result<Request<'a>, &'static str> {
+    let (method, target) = request_line(request);
+    Ok(Request {
+        time: clf_time(time)?,
+        client: Cow::Borrowed(client),
+        method: Cow::Borrowed(method),
+        target: Cow::Borrowed(target),
+        status: status(code)?,
+        user_agent: user_agent.map(Cow::Borrowed),
+        prefetch: false,
+    })
+}
+
 /// nginx/Apache combined and common:
 /// `ip ident user [time] "request" status bytes ["referer" "user agent" …]`.
 fn clf<'a>(t: &[Token<'a>], combined: bool) -> Result<Request<'a>, &'static str> {
@@ -281,16 +301,7 @@ fn clf<'a>(t: &[Token<'a>], combined: bool) -> Result<Request<'a>, &'static str>
     } else {
         None
     };
-    let (method, target) = request_line(request);
-    Ok(Request {
-        time: clf_time(time)?,
-        client: Cow::Borrowed(client),
-        method: Cow::Borrowed(method),
-        target: Cow::Borrowed(target),
-        status: status(code)?,
-        user_agent: user_agent.map(Cow::Borrowed),
-        prefetch: false,
-    })
+    bracketed_request(time, client, request, code, user_agent)
 }
 
 /// Aliyun CDN: `[time] ip proxy_ip response_ms "referer" "METHOD url" status request_size
@@ -310,16 +321,7 @@ fn aliyun_cdn<'a>(t: &[Token<'a>]) -> Result<Request<'a>, &'static str> {
         return Err(SHAPE);
     };
     t[4].quoted().ok_or(SHAPE)?;
-    let (method, target) = request_line(request);
-    Ok(Request {
-        time: clf_time(time)?,
-        client: Cow::Borrowed(client),
-        method: Cow::Borrowed(method),
-        target: Cow::Borrowed(target),
-        status: status(code)?,
-        user_agent: Some(Cow::Borrowed(ua)),
-        prefetch: false,
-    })
+    bracketed_request(time, client, request, code, Some(ua))
 }
 
 /// Aliyun OSS: `ip - - [time] "request" status sent_bytes request_ms "referer" "user agent"
@@ -337,16 +339,7 @@ fn aliyun_oss<'a>(t: &[Token<'a>]) -> Result<Request<'a>, &'static str> {
     t[7].bare().ok_or(SHAPE)?;
     t[8].quoted().ok_or(SHAPE)?;
     t[10].quoted().ok_or(SHAPE)?;
-    let (method, target) = request_line(request);
-    Ok(Request {
-        time: clf_time(time)?,
-        client: Cow::Borrowed(client),
-        method: Cow::Borrowed(method),
-        target: Cow::Borrowed(target),
-        status: status(code)?,
-        user_agent: Some(Cow::Borrowed(ua)),
-        prefetch: false,
-    })
+    bracketed_request(time, client, request, code, Some(ua))
 }
 
 /// Joins the fields a user agent was split into when the log does not quote it.

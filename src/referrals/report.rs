@@ -185,7 +185,7 @@ impl Summary {
                 .collect();
             let _ = writeln!(out, "Unknown sources: {}", list.join(", "));
         }
-        let _ = writeln!(out, "Bots: {} requests", self.bots);
+        let _ = writeln!(out, "Bot requests: {}", self.bots);
         let _ = write!(out, "Malformed lines: {}", self.malformed);
         if !self.malformed_examples.is_empty() {
             let list: Vec<String> = self
