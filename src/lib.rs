@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod escape;
 pub mod files;
+pub mod locale;
 pub mod markdown;
 pub mod model;
 pub mod output;
@@ -226,6 +227,7 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
             return Ok((None, report));
         }
     };
+    report.extend(theme.string_gaps(&site.languages));
     let urls = urls::Urls::new(&site.base_url, site.default_lang());
     let images = std::sync::Arc::new(assets::images::ImagePlan::new(
         &options.root.join("content"),

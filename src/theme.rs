@@ -225,14 +225,89 @@ impl Theme {
         Ok(())
     }
 
-    /// The interface string `key` in `lang`, falling back to `fallback_lang`, then to the key.
+    /// The interface string `key` in `lang`. A language the theme lacks it in falls back to
+    /// English (the language most investors read), then to `fallback_lang`, then to the key.
     pub fn string<'a>(&'a self, lang: &str, fallback_lang: &str, key: &'a str) -> &'a str {
+        [lang, "en", fallback_lang]
+            .iter()
+            .find_map(|l| self.strings.get(*l).and_then(|s| s.get(key)))
+            .map_or(key, String::as_str)
+    }
+
+    /// Every interface string in `lang` (the templates' `t`), each falling back as
+    /// [`Theme::string`] does: to English, then to `fallback_lang`.
+    pub fn strings_for(&self, lang: &str, fallback_lang: &str) -> BTreeMap<&str, &str> {
+        [fallback_lang, "en", lang]
+            .iter()
+            .filter_map(|l| self.strings.get(*l))
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// The name of `lang` in itself for the language switcher: the theme's `language_name` in
+    /// that language, else the endonym parkpress knows (Deutsch, 日本語), else the code.
+    pub fn language_name(&self, lang: &str) -> String {
         self.strings
             .get(lang)
-            .and_then(|s| s.get(key))
-            .or_else(|| self.strings.get(fallback_lang).and_then(|s| s.get(key)))
-            .or_else(|| self.strings.get("en").and_then(|s| s.get(key)))
-            .map_or(key, String::as_str)
+            .and_then(|s| s.get("language_name"))
+            .cloned()
+            .or_else(|| crate::locale::endonym(lang).map(str::to_owned))
+            .unwrap_or_else(|| lang.to_owned())
+    }
+
+    /// Warnings for site languages the theme has no or not all interface strings for (measured
+    /// against its English strings): those pages show English menus and labels.
+    pub fn string_gaps(&self, languages: &[crate::model::Language]) -> Vec<Diagnostic> {
+        let Some(reference) = self.strings.get("en") else {
+            return Vec::new();
+        };
+        let theme = self.chain.join(" → ");
+        let mut out = Vec::new();
+        for code in languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .filter(|c| *c != "en")
+        {
+            let hint = format!(
+                "add the strings to themes/<theme>/i18n/{code}.toml (keys as in the default theme's i18n/en.toml)"
+            );
+            let Some(own) = self.strings.get(code) else {
+                out.push(
+                    Diagnostic::warning(
+                        "interface-strings-missing",
+                        format!("theme `{theme}` has no interface strings in `{code}`: its menus, labels and search box show in English"),
+                    )
+                    .with_hint(hint),
+                );
+                continue;
+            };
+            let missing: Vec<&str> = reference
+                .keys()
+                .filter(|k| !own.contains_key(*k))
+                .map(String::as_str)
+                .collect();
+            if !missing.is_empty() {
+                let shown = missing
+                    .iter()
+                    .take(8)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let more = if missing.len() > 8 { ", …" } else { "" };
+                out.push(
+                    Diagnostic::warning(
+                        "interface-strings-missing",
+                        format!(
+                            "theme `{theme}` lacks {} interface string(s) in `{code}` ({shown}{more}): they show in English",
+                            missing.len()
+                        ),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+        out
     }
 }
 
@@ -302,5 +377,22 @@ fn collect_builtin(dir: &'static Dir<'static>, theme: &str, out: &mut BTreeMap<S
     }
     for sub in dir.dirs() {
         collect_builtin(sub, theme, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_builtin_language_has_every_interface_string() {
+        let theme = super::load(std::path::Path::new("/nonexistent"), "default", None)
+            .expect("built-in theme");
+        let english: Vec<&String> = theme.strings["en"].keys().collect();
+        for lang in ["zh", "ja", "ko", "de", "fr", "ru"] {
+            let own: Vec<&String> = theme.strings[lang].keys().collect();
+            assert_eq!(
+                own, english,
+                "interface strings of `{lang}` differ from en.toml"
+            );
+        }
     }
 }

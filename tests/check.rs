@@ -812,6 +812,81 @@ fn units_that_do_not_fit_their_factor_kind() {
 }
 
 #[test]
+fn prices_whose_rate_is_not_understood() {
+    let site = Site::clean();
+    site.append(
+        PARK,
+        "\n[[factors]]\nkind = \"water\"\nvalue = 3.9\nunit = { zh = \"元/吨\", en = \"yuan/t\" }\n\
+         \n[[factors]]\nkind = \"electricity\"\nvalue = 0.6\nunit = { zh = \"元/千度\", en = \"yuan per thousand\" }\n\
+         \n[[factors]]\nkind = \"electricity\"\nvalue = 110\nunit = \"kV\"\n\
+         \n[[carriers]]\nkind = \"factory\"\nname = \"A\"\nprice = { value = 12, unit = { zh = \"元/平方米·季\", en = \"yuan/m² a quarter\" } }\n\
+         \n[[carriers]]\nkind = \"office\"\nname = \"B\"\nprice = { value = 1.2, unit = { zh = \"元/平方米·天\", en = \"yuan/m²·day\" } }\n",
+    );
+    let check = site.check(&[]);
+    check.assert_exit(0);
+    check.assert_absent("unit-mismatch");
+    let found = check.all("unit-unknown");
+    assert_eq!(
+        found.len(),
+        2,
+        "water per t, a capacity in kV and a daily rent are understood:\n{}",
+        check.dump()
+    );
+    assert_at(found[0], "warning", PARK, 22, Some(8));
+    assert!(message(found[0]).contains("元/千度"), "{:#}", found[0]);
+    assert!(hint(found[0]).contains("元/千瓦时"), "{:#}", found[0]);
+    assert_at(found[1], "warning", PARK, 32, Some(9));
+    assert!(message(found[1]).contains("元/平方米·季"), "{:#}", found[1]);
+}
+
+#[test]
+fn structured_eligibility_is_checked() {
+    let site = Site::clean();
+    site.edit(
+        PARK,
+        "valid_until = 2030-12-31\n",
+        "valid_until = 2030-12-31\neligible = { industries = [\"new-generation-it\", \"fod-beverage\"], company = [\"new\"], min_investment = { value = 1, unit = \"yi-yuan\" } }\n",
+    );
+    let check = site.check(&[]);
+    check.assert_exit(1);
+    let d = check.one("unknown-industry");
+    assert_at(d, "error", PARK, 13, Some(49));
+    assert!(hint(d).contains("food-beverage"), "{d:#}");
+
+    for (bad, code) in [
+        ("company = [\"newcomer\"]", "unknown"),
+        ("sector = [\"it\"]", "unknown"),
+        (
+            "min_investment = { value = 1, unit = \"mu\" }",
+            "invalid-unit",
+        ),
+    ] {
+        let site = Site::clean();
+        site.edit(
+            PARK,
+            "valid_until = 2030-12-31\n",
+            &format!("valid_until = 2030-12-31\neligible = {{ {bad} }}\n"),
+        );
+        let check = site.check(&[]);
+        check.assert_exit(1);
+        let errors: Vec<_> = check
+            .diagnostics()
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .collect();
+        assert_eq!(errors.len(), 1, "{bad}:\n{}", check.dump());
+        assert!(
+            errors[0]["code"].as_str().unwrap_or("").contains(code)
+                || message(errors[0]).contains(code),
+            "{bad}: {:#}",
+            errors[0]
+        );
+        assert_eq!(errors[0]["file"], PARK, "{bad}: {:#}", errors[0]);
+        assert_eq!(errors[0]["line"], 13, "{bad}: {:#}", errors[0]);
+    }
+}
+
+#[test]
 fn rewards_tied_to_fiscal_contribution() {
     let site = Site::clean();
     site.append(

@@ -4,6 +4,7 @@
 //! must not be published ([`release`]).
 
 pub mod links;
+mod prices;
 pub mod release;
 pub mod rules;
 
@@ -14,7 +15,8 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, SourceFile};
-use crate::model::{Body, Pos, Site, Text};
+use crate::model::units::{Measure, Price, is_money};
+use crate::model::{Body, FactorValue, Pos, Site, Text};
 use rules::*;
 
 /// Width in pixels a park cover needs to print across an A4 page (210 mm) at 150 dpi.
@@ -154,10 +156,24 @@ fn units(site: &Site, out: &mut Vec<Diagnostic>) {
             };
             let mut texts: Vec<&str> = unit.all().map(|(_, t)| t).collect();
             texts.dedup();
-            if texts.iter().any(|t| unit_fits(t, fragments)) {
+            let kind = factor.kind.code().to_owned();
+            let priced = Measure::for_factor(factor.kind).is_some();
+            let number = matches!(factor.value, Some(FactorValue::Number(_)));
+            let understood = texts.iter().any(|t| Price::parse(1.0, t).is_some());
+            if priced && number && !understood && texts.iter().any(|t| is_money(t)) {
+                out.push(prices::unknown_price_unit(unit.pos(), &texts, &kind));
                 continue;
             }
-            let kind = factor.kind.code().to_owned();
+            // A rate the model understands fits when it is paid per what the kind is priced
+            // in (steam per t, not per m³); other units are compared by their words.
+            let fits = if priced && understood {
+                factor.price.is_some()
+            } else {
+                texts.iter().any(|t| unit_fits(t, fragments))
+            };
+            if fits {
+                continue;
+            }
             out.push(place(
                 unit.pos(),
                 Diagnostic::warning(
@@ -172,6 +188,7 @@ fn units(site: &Site, out: &mut Vec<Diagnostic>) {
                 )),
             ));
         }
+        prices::carrier_prices(park, out);
     }
 }
 

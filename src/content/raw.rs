@@ -154,8 +154,20 @@ pub struct RawSiteConfig {
     /// BCP 47 tag per language code.
     #[serde(default)]
     pub language_tags: BTreeMap<String, String>,
+    /// Where the enquiry form sends what visitors write.
+    pub enquiry: Option<Spanned<RawEnquiry>>,
     /// The zone itself.
     pub zone: RawZone,
+}
+
+/// `[enquiry]` in site.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnquiry {
+    /// The form service the zone runs (receives an `application/x-www-form-urlencoded` POST).
+    pub endpoint: Option<Spanned<String>>,
+    /// Where the mailto fallback writes to (default: the zone's email).
+    pub email: Option<Spanned<String>>,
 }
 
 /// `[markdown]` in site.toml.
@@ -401,6 +413,45 @@ pub struct RawPolicy {
     /// Not published.
     #[serde(default)]
     pub draft: bool,
+    /// Structured eligibility the policy finder matches on.
+    pub eligible: Option<Spanned<RawEligible>>,
+}
+
+/// `eligible = { industries = […], company = […], min_investment = {…} }` of a policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEligible {
+    /// Zone industry keys; empty: any industry.
+    #[serde(default)]
+    pub industries: Vec<Spanned<String>>,
+    /// Which companies qualify; empty: any.
+    #[serde(default)]
+    pub company: Vec<Company>,
+    /// The smallest planned investment that qualifies, a money amount.
+    pub min_investment: Option<Spanned<RawQuantity>>,
+}
+
+/// Whether a company is new to the zone or already in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Company {
+    /// A new investment.
+    New,
+    /// A company already in the zone.
+    Existing,
+}
+
+impl Company {
+    /// Every value, in the order forms list them.
+    pub const ALL: [Company; 2] = [Company::New, Company::Existing];
+
+    /// The code written in content and query strings.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Existing => "existing",
+        }
+    }
 }
 
 /// Policy categories.
@@ -475,7 +526,7 @@ pub struct RawCarrier {
     /// Available area.
     pub available: Option<RawQuantity>,
     /// Price.
-    pub price: Option<RawQuantity>,
+    pub price: Option<Spanned<RawQuantity>>,
     /// Remark.
     pub note: Option<Spanned<RawText>>,
     /// Date of the figures.

@@ -3,9 +3,11 @@
 
 mod resolve;
 mod text;
+pub mod units;
 
 pub use crate::content::raw::{
-    AudienceKind, CarrierKind, Channel, FactorKind, ParkStatus, PolicyCategory, TenantStatus,
+    AudienceKind, CarrierKind, Channel, Company, FactorKind, ParkStatus, PolicyCategory,
+    TenantStatus,
 };
 pub use resolve::{RESERVED, ResolveOptions, join_content_path, resolve};
 pub use text::{Coverage, MissingTranslation, Text, TranslationReport};
@@ -82,6 +84,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Audiences links are sent to.
     pub audiences: Vec<Audience>,
+    /// Where the enquiry form sends.
+    pub enquiry: Enquiry,
     /// Asset files under content/, content-relative.
     pub assets: BTreeSet<String>,
     /// Park folders whose park.toml did not load (already reported): links to them are not
@@ -111,6 +115,15 @@ impl Site {
     pub fn industry(&self, key: &str) -> Option<&Industry> {
         self.zone.industries.iter().find(|i| i.key == key)
     }
+}
+
+/// Where the enquiry form sends what a visitor writes (`[enquiry]` in site.toml).
+#[derive(Debug, Clone, Default)]
+pub struct Enquiry {
+    /// The zone's form service; without one the form opens a pre-filled email.
+    pub endpoint: Option<String>,
+    /// The address the email goes to: `[enquiry] email`, else the zone's.
+    pub email: Option<String>,
 }
 
 /// The development zone.
@@ -195,6 +208,15 @@ impl MoneyUnit {
             "wan-yuan" => Some(Self::WanYuan),
             "yi-yuan" => Some(Self::YiYuan),
             _ => None,
+        }
+    }
+
+    /// Yuan in one of this unit.
+    pub fn yuan(self) -> f64 {
+        match self {
+            Self::Yuan => 1.0,
+            Self::WanYuan => 1e4,
+            Self::YiYuan => 1e8,
         }
     }
 }
@@ -399,6 +421,21 @@ pub struct Policy {
     pub valid_until_pos: Option<Pos>,
     /// Draft.
     pub draft: bool,
+    /// Structured eligibility for the policy finder; `None`: read the conditions.
+    pub eligible: Option<Eligible>,
+}
+
+/// Who a policy is for, as the policy finder matches it.
+#[derive(Debug, Clone, Default)]
+pub struct Eligible {
+    /// Zone industry keys; empty: any industry.
+    pub industries: Vec<String>,
+    /// Which companies; empty: any.
+    pub company: Vec<Company>,
+    /// The smallest planned investment, in plain yuan.
+    pub min_investment_yuan: Option<f64>,
+    /// The same amount as written (shown in its money scale).
+    pub min_investment: Option<Quantity>,
 }
 
 impl Policy {
@@ -419,6 +456,9 @@ pub struct Factor {
     pub value: Option<FactorValue>,
     /// Unit.
     pub unit: Option<Text>,
+    /// The figure as a price the tools can add up, when the kind is priced and the unit is
+    /// understood (see [`units`]).
+    pub price: Option<units::Price>,
     /// Note.
     pub note: Option<Text>,
     /// Date.
@@ -449,6 +489,12 @@ pub struct Carrier {
     pub available: Option<Quantity>,
     /// Price.
     pub price: Option<Quantity>,
+    /// Where the price is written.
+    pub price_pos: Option<Pos>,
+    /// The price in plain yuan per m²·month (or per mu for land), when its unit is understood.
+    pub unit_price: Option<units::Price>,
+    /// Free area in m², when its unit is an area.
+    pub available_m2: Option<f64>,
     /// Note.
     pub note: Option<Text>,
     /// Date.

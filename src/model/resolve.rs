@@ -13,6 +13,8 @@ use crate::content::raw::{self, RawDate, RawQuantity, RawText};
 use crate::content::{Document, LoadedContent, Parsed, TranslatableFields};
 use crate::diagnostics::Diagnostic;
 
+mod tools;
+
 /// Choices that change what the model contains.
 #[derive(Debug, Clone, Copy)]
 pub struct ResolveOptions {
@@ -24,7 +26,8 @@ pub struct ResolveOptions {
 
 /// Paths at the site root that content keys must not take.
 pub const RESERVED: &[&str] = &[
-    "parks", "tenants", "policies", "news", "search", "s", "pdf", "static",
+    "parks", "tenants", "policies", "news", "search", "s", "pdf", "static", "costs", "finder",
+    "carriers", "compare", "enquiry",
 ];
 
 /// Resolves loaded content into a [`Site`]. Returns no site when site.toml is unusable; the
@@ -59,6 +62,7 @@ pub fn resolve(
     let description = cx.opt_text(loc, "description", config.description.as_ref());
     let notice = cx.opt_text(loc, "notice", config.notice.as_ref());
     let zone = cx.zone(loc, &config.zone);
+    let enquiry = cx.enquiry(loc, config.enquiry.as_ref(), zone.email.as_ref());
     let languages = cx
         .langs
         .iter()
@@ -132,6 +136,7 @@ pub fn resolve(
         news: resolved_news,
         pages: resolved_pages,
         audiences: resolved_audiences,
+        enquiry,
         unloaded_parks: park_folders
             .iter()
             .filter(|key| !loaded_keys.contains(*key))
@@ -673,48 +678,9 @@ impl<'a> Cx<'a> {
                 aliases.push(alias.get_ref().clone());
             }
         }
-        let policies = self.policies(loc, &raw.policies);
-        let factors = raw
-            .factors
-            .iter()
-            .map(|f| Factor {
-                kind: f.kind,
-                label: self.opt_text(loc, "factors.label", f.label.as_ref()),
-                value: f.value.as_ref().map(|v| match v {
-                    raw::RawValue::Number(n) => FactorValue::Number(*n),
-                    raw::RawValue::Text(t) => {
-                        FactorValue::Text(self.localize(loc, None, "factors.value", t, &[]))
-                    }
-                }),
-                unit: self.opt_text(loc, "factors.unit", f.unit.as_ref()),
-                note: self.opt_text(loc, "factors.note", f.note.as_ref()),
-                as_of: f.as_of.as_ref().map(|d| self.date(d)),
-                as_of_pos: f.as_of.as_ref().map(|d| loc.pos(d)),
-            })
-            .collect();
-        let carriers = raw
-            .carriers
-            .iter()
-            .map(|c| Carrier {
-                kind: c.kind,
-                name: self.text(loc, "carriers.name", &c.name),
-                area: c
-                    .area
-                    .as_ref()
-                    .map(|q| self.quantity(loc, "carriers.area", q)),
-                available: c
-                    .available
-                    .as_ref()
-                    .map(|q| self.quantity(loc, "carriers.available", q)),
-                price: c
-                    .price
-                    .as_ref()
-                    .map(|q| self.quantity(loc, "carriers.price", q)),
-                note: self.opt_text(loc, "carriers.note", c.note.as_ref()),
-                as_of: c.as_of.as_ref().map(|d| self.date(d)),
-                as_of_pos: c.as_of.as_ref().map(|d| loc.pos(d)),
-            })
-            .collect();
+        let policies = self.policies(loc, &raw.policies, industries);
+        let factors = raw.factors.iter().map(|f| self.factor(loc, f)).collect();
+        let carriers = raw.carriers.iter().map(|c| self.carrier(loc, c)).collect();
         let contacts = raw
             .contacts
             .iter()
@@ -804,7 +770,12 @@ impl<'a> Cx<'a> {
         (!resolved.draft || options.drafts).then_some(resolved)
     }
 
-    fn policies(&mut self, loc: Loc, raw: &[raw::RawPolicy]) -> Vec<Policy> {
+    fn policies(
+        &mut self,
+        loc: Loc,
+        raw: &[raw::RawPolicy],
+        industries: &HashSet<String>,
+    ) -> Vec<Policy> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for (index, p) in raw.iter().enumerate() {
@@ -851,6 +822,10 @@ impl<'a> Cx<'a> {
                 valid_until: p.valid_until.as_ref().map(|d| self.date(d)),
                 valid_until_pos: p.valid_until.as_ref().map(|d| loc.pos(d)),
                 draft: p.draft,
+                eligible: p
+                    .eligible
+                    .as_ref()
+                    .map(|e| self.eligible(loc, e, industries)),
             });
         }
         out

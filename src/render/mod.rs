@@ -2,6 +2,7 @@
 //! rendered in parallel into an in-memory list of output files.
 
 mod pages;
+pub mod tools;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;

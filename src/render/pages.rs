@@ -77,6 +77,38 @@ enum Job {
     Feed,
     NotFound,
     Search,
+    Tool(Tool),
+}
+
+/// The investor tools' pages, each with its own context (see [`super::tools`]).
+#[derive(Debug, Clone, Copy)]
+enum Tool {
+    Costs,
+    Finder,
+    Carriers,
+    Compare,
+    Enquiry,
+}
+
+impl Tool {
+    const ALL: [Tool; 5] = [
+        Tool::Costs,
+        Tool::Finder,
+        Tool::Carriers,
+        Tool::Compare,
+        Tool::Enquiry,
+    ];
+
+    /// The page's folder, its template's stem and its `page.kind`.
+    fn code(self) -> &'static str {
+        match self {
+            Tool::Costs => "costs",
+            Tool::Finder => "finder",
+            Tool::Carriers => "carriers",
+            Tool::Compare => "compare",
+            Tool::Enquiry => "enquiry",
+        }
+    }
 }
 
 impl Job {
@@ -94,6 +126,13 @@ impl Job {
             Job::Feed => "atom.xml",
             Job::NotFound => "404.html",
             Job::Search => "search.html",
+            Job::Tool(tool) => match tool {
+                Tool::Costs => "costs.html",
+                Tool::Finder => "finder.html",
+                Tool::Carriers => "carriers.html",
+                Tool::Compare => "compare.html",
+                Tool::Enquiry => "enquiry.html",
+            },
         }
     }
 
@@ -111,6 +150,7 @@ impl Job {
             Job::Feed => "feed",
             Job::NotFound => "not_found",
             Job::Search => "search",
+            Job::Tool(tool) => tool.code(),
         }
     }
 
@@ -167,6 +207,7 @@ impl PageRenderer<'_> {
             Job::Feed,
             Job::Search,
         ];
+        jobs.extend(Tool::ALL.map(Job::Tool));
         for (p, park) in site.parks.iter().enumerate() {
             jobs.push(Job::Park(p));
             jobs.extend((0..park.tenants.len()).map(|t| Job::Tenant(p, t)));
@@ -455,6 +496,7 @@ impl PageRenderer<'_> {
                 let title = self.cx.s(lang, "nav.search");
                 ("search/".into(), title, String::new(), None, "website")
             }
+            Job::Tool(tool) => self.tool_page(tool, views, &mut context),
         };
         let meta = self.page_meta(
             job,
@@ -630,7 +672,8 @@ impl PageRenderer<'_> {
                 Alternate {
                     lang: l.code.clone(),
                     tag: l.tag.clone(),
-                    name: self.cx.s(&l.code, "language_name"),
+                    name: self.cx.theme.language_name(&l.code),
+                    og_locale: crate::locale::og_locale(&l.tag),
                     absolute: urls.absolute(&alt_url),
                     url: alt_url,
                     current: l.code == lang,
@@ -697,6 +740,33 @@ impl PageRenderer<'_> {
             .and_then(large)
             .or_else(|| site.zone.share_image.as_ref().and_then(large))
             .or_else(|| self.theme_share_image.clone())
+    }
+
+    /// Inserts a tool page's context; returns its path, title and description.
+    fn tool_page(
+        &self,
+        tool: Tool,
+        views: &LangViews,
+        context: &mut tera::Context,
+    ) -> (String, String, String, Option<Asset>, &'static str) {
+        use super::tools;
+        let cx = self.cx;
+        let code = tool.code();
+        match tool {
+            Tool::Costs => context.insert(code, &tools::costs::view(cx, views)),
+            Tool::Finder => context.insert(code, &tools::finder::view(cx, views)),
+            Tool::Carriers => context.insert(code, &tools::carriers::view(cx, views)),
+            Tool::Compare => context.insert(code, &tools::compare::view(cx, views)),
+            Tool::Enquiry => context.insert(code, &tools::enquiry::view(cx, views)),
+        }
+        let lang = views.lang.as_str();
+        (
+            format!("{code}/"),
+            cx.s(lang, &format!("nav.{code}")),
+            cx.s(lang, &format!("{code}.intro")),
+            None,
+            "website",
+        )
     }
 
     fn policy_filters(&self, views: &LangViews, policies: &[&PolicyView]) -> serde_json::Value {

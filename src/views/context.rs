@@ -19,6 +19,8 @@ pub struct SiteView {
     pub lang: String,
     /// BCP 47 tag for `<html lang>`.
     pub lang_tag: String,
+    /// Open Graph locale of the page language (`zh_CN`, `de_DE`).
+    pub og_locale: String,
     /// Default language code.
     pub default_lang: String,
     /// Path of base_url (`/invest` or empty), for static file links.
@@ -58,6 +60,16 @@ pub struct Nav {
     pub feed: String,
     /// Search page (reads `?q=`).
     pub search: String,
+    /// Cost estimator.
+    pub costs: String,
+    /// Policy finder.
+    pub finder: String,
+    /// Space finder.
+    pub carriers: String,
+    /// Park comparison.
+    pub compare: String,
+    /// Enquiry form.
+    pub enquiry: String,
 }
 
 /// A titled link.
@@ -146,8 +158,10 @@ pub struct Alternate {
     pub lang: String,
     /// BCP 47 tag, for hreflang.
     pub tag: String,
-    /// Language name in itself (中文, English).
+    /// Language name in itself (中文, English, Deutsch).
     pub name: String,
+    /// Open Graph locale (`de_DE`).
+    pub og_locale: String,
     /// Root-relative URL.
     pub url: String,
     /// Absolute URL.
@@ -375,7 +389,7 @@ pub struct FactorView {
     pub kind: &'static str,
     /// Label (own label, else the theme's name for the kind).
     pub label: String,
-    /// Value with unit.
+    /// Value with unit; a price the program understands in the one unit the tools show.
     pub value: Option<String>,
     /// Unit alone.
     pub unit: Option<String>,
@@ -459,6 +473,8 @@ pub struct ParkView<'a> {
     pub pipeline: Option<PipelineView>,
     /// Contacts.
     pub contacts: Vec<ContactView>,
+    /// Links to the investor tools for this park.
+    pub tools: super::prices::ToolLinks,
     /// Gallery.
     pub gallery: Vec<GalleryView>,
     /// Location map.

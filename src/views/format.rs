@@ -53,12 +53,7 @@ fn money_parts(value: f64, unit: MoneyUnit, lang: &str) -> (String, String) {
         };
         return (number(value, lang), unit.to_owned());
     }
-    let yuan = value
-        * match unit {
-            MoneyUnit::Yuan => 1.0,
-            MoneyUnit::WanYuan => 1e4,
-            MoneyUnit::YiYuan => 1e8,
-        };
+    let yuan = value * unit.yuan();
     let (scaled, word) = if yuan.abs() >= 1e9 {
         (yuan / 1e9, "billion yuan")
     } else if yuan.abs() >= 1e6 {

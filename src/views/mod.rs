@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod format;
+pub mod prices;
 
 use crate::model::*;
 use crate::theme::Theme;
@@ -93,7 +94,8 @@ impl ViewCx<'_> {
         }
     }
 
-    fn access(&self, access: &[Access], lang: &str) -> Vec<AccessView> {
+    /// Transport distances as templates show them.
+    pub fn access_views(&self, access: &[Access], lang: &str) -> Vec<AccessView> {
         access
             .iter()
             .map(|a| AccessView {
@@ -176,16 +178,8 @@ impl ViewCx<'_> {
             })
             .collect();
         let news = site.news.iter().map(|n| self.news_card(n, code)).collect();
-        let strings = serde_json::to_value(
-            self.theme
-                .strings
-                .get(site.default_lang())
-                .into_iter()
-                .chain(self.theme.strings.get(code))
-                .flatten()
-                .collect::<std::collections::BTreeMap<_, _>>(),
-        )
-        .unwrap_or_default();
+        let strings = serde_json::to_value(self.theme.strings_for(code, site.default_lang()))
+            .unwrap_or_default();
         let site_view = self.site_view(lang);
         let mut base_context = tera::Context::new();
         base_context.insert("site", &site_view);
@@ -223,6 +217,7 @@ impl ViewCx<'_> {
             notice: site.notice.as_ref().map(|n| n.get(code).to_owned()),
             lang: code.to_owned(),
             lang_tag: lang.tag.clone(),
+            og_locale: crate::locale::og_locale(&lang.tag),
             default_lang: site.default_lang().to_owned(),
             base_path: self.urls.prefix().to_owned(),
             base_url: site.base_url.clone(),
@@ -234,6 +229,11 @@ impl ViewCx<'_> {
                 news: page("news/"),
                 feed: page("news/atom.xml"),
                 search: page("search/"),
+                costs: page("costs/"),
+                finder: page("finder/"),
+                carriers: page("carriers/"),
+                compare: page("compare/"),
+                enquiry: page("enquiry/"),
             },
             menu: site
                 .pages
@@ -290,7 +290,7 @@ impl ViewCx<'_> {
                 })
                 .collect(),
             pipeline: zone.pipeline.as_ref().map(|p| self.pipeline(p, lang)),
-            access: self.access(&zone.access, lang),
+            access: self.access_views(&zone.access, lang),
             process: self.steps(&zone.process, lang),
             services: self.steps(&zone.services, lang),
             location: zone.location,
@@ -434,17 +434,61 @@ impl ViewCx<'_> {
                 || self.s(lang, &format!("factor_kind.{kind}")),
                 |l| l.get(lang).to_owned(),
             ),
-            value: factor.value.as_ref().map(|v| match (v, &figure) {
-                (_, Some(figure)) => figure.display.clone(),
-                (FactorValue::Number(n), None) => format::number(*n, lang),
-                (FactorValue::Text(t), None) => {
-                    format::join_unit(t.get(lang), unit.as_deref().unwrap_or(""))
+            value: factor.value.as_ref().map(|v| {
+                if let Some(price) = factor.price {
+                    return self.price_display(price, lang);
+                }
+                match (v, &figure) {
+                    (_, Some(figure)) => figure.display.clone(),
+                    (FactorValue::Number(n), None) => format::number(*n, lang),
+                    (FactorValue::Text(t), None) => {
+                        format::join_unit(t.get(lang), unit.as_deref().unwrap_or(""))
+                    }
                 }
             }),
             unit,
             note: factor.note.as_ref().map(|t| t.get(lang).to_owned()),
             as_of: factor.as_of.map(|d| self.date(d, lang)),
         }
+    }
+
+    /// A carrier as the park page and the space finder show it.
+    pub fn carrier_view(&self, c: &Carrier, lang: &str) -> CarrierView {
+        let kind = c.kind.code();
+        CarrierView {
+            kind,
+            kind_label: self.s(lang, &format!("carrier_kind.{kind}")),
+            name: c.name.get(lang).to_owned(),
+            area: c.area.as_ref().map(|q| figure(q, lang)),
+            available: c.available.as_ref().map(|q| figure(q, lang)),
+            price: c.price.as_ref().map(|q| figure(q, lang)),
+            note: c.note.as_ref().map(|t| t.get(lang).to_owned()),
+            as_of: c.as_of.map(|d| self.date(d, lang)),
+        }
+    }
+
+    /// A park's contacts, each with its vCard.
+    pub fn park_contacts(&self, park: &Park, lang: &str) -> Vec<ContactView> {
+        park.contacts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ContactView {
+                vcard: self.urls.page(lang, &Self::vcard_path(&park.key, i)),
+                name: c.name.get(lang).to_owned(),
+                role: c.role.as_ref().map(|t| t.get(lang).to_owned()),
+                tel: c.phone.as_ref().map(|p| {
+                    format!(
+                        "tel:{}",
+                        p.chars()
+                            .filter(|c| c.is_ascii_digit() || *c == '+')
+                            .collect::<String>()
+                    )
+                }),
+                phone: c.phone.clone(),
+                email: c.email.clone(),
+                wechat: c.wechat.clone(),
+            })
+            .collect()
     }
 
     /// The full view of a park page.
@@ -476,43 +520,12 @@ impl ViewCx<'_> {
             carriers: park
                 .carriers
                 .iter()
-                .map(|c| {
-                    let kind = c.kind.code();
-                    CarrierView {
-                        kind,
-                        kind_label: self.s(lang, &format!("carrier_kind.{kind}")),
-                        name: c.name.get(lang).to_owned(),
-                        area: c.area.as_ref().map(|q| figure(q, lang)),
-                        available: c.available.as_ref().map(|q| figure(q, lang)),
-                        price: c.price.as_ref().map(|q| figure(q, lang)),
-                        note: text(&c.note),
-                        as_of: c.as_of.map(|d| self.date(d, lang)),
-                    }
-                })
+                .map(|c| self.carrier_view(c, lang))
                 .collect(),
-            access: self.access(&park.access, lang),
+            access: self.access_views(&park.access, lang),
             pipeline: park.pipeline.as_ref().map(|p| self.pipeline(p, lang)),
-            contacts: park
-                .contacts
-                .iter()
-                .enumerate()
-                .map(|(i, c)| ContactView {
-                    vcard: self.urls.page(lang, &Self::vcard_path(&park.key, i)),
-                    name: c.name.get(lang).to_owned(),
-                    role: text(&c.role),
-                    tel: c.phone.as_ref().map(|p| {
-                        format!(
-                            "tel:{}",
-                            p.chars()
-                                .filter(|c| c.is_ascii_digit() || *c == '+')
-                                .collect::<String>()
-                        )
-                    }),
-                    phone: c.phone.clone(),
-                    email: c.email.clone(),
-                    wechat: c.wechat.clone(),
-                })
-                .collect(),
+            contacts: self.park_contacts(park, lang),
+            tools: self.tool_links(park, lang),
             gallery: park
                 .gallery
                 .iter()

@@ -1,0 +1,100 @@
+/*
+ * parkpress default theme: the space finder. Reads ?kind=…&min_area_m2=N&max_price=N into the
+ * form and shows only the carriers of that kind (data-kind) with at least that free area
+ * (data-available-m2, m²) and at most that rent (data-price-m2-month, yuan per m² and month;
+ * spaces without a monthly rent are left out once a maximum is set). Plain ES5, no requests.
+ */
+(function () {
+  'use strict';
+
+  function forEach(list, fn) {
+    Array.prototype.forEach.call(list, fn);
+  }
+
+  function number(text) {
+    var value = parseFloat(text);
+    return isFinite(value) ? value : null;
+  }
+
+  function setup(box) {
+    var form = box.querySelector('[data-space-form]');
+    var kind = form.elements.kind;
+    var area = form.elements.min_area_m2;
+    var price = form.elements.max_price;
+    var items = box.querySelectorAll('[data-kind]');
+    var count = box.querySelector('[data-space-count]');
+    var empty = box.querySelector('[data-space-empty]');
+    var template = box.getAttribute('data-count-template') || '{n} / {total}';
+
+    var params = new URLSearchParams(window.location.search);
+    var wanted = params.get('kind');
+    if (wanted && kind.querySelector('option[value="' + wanted.replace(/["\\]/g, '') + '"]')) {
+      kind.value = wanted;
+    }
+    [area, price].forEach(function (field) {
+      var value = number(params.get(field.name));
+      if (value !== null && value >= 0) {
+        field.value = String(value);
+      }
+    });
+
+    function apply(updateUrl) {
+      var minArea = number(area.value);
+      var maxPrice = number(price.value);
+      var shown = 0;
+      forEach(items, function (item) {
+        var free = number(item.getAttribute('data-available-m2'));
+        var rent = number(item.getAttribute('data-price-m2-month'));
+        var match = (!kind.value || item.getAttribute('data-kind') === kind.value) &&
+          (minArea === null || (free !== null && free >= minArea)) &&
+          (maxPrice === null || (rent !== null && rent <= maxPrice));
+        item.hidden = !match;
+        if (match) {
+          shown += 1;
+        }
+      });
+      if (count) {
+        count.textContent = template.replace('{n}', String(shown)).replace('{total}', String(items.length));
+      }
+      if (empty) {
+        empty.hidden = shown > 0;
+      }
+      if (updateUrl && window.history && window.history.replaceState) {
+        var kept = new URLSearchParams(window.location.search);
+        [kind, area, price].forEach(function (field) {
+          if (field.value) {
+            kept.set(field.name, field.value);
+          } else {
+            kept.delete(field.name);
+          }
+        });
+        var query = kept.toString();
+        window.history.replaceState(window.history.state, '', window.location.pathname + (query ? '?' + query : '') + window.location.hash);
+      }
+    }
+
+    kind.addEventListener('change', function () {
+      apply(true);
+    });
+    [area, price].forEach(function (field) {
+      field.addEventListener('input', function () {
+        apply(true);
+      });
+    });
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      apply(true);
+    });
+    apply(false);
+  }
+
+  function init() {
+    forEach(document.querySelectorAll('[data-space-finder]'), setup);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+})();
