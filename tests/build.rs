@@ -515,3 +515,62 @@ fn money_units_in_factor_and_carrier_units_are_scaled_per_language() {
         "Chinese numbers are not grouped"
     );
 }
+
+#[test]
+fn one_not_found_page_in_every_language_that_search_engines_skip() {
+    let site = Site::fixture("basic");
+    site.build();
+    let page = site.out("404.html");
+    assert!(page.contains(r#"<meta name="robots" content="noindex">"#));
+    assert!(!page.contains(r#"rel="canonical""#) && !page.contains("hreflang"));
+    assert!(!page.contains("og:url") && !page.contains("ld+json"));
+    assert!(!site.exists("en/404.html"));
+    // Both languages' text, each linking to its own home page and park list.
+    assert!(
+        page.contains("页面未找到") && page.contains("Page not found"),
+        "{page}"
+    );
+    assert!(page.contains(r#"<div class="not-found-version" lang="en">"#));
+    for link in page
+        .split("href=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+    {
+        if let Some(path) = link.strip_prefix("/invest/") {
+            let file = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path.to_owned()
+            };
+            assert!(
+                site.exists(&file),
+                "404 page links to {link}, which does not exist"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_theme_ships_a_favicon_a_site_theme_can_replace() {
+    let site = Site::fixture("basic");
+    site.build();
+    let ico = std::fs::read(site.path("output/favicon.ico")).expect("favicon.ico");
+    assert_eq!(&ico[..4], &[0, 0, 1, 0], "an ICO file");
+    assert!(site.exists("favicon.svg"));
+    assert!(
+        site.out("index.html")
+            .contains(r#"<link rel="icon" href="/invest/favicon.ico""#)
+    );
+    site.write(
+        "themes/mine/theme.toml",
+        "name = \"mine\"\nextends = \"default\"\n",
+    );
+    site.write("themes/mine/static/favicon.ico", "own icon");
+    site.edit(
+        "content/site.toml",
+        "base_url",
+        "theme = \"mine\"\nbase_url",
+    );
+    site.build();
+    assert_eq!(site.out("favicon.ico"), "own icon");
+}

@@ -431,3 +431,72 @@ fn templates_can_ask_for_any_image_at_a_width() {
         "srcset lists every variant: {page}"
     );
 }
+
+/// Whether `jpegtran` (Debian's libjpeg-turbo-progs) is installed; prints why not, or fails under
+/// `CI=true`.
+fn jpegtran_ready() -> bool {
+    if std::process::Command::new("jpegtran")
+        .arg("-version")
+        .output()
+        .is_ok()
+    {
+        return true;
+    }
+    let reason = "the JPEG test needs jpegtran (apt-get install libjpeg-turbo-progs)";
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "{reason}: .ci/run installs it"
+    );
+    eprintln!("skipping: {reason}");
+    false
+}
+
+#[test]
+fn jpeg_variants_are_progressive_optimized_and_without_metadata() {
+    if !jpegtran_ready() {
+        return;
+    }
+    // The example's real photographs, encoded as the site publishes them.
+    let site = Site {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
+        &site.path("content"),
+    );
+    site.build();
+    let variants: Vec<PathBuf> = common::walk(&site.path("output"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with("w.jpg"))
+        .collect();
+    assert!(variants.len() >= 5, "{variants:?}");
+    let (mut ours, mut optimized) = (0usize, 0usize);
+    for path in &variants {
+        let bytes = std::fs::read(path).expect("variant");
+        assert!(
+            bytes.windows(2).any(|w| w == [0xFF, 0xC2]),
+            "{} is not progressive (no SOF2)",
+            path.display()
+        );
+        assert!(
+            !bytes.windows(4).any(|w| w == b"Exif"),
+            "{} keeps EXIF metadata",
+            path.display()
+        );
+        let out = std::process::Command::new("jpegtran")
+            .args(["-optimize", "-progressive", "-copy", "none"])
+            .arg(path)
+            .output()
+            .expect("run jpegtran");
+        assert!(out.status.success());
+        ours += bytes.len();
+        optimized += out.stdout.len();
+    }
+    // A lossless optimizer finds less than 5% left over all variants.
+    let left = 1.0 - optimized as f64 / ours as f64;
+    assert!(
+        left < 0.05,
+        "jpegtran saves {:.1}% of {ours} bytes",
+        left * 100.0
+    );
+}

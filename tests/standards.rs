@@ -134,6 +134,16 @@ fn example_pages_have_no_axe_violations() {
             }
         }
     }
+    // The investor tools, once.
+    for tool in [
+        "/costs/",
+        "/finder/",
+        "/carriers/",
+        "/compare/",
+        "/enquiry/",
+    ] {
+        paths.push(tool.to_owned());
+    }
     let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
     let violations = axe_violations(&site, &paths);
     assert!(
@@ -156,4 +166,50 @@ fn three_language_pages_have_no_axe_violations() {
         "axe-core violations:\n{}",
         violations.join("\n")
     );
+}
+
+#[test]
+fn elderly_mode_enlarges_text_on_phones_and_stays_on_across_pages() {
+    if !browser_tools_ready() {
+        return;
+    }
+    let site = example();
+    site.build();
+    let args: Vec<OsString> = vec![
+        site.path("output").into(),
+        "/parks/dawo/".into(),
+        "/policies/".into(),
+    ];
+    let r = run_browser_script("elderly.mjs", &args);
+    let num = |state: &str, key: &str| r[state][key].as_f64().expect(key);
+    assert_eq!(r["before"]["on"], false, "{r}");
+    assert_eq!(
+        r["before"]["toggle_visible"], true,
+        "the header has the toggle: {r}"
+    );
+    // On: body text at least 18 px on a phone, line height at least 1.3, the button says so.
+    assert_eq!(r["after"]["on"], true, "{r}");
+    assert_eq!(r["after"]["pressed"], "true");
+    assert!(
+        num("after", "font_size") >= 18.0 && num("before", "font_size") < 18.0,
+        "{r}"
+    );
+    assert!(num("after", "line_height") >= 1.3, "{r}");
+    // Remembered on the next page (local storage, no cookie).
+    assert_eq!(r["next_page"]["on"], true, "{r}");
+    assert!(num("next_page", "font_size") >= 18.0, "{r}");
+    assert_eq!(r["cookies"], 0);
+    // No horizontal scrolling at phone width or at 200% zoom of a 1280 px window.
+    assert_eq!(num("next_page", "overflow_x"), 0.0, "{r}");
+    assert_eq!(num("zoomed", "overflow_x"), 0.0, "{r}");
+    // Print is unchanged, and the toggle is not printed.
+    assert_eq!(
+        r["print_after"]["font_size"],
+        r["print_before"]["font_size"]
+    );
+    assert_eq!(
+        r["print_after"]["line_height"],
+        r["print_before"]["line_height"]
+    );
+    assert_eq!(r["print_after"]["toggle_visible"], false, "{r}");
 }

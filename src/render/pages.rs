@@ -489,7 +489,13 @@ impl PageRenderer<'_> {
                 )
             }
             Job::NotFound => {
-                let title = self.cx.s(lang, "not_found.title");
+                let versions = self.not_found_versions();
+                let title = versions
+                    .iter()
+                    .map(|v| v["title"].as_str().unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                context.insert("versions", &versions);
                 ("404.html".into(), title, String::new(), None, "website")
             }
             Job::Search => {
@@ -645,6 +651,30 @@ impl PageRenderer<'_> {
         }
     }
 
+    /// The 404 page's text in every site language, default first, with links to that language's
+    /// home page and park list (pages that exist).
+    fn not_found_versions(&self) -> Vec<serde_json::Value> {
+        let urls = self.cx.urls;
+        self.cx
+            .site
+            .languages
+            .iter()
+            .map(|l| {
+                let s = |key: &str| self.cx.s(&l.code, key);
+                serde_json::json!({
+                    "lang": l.code,
+                    "tag": l.tag,
+                    "title": s("not_found.title"),
+                    "text": s("not_found.text"),
+                    "home_label": s("not_found.home"),
+                    "home": urls.page(&l.code, ""),
+                    "parks_label": s("nav.parks"),
+                    "parks": urls.page(&l.code, "parks/"),
+                })
+            })
+            .collect()
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn page_meta(
         &self,
@@ -662,10 +692,12 @@ impl PageRenderer<'_> {
             Job::NotFound => urls.root("404.html"),
             _ => urls.page(lang, path),
         };
-        let alternates = self
-            .cx
-            .site
-            .languages
+        // The one 404 page has no language versions to point at.
+        let languages = match job {
+            Job::NotFound => &[][..],
+            _ => &self.cx.site.languages[..],
+        };
+        let alternates = languages
             .iter()
             .map(|l| {
                 let alt_url = urls.page(&l.code, path);
