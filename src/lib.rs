@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod escape;
 pub mod files;
+pub mod lang_tag;
 pub mod locale;
 pub mod markdown;
 pub mod model;

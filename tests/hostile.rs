@@ -228,3 +228,154 @@ fn polyglot_images_and_control_characters_are_not_published() {
     );
     assert!(!page.contains('\u{0}') && !page.contains('\u{1b}'));
 }
+
+/// A small PNG.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_pixel(width, height, image::Rgb([30, 110, 60]));
+    let mut bytes = Vec::new();
+    image
+        .write_with_encoder(image::codecs::png::PngEncoder::new(&mut bytes))
+        .expect("encode");
+    bytes
+}
+
+/// Defect 5: an image file name made of Typst code is typeset as a name, not code: every PDF
+/// is made and shows the logo.
+#[test]
+fn typst_code_in_file_names_stays_a_file_name() {
+    if !common::pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    let name = "l.png\", width: 0.1pt, alt: \"x.png";
+    site.write_bytes(
+        &format!("content/parks/data-lake/tenants/{name}"),
+        &png(60, 30),
+    );
+    site.edit(
+        TENANT,
+        "featured = true",
+        &format!("featured = true\nlogo = {}", toml_string(name)),
+    );
+    let output = site.run(&["build", "--pdf"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pdfs: Vec<_> = common::walk(&site.path("output"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    assert!(pdfs.len() >= 3, "{pdfs:?}");
+    let listed = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(site.path("output/pdf/parks/data-lake.zh.pdf"))
+        .output()
+        .expect("pdfimages");
+    let list = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        list.lines()
+            .any(|l| l.contains(" 60 ") && l.contains(" 30 ")),
+        "the 60×30 logo is in the brochure:\n{list}"
+    );
+}
+
+/// Defect 5: `[language_tags]` values are BCP 47 tags or errors; Typst code never reaches `lang:`.
+#[test]
+fn language_tags_must_be_bcp47() {
+    let site = Site::fixture("basic");
+    site.edit(
+        "content/site.toml",
+        "[zone]",
+        "[language_tags]\nzh = \"zh\\\", region: \\\"cn\\\") #let f(n) = if n > 0 { f(n - 1) + f(n - 1) } else { 1 }; #f(64) //\"\n\n[zone]",
+    );
+    let (ok, text) = site.check();
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("invalid-language") && text.contains("site.toml:"),
+        "{text}"
+    );
+    let text = site.fails(&["build", "--pdf"]);
+    assert!(text.contains("BCP 47"), "{text}");
+}
+
+fn toml_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Defect 7: a named pipe used as a cover (or as Markdown) is reported; `check` and `build`
+/// finish instead of hanging.
+#[test]
+fn named_pipes_are_reported_not_opened() {
+    let site = Site::fixture("basic");
+    for fifo in ["content/news/cover.jpg", "content/news/pipe.md"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(site.path(fifo))
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+    }
+    site.edit(
+        NEWS,
+        "parks = [\"data-lake\"]",
+        "parks = [\"data-lake\"]\ncover = \"cover.jpg\"",
+    );
+    let (ok, text) = site.check();
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("news/cover.jpg") && text.contains("named pipe"),
+        "{text}"
+    );
+    assert!(text.contains("news/pipe.md"), "{text}");
+    let _ = site.fails(&["build"]);
+}
+
+/// Defect 8: `site.toml`, `park.toml` and Markdown linked out of content/ are reported without
+/// being read (no line of /etc/passwd in a message); a tenant linking to its sibling and a
+/// Markdown file named `.md` are reported, not skipped.
+#[test]
+fn links_out_of_content_are_never_followed() {
+    let site = Site::fixture("basic");
+    let outside = site.path("secret.toml");
+    std::fs::write(&outside, "root:$6$secret-hash:19000:0:99999:7:::\n").expect("write");
+    std::fs::remove_file(site.path("content/site.toml")).expect("rm");
+    std::os::unix::fs::symlink(&outside, site.path("content/site.toml")).expect("ln");
+    let (ok, text) = site.check();
+    assert!(!ok);
+    assert!(
+        text.contains("content/site.toml") && text.contains("outside content/"),
+        "{text}"
+    );
+    assert!(!text.contains("secret-hash"), "{text}");
+
+    let site = Site::fixture("basic");
+    std::fs::remove_file(site.path(PARK)).expect("rm");
+    std::os::unix::fs::symlink(outside_park(&site), site.path(PARK)).expect("ln");
+    std::os::unix::fs::symlink(
+        site.path(TENANT),
+        site.path("content/parks/data-lake/tenants/copy.md"),
+    )
+    .expect("ln");
+    site.write(
+        "content/news/.md",
+        "+++\ntitle = \"x\"\ndate = 2020-01-01\n+++\n",
+    );
+    let (ok, text) = site.check();
+    assert!(!ok);
+    for reported in [
+        "parks/data-lake/park.toml",
+        "tenants/copy.md",
+        "content/news/.md",
+    ] {
+        assert!(text.contains(reported), "{reported} not reported:\n{text}");
+    }
+    assert!(!text.contains("Outside Park"), "{text}");
+}
+
+/// A park.toml outside the site, with a name that must never be published.
+fn outside_park(site: &Site) -> std::path::PathBuf {
+    let path = site.path("outside-park.toml");
+    std::fs::write(&path, "name = \"Outside Park\"\nstatus = \"building\"\n").expect("write");
+    path
+}

@@ -129,3 +129,91 @@ proptest! {
         let _ = parkpress::check(&options);
     }
 }
+
+/// Hostile URL field values: script schemes in any case, with the whitespace and control
+/// characters browsers ignore, protocol-relative and backslash forms, and random tails.
+fn hostile_url() -> impl Strategy<Value = String> {
+    let prefix = prop::sample::select(vec![
+        "javascript:",
+        "JaVaScRiPt:",
+        "data:text/html,",
+        "DATA:image/svg+xml;base64,",
+        "vbscript:",
+        " javascript:",
+        "java\tscript:",
+        "java\nscript:",
+        "\u{0}javascript:",
+        "\u{1b}]8;;javascript:",
+        "//",
+        "/\\",
+        "\\\\",
+        "file:",
+        "blob:",
+        "",
+    ]);
+    (prefix, "[a-zA-Z0-9:/\\\\()<>\"' \t.#?&=%@-]{0,30}").prop_map(|(p, t)| format!("{p}{t}"))
+}
+
+/// The kinds of every node under `node`.
+fn kinds(node: &typst::syntax::SyntaxNode) -> Vec<typst::syntax::SyntaxKind> {
+    std::iter::once(node.kind())
+        .chain(node.children().flat_map(kinds))
+        .collect()
+}
+
+/// Strings full of what is significant to Typst in markup and in string literals.
+fn typst_significant() -> impl Strategy<Value = String> {
+    "[\"\\\\#$*_`<>@=\\-+/\\[\\](){}:;,.~'\n\r\tA-Za-z0-9 园区]{0,40}"
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// A link field value is either refused or starts with an allowed scheme or is a plain
+    /// relative path: nothing a browser would run.
+    #[test]
+    fn hostile_urls_never_pass_as_links(url in hostile_url()) {
+        if parkpress::safe_url::check_link(&url).is_ok() {
+            let lower = url.to_ascii_lowercase();
+            prop_assert!(!url.chars().any(|c| c.is_whitespace() || c.is_control()), "{url:?}");
+            prop_assert!(!url.contains('\\'), "{url:?}");
+            let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains(['/', '?', '#']));
+            prop_assert!(scheme.is_none_or(|s| ["http", "https", "mailto", "tel"].contains(&s)), "{url:?}");
+            prop_assert!(!lower.starts_with("//"), "{url:?}");
+        }
+        if let Ok(base) = parkpress::safe_url::check_base_url(&url) {
+            prop_assert!(base.starts_with("http://") || base.starts_with("https://"), "{base:?}");
+            prop_assert!(!base.contains(['<', '>', '"', '\'', '\\', ' ', '?', '#']), "{base:?}");
+        }
+    }
+
+    /// Whatever a field or file name holds, as a Typst string literal it parses to a string and
+    /// nothing else, and as markup it is text: no code, no function call, no error.
+    #[test]
+    fn typst_significant_text_stays_text(text in typst_significant()) {
+        use parkpress::print::markup::{escape, string_literal};
+        let code = format!("#let x = {}\n", string_literal(&text));
+        let parsed = typst::syntax::parse(&code);
+        prop_assert!(parsed.errors_and_warnings().0.is_empty(), "{code:?}: {:?}", parsed.errors_and_warnings().0);
+        let found = kinds(&parsed);
+        let strings = found.iter().filter(|k| **k == typst::syntax::SyntaxKind::Str).count();
+        prop_assert_eq!(strings, 1, "{:?}", code);
+
+        let markup = escape(&text);
+        let parsed = typst::syntax::parse(&markup);
+        prop_assert!(parsed.errors_and_warnings().0.is_empty(), "{markup:?}: {:?}", parsed.errors_and_warnings().0);
+        let code_nodes = kinds(&parsed).into_iter().filter(|k| {
+            use typst::syntax::SyntaxKind::*;
+            matches!(k, Hash | FuncCall | Ident | Equation | Raw | Heading | ListItem | EnumItem | Strong | Emph | Label | Ref | Link)
+        }).count();
+        prop_assert_eq!(code_nodes, 0, "{:?} became code", markup);
+    }
+
+    /// Accepted language tags are letters, digits and hyphens only.
+    #[test]
+    fn accepted_language_tags_are_plain(tag in typst_significant()) {
+        if parkpress::lang_tag::parse(&tag).is_ok() {
+            prop_assert!(tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "{tag:?}");
+        }
+    }
+}

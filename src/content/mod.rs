@@ -245,7 +245,7 @@ impl Loader<'_> {
         let park = self.toml::<RawPark>(&park_toml, &mut diagnostics, true);
         let md_files = list_dir(dir, false)
             .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .filter(|p| is_markdown(p))
             .collect::<Vec<_>>();
         let index = self
             .group_documents::<RawParkIndex>(&md_files, &mut diagnostics)
@@ -268,7 +268,7 @@ impl Loader<'_> {
     ) -> Vec<Document<T>> {
         let files: Vec<PathBuf> = list_dir(dir, false)
             .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .filter(|p| is_markdown(p))
             .collect();
         self.group_documents(&files, diagnostics)
     }
@@ -413,21 +413,27 @@ fn parse_original<T: DeserializeOwned>(
     ))
 }
 
-/// Sorted entries of a folder: sub-folders when `dirs`, else files. A missing folder is empty.
+/// Sorted entries of a folder: sub-folders when `dirs`, else everything else (files, links,
+/// pipes). A missing folder is empty.
 fn list_dir(dir: &Path, dirs: bool) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut out: Vec<PathBuf> = entries
         .filter_map(Result::ok)
-        .filter(|e| {
-            e.file_type()
-                .is_ok_and(|t| if dirs { t.is_dir() } else { t.is_file() })
-        })
+        // Files are listed whatever their kind (links, pipes): reading one reports what it is.
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir() == dirs))
         .map(|e| e.path())
         .collect();
     out.sort();
     out
+}
+
+/// Whether a folder entry is Markdown by its name, `.md` alone included (which has no
+/// extension to `Path`), so an oddly named file is reported rather than skipped.
+fn is_markdown(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with(".md"))
 }
 
 fn parse_translation<T: TranslatableFields>(
@@ -509,6 +515,21 @@ fn collect_assets(
         let path = entry.path();
         let is_text = path.extension().is_some_and(|e| e == "md" || e == "toml");
         if is_text || entry.file_type().is_dir() {
+            continue;
+        }
+        if !entry.file_type().is_file() && !entry.file_type().is_symlink() {
+            let display = crate::diagnostics::relative_display(root, path);
+            let kind = entry
+                .metadata()
+                .map_or("a special file", |m| crate::safe_fs::describe(&m));
+            diagnostics.push(
+                Diagnostic::error(
+                    "not-a-file",
+                    format!("`{display}` is {kind}, not a regular file; it is not read"),
+                )
+                .in_path(display.clone())
+                .with_hint("put a regular file there, or remove it"),
+            );
             continue;
         }
         if entry.file_type().is_symlink() {

@@ -7,11 +7,32 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::{Diagnostic, SourceFile};
 
 /// Reads a content file, reporting unreadable files and invalid UTF-8 with a position.
+///
+/// A content file is read only when it is a regular file: a symbolic link (which may lead out of
+/// `content/`, to `/etc/shadow`) is reported without being read, so no line of a file outside the
+/// site can appear in a message; a named pipe is reported without blocking.
 pub fn read_source(root: &Path, path: PathBuf) -> Result<SourceFile, Diagnostic> {
-    let bytes = match std::fs::read(&path) {
+    let display = crate::diagnostics::relative_display(root, &path);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        let outside = !crate::safe_fs::stays_inside(&root.join("content"), &path);
+        return Err(Diagnostic::error(
+            if outside {
+                "path-outside-content"
+            } else {
+                "symlinked-file"
+            },
+            if outside {
+                format!("`{display}` is a link that leads outside content/; it is not read")
+            } else {
+                format!("`{display}` is a link to another file; it is not read")
+            },
+        )
+        .in_path(display.clone())
+        .with_hint("put the file itself here (copy it) instead of a symbolic link"));
+    }
+    let bytes = match crate::safe_fs::read_regular(&path) {
         Ok(bytes) => bytes,
         Err(err) => {
-            let display = crate::diagnostics::relative_display(root, &path);
             return Err(Diagnostic::error(
                 "unreadable-file",
                 format!("cannot read `{display}`: {err}"),

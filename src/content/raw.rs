@@ -153,7 +153,7 @@ pub struct RawSiteConfig {
     pub markdown: RawMarkdownConfig,
     /// BCP 47 tag per language code.
     #[serde(default)]
-    pub language_tags: BTreeMap<String, String>,
+    pub language_tags: BTreeMap<String, Spanned<String>>,
     /// Where the enquiry form sends what visitors write.
     pub enquiry: Option<Spanned<RawEnquiry>>,
     /// The zone itself.

@@ -65,13 +65,14 @@ pub fn resolve(
     let enquiry = cx.enquiry(loc, config.enquiry.as_ref(), zone.email.as_ref());
     let languages = cx
         .langs
+        .clone()
         .iter()
         .map(|code| Language {
             code: code.clone(),
             tag: config
                 .language_tags
                 .get(code)
-                .cloned()
+                .and_then(|tag| cx.language_tag(loc, code, tag))
                 .unwrap_or_else(|| default_tag(code)),
         })
         .collect();
@@ -284,6 +285,28 @@ impl<'a> Cx<'a> {
                     .with_hint("write it like \"https://invest.example.gov.cn\""),
                 );
                 raw.get_ref().trim().trim_end_matches('/').to_owned()
+            }
+        }
+    }
+
+    /// A `[language_tags]` value, used only when it is a BCP 47 tag (it reaches HTML `lang`
+    /// attributes and Typst's `lang:` and `region:`).
+    fn language_tag(&mut self, loc: Loc, code: &str, raw: &Spanned<String>) -> Option<String> {
+        match crate::lang_tag::parse(raw.get_ref()) {
+            Ok(_) => Some(raw.get_ref().clone()),
+            Err(problem) => {
+                self.push(
+                    loc.error(
+                        "invalid-language",
+                        raw,
+                        format!(
+                            "the language tag for `{code}`, `{}`, {problem}",
+                            raw.get_ref().escape_debug()
+                        ),
+                    )
+                    .with_hint("write a BCP 47 tag such as \"zh-CN\", \"zh-Hans-CN\" or \"en-GB\""),
+                );
+                None
             }
         }
     }

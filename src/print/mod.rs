@@ -385,7 +385,11 @@ fn generate(
         .iter()
         .find(|l| l.code == lang)
         .map_or(lang, |l| l.tag.as_str());
-    let (language, region) = tag.split_once('-').unwrap_or((tag, ""));
+    // Tags are checked when the site is resolved; one that is not BCP 47 never gets here.
+    let (language, region) = crate::lang_tag::parse(tag).map_or_else(
+        |_| ("und".to_owned(), String::new()),
+        |t| (t.language, t.region.unwrap_or_default()),
+    );
     let date = site.build_date;
     context.insert(
         "doc",
@@ -393,8 +397,8 @@ fn generate(
             title,
             author: zone_name,
             kind,
-            lang: language.to_lowercase(),
-            region: region.to_lowercase(),
+            lang: language,
+            region,
             year: chrono::Datelike::year(&date),
             month: chrono::Datelike::month(&date),
             day: chrono::Datelike::day(&date),

@@ -131,8 +131,8 @@ impl Cx<'_> {
         let endpoint = raw.and_then(|r| r.endpoint.as_ref()).and_then(|url| {
             let text = url.get_ref().trim();
             let valid = (text.starts_with("https://") || text.starts_with("http://"))
-                && text.split("://").nth(1).is_some_and(|rest| !rest.is_empty())
-                && !text.chars().any(|c| c.is_whitespace() || c == '"' || c == '<');
+                && crate::safe_url::check_link(text).is_ok()
+                && !text.contains(['"', '<']);
             if !valid {
                 self.push(
                     loc.error(
