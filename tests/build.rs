@@ -490,6 +490,33 @@ fn build_says_how_many_drafts_it_left_out() {
 }
 
 #[test]
+fn money_units_in_factor_and_carrier_units_are_scaled_per_language() {
+    let site = Site::fixture("basic");
+    let park = site.read("content/parks/data-lake/park.toml");
+    site.write(
+        "content/parks/data-lake/park.toml",
+        &format!(
+            "{park}\n[[factors]]\nkind = \"land\"\nlabel = {{ zh = \"工业用地价格\", en = \"Industrial land price\" }}\nvalue = 19.2\nunit = {{ zh = \"万元/亩\", en = \"10,000 yuan/mu\" }}\n\n[[carriers]]\nkind = \"land\"\nname = {{ zh = \"北区地块\", en = \"North plot\" }}\narea = {{ value = 48000, unit = {{ zh = \"平方米\", en = \"m²\" }} }}\nprice = {{ value = 25, unit = {{ zh = \"万元/亩\", en = \"10,000 yuan/mu\" }} }}\n"
+        ),
+    );
+    site.build();
+    let en = site.out("en/parks/data-lake/index.html");
+    assert!(en.contains("192,000 yuan/mu"), "factor in English");
+    assert!(en.contains("250,000 yuan/mu"), "carrier price in English");
+    assert!(en.contains("48,000 m²"), "grouped area");
+    assert!(
+        !en.contains("10,000 yuan/mu"),
+        "no scale word left in the unit"
+    );
+    let zh = site.out("parks/data-lake/index.html");
+    assert!(zh.contains("19.2万元/亩"), "Chinese keeps 万元");
+    assert!(
+        zh.contains("48000平方米"),
+        "Chinese numbers are not grouped"
+    );
+}
+
+#[test]
 fn one_not_found_page_in_every_language_that_search_engines_skip() {
     let site = Site::fixture("basic");
     site.build();

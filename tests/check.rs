@@ -1435,3 +1435,54 @@ fn an_absolute_link_to_a_missing_page_of_the_own_domain_in_a_body_is_broken() {
     assert_at(d, "error", INDEX, 8, Some(56));
     assert!(message(d).contains("/old-page/"), "{d:#}");
 }
+
+#[test]
+fn chinese_text_shown_on_english_pages_is_a_translation_gap() {
+    let site = Site::clean();
+    site.edit(
+        PARK,
+        "positioning = { zh = \"大数据与云计算\", en = \"Big data and cloud computing\" }",
+        "positioning = \"以冷链仓储为主的物流园区\"",
+    );
+    site.append(
+        PARK,
+        "\n[[factors]]\nkind = \"broadband\"\nvalue = \"已覆盖\"\n",
+    );
+    let check = site.check(&[]);
+    check.assert_exit(0);
+    let gaps: Vec<&Value> = check
+        .all("translation-missing")
+        .into_iter()
+        .filter(|d| message(d).contains("written in Chinese"))
+        .collect();
+    assert_eq!(gaps.len(), 2, "{}", check.dump());
+    let field = |name: &str| {
+        *gaps
+            .iter()
+            .find(|d| message(d).contains(&format!("`{name}`")))
+            .unwrap_or_else(|| panic!("no gap for `{name}`:\n{}", check.dump()))
+    };
+    let positioning = field("positioning");
+    assert_at(positioning, "warning", PARK, 3, Some(15));
+    assert!(
+        message(positioning).contains("`en` pages"),
+        "{}",
+        check.dump()
+    );
+    assert_eq!(field("factors.value")["file"], PARK);
+    let en = &check.json["translation"]["languages"]["en"];
+    assert!(
+        en["present"].as_u64() < en["total"].as_u64(),
+        "counted as a gap: {en}"
+    );
+    // A plain string in Latin script is the same in every language: no gap.
+    site.edit(
+        PARK,
+        "\"以冷链仓储为主的物流园区\"",
+        "\"Cold-chain logistics\"",
+    );
+    site.edit(PARK, "value = \"已覆盖\"", "value = \"100 Mbps\"");
+    site.check(&["--strict"]).assert_exit(0);
+    site.edit(PARK, "\"Cold-chain logistics\"", "\"冷链物流\"");
+    site.check(&["--strict"]).assert_exit(1);
+}

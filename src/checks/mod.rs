@@ -405,21 +405,27 @@ static EN_CLAIM_PATTERNS: std::sync::LazyLock<Vec<(&'static str, String)>> =
 
 fn translation_gaps(site: &Site, out: &mut Vec<Diagnostic>) {
     for missing in &site.translation.missing {
-        let mut diagnostic = Diagnostic::warning(
-            "translation-missing",
+        let message = if missing.foreign_script {
+            format!(
+                "`{}` is written in Chinese but shown as is on `{}` pages: it has no `{}` translation",
+                missing.field, missing.lang, missing.lang
+            )
+        } else {
             format!(
                 "`{}` has no `{}` translation; the default language is shown",
                 missing.field, missing.lang
-            ),
-        )
-        .with_hint(if missing.field == "body" {
-            format!(
-                "add a translation file beside it named `<name>.{}.md`",
-                missing.lang
             )
-        } else {
-            format!("write the field as a table with {} = \"…\"", missing.lang)
-        });
+        };
+        let mut diagnostic = Diagnostic::warning("translation-missing", message).with_hint(
+            if missing.field == "body" {
+                format!(
+                    "add a translation file beside it named `<name>.{}.md`",
+                    missing.lang
+                )
+            } else {
+                format!("write the field as a table with {} = \"…\"", missing.lang)
+            },
+        );
         diagnostic.file = Some(missing.file.clone());
         diagnostic.line = missing.line;
         diagnostic.column = missing.column;

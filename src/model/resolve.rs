@@ -437,12 +437,18 @@ impl<'a> Cx<'a> {
             }
         }
         for lang in self.langs.clone().iter().skip(1).filter(|_| self.counting) {
-            let present = matches!(raw, RawText::Plain(_))
+            let given = matches!(raw, RawText::Plain(_))
                 || matches!(raw, RawText::Table(t) if t.contains_key(lang))
                 || overrides.iter().any(|(l, _)| l == lang);
+            // Chinese text on a page of a language written without Han characters is a gap too.
+            let foreign_script = values
+                .get(lang)
+                .is_some_and(|text| super::text::is_foreign_script(text, lang));
+            let present = given && !foreign_script;
             self.translation.count(lang, self.park.as_deref(), present);
             if !present {
                 self.translation.missing.push(MissingTranslation {
+                    foreign_script,
                     lang: lang.clone(),
                     file: loc.file.display_path.clone(),
                     line: offset.map(|o| loc.file.line_column(o).0),
@@ -916,6 +922,7 @@ impl<'a> Cx<'a> {
                     first_line: t.body_first_line,
                 }),
                 None => self.translation.missing.push(MissingTranslation {
+                    foreign_script: false,
                     lang: lang.clone(),
                     file: doc.original.file.display_path.clone(),
                     line: None,

@@ -96,6 +96,19 @@ pub struct MissingTranslation {
     pub field: String,
     /// Park key, when the field belongs to a park.
     pub park: Option<String>,
+    /// The text is there, but in another script than the language's (Chinese on an English
+    /// page): shown as is, it is still untranslated.
+    pub foreign_script: bool,
+}
+
+/// Whether `text`, shown on a page of `lang`, holds Han characters that `lang` is not written
+/// with (every language but Chinese and Japanese).
+pub fn is_foreign_script(text: &str, lang: &str) -> bool {
+    let primary = lang.split('-').next().unwrap_or(lang);
+    !matches!(primary, "zh" | "ja")
+        && text.chars().any(|c| {
+            matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFD)
+        })
 }
 
 /// Translation coverage, overall and per park.

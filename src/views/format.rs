@@ -19,7 +19,8 @@ pub struct Figure {
 pub fn figure(quantity: &Quantity, lang: &str) -> Figure {
     let (number, unit) = match &quantity.unit {
         Unit::None => (number(quantity.value, lang), String::new()),
-        Unit::Text(text) => (number(quantity.value, lang), text.get(lang).to_owned()),
+        Unit::Text(text) => money_rate(quantity.value, text, lang)
+            .unwrap_or_else(|| (number(quantity.value, lang), text.get(lang).to_owned())),
         Unit::Money(money) => money_parts(quantity.value, *money, lang),
     };
     let display = join_unit(&number, &unit);
@@ -63,19 +64,54 @@ fn money_parts(value: f64, unit: MoneyUnit, lang: &str) -> (String, String) {
     (number(round2(scaled), lang), word.to_owned())
 }
 
+/// A rate whose Chinese unit starts with a money scale (`19.2 万元/亩`), in the scale of `lang`
+/// (`192,000 yuan/mu`), the part after `/` taken from the unit in `lang`. `None` for other units
+/// and for Chinese, which keeps the text as written.
+fn money_rate(value: f64, unit: &crate::model::Text, lang: &str) -> Option<(String, String)> {
+    if lang.starts_with("zh") {
+        return None;
+    }
+    let (scale, per) = unit.all().find_map(|(_, text)| {
+        let text = text.trim();
+        [("万元", MoneyUnit::WanYuan), ("亿元", MoneyUnit::YiYuan)]
+            .into_iter()
+            .find_map(|(word, scale)| text.strip_prefix(word).map(|rest| (scale, rest)))
+    })?;
+    let per = per.trim().trim_start_matches('/').trim();
+    let own = unit.get(lang);
+    let per = own.split_once('/').map_or(per, |(_, p)| p.trim());
+    let (number, word) = money_parts(value, scale, lang);
+    Some(if per.is_empty() {
+        (number, word)
+    } else {
+        (number, format!("{word}/{per}"))
+    })
+}
+
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-/// A number without trailing zeros; thousands grouped outside Chinese.
+/// Thousands separator and decimal mark of a language (`None`: Chinese, not grouped: `48000`).
+fn separators(lang: &str) -> Option<(&'static str, &'static str)> {
+    match lang.split('-').next().unwrap_or(lang) {
+        "zh" => None,
+        "de" | "es" | "it" | "pt" | "nl" | "id" | "tr" | "da" | "vi" => Some((".", ",")),
+        "fr" | "ru" | "pl" | "cs" | "sv" | "fi" | "nb" | "uk" | "kk" => Some(("\u{a0}", ",")),
+        _ => Some((",", ".")),
+    }
+}
+
+/// A number without trailing zeros, grouped the way `lang` groups thousands (`48,000` in English,
+/// `48.000` in German, `48000` in Chinese).
 pub fn number(value: f64, lang: &str) -> String {
     let mut text = format!("{:.4}", value);
     if text.contains('.') {
         text = text.trim_end_matches('0').trim_end_matches('.').to_owned();
     }
-    if lang.starts_with("zh") {
+    let Some((thousands, decimal)) = separators(lang) else {
         return text;
-    }
+    };
     let (int, frac) = text
         .split_once('.')
         .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
@@ -83,12 +119,12 @@ pub fn number(value: f64, lang: &str) -> String {
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
+            grouped.push_str(thousands);
         }
         grouped.push(c);
     }
     match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
+        Some(f) => format!("{sign}{grouped}{decimal}{f}"),
         None => format!("{sign}{grouped}"),
     }
 }
@@ -146,6 +182,40 @@ mod tests {
             figure(&money(1200.0, MoneyUnit::Yuan), "en").display,
             "1,200 yuan"
         );
+    }
+
+    #[test]
+    fn money_rates_are_scaled_per_language() {
+        let unit = |zh: &str, en: &str| Quantity {
+            value: 19.2,
+            unit: Unit::Text(Text::new(
+                [
+                    ("zh".to_owned(), zh.to_owned()),
+                    ("en".to_owned(), en.to_owned()),
+                ]
+                .into(),
+                "zh",
+            )),
+        };
+        let price = unit("万元/亩", "10,000 yuan/mu");
+        assert_eq!(figure(&price, "en").display, "192,000 yuan/mu");
+        assert_eq!(figure(&price, "zh").display, "19.2万元/亩");
+        // Without an English unit, the Chinese rest is kept.
+        let plain = unit("万元/亩", "万元/亩");
+        assert_eq!(figure(&plain, "en").display, "192,000 yuan/亩");
+        let yi = Quantity {
+            value: 1.5,
+            ..unit("亿元", "100 million yuan")
+        };
+        assert_eq!(figure(&yi, "en").display, "150 million yuan");
+    }
+
+    #[test]
+    fn numbers_are_grouped_per_language() {
+        assert_eq!(number(48000.0, "en"), "48,000");
+        assert_eq!(number(48000.5, "de"), "48.000,5");
+        assert_eq!(number(48000.0, "fr"), "48\u{a0}000");
+        assert_eq!(number(48000.0, "zh"), "48000");
     }
 
     #[test]

@@ -413,7 +413,21 @@ impl ViewCx<'_> {
     /// A factor guarantee as templates (and the search index) show it.
     pub fn factor_view(&self, factor: &Factor, lang: &str) -> FactorView {
         let kind = factor.kind.code();
-        let unit = factor.unit.as_ref().map(|u| u.get(lang).to_owned());
+        // A number with a money rate (`19.2 万元/亩`) is scaled like any quantity of money.
+        let figure = match (&factor.value, &factor.unit) {
+            (Some(FactorValue::Number(n)), Some(unit)) => Some(format::figure(
+                &crate::model::Quantity {
+                    value: *n,
+                    unit: crate::model::Unit::Text(unit.clone()),
+                },
+                lang,
+            )),
+            _ => None,
+        };
+        let unit = match &figure {
+            Some(figure) => Some(figure.unit.clone()),
+            None => factor.unit.as_ref().map(|u| u.get(lang).to_owned()),
+        };
         FactorView {
             kind,
             label: factor.label.as_ref().map_or_else(
@@ -424,11 +438,13 @@ impl ViewCx<'_> {
                 if let Some(price) = factor.price {
                     return self.price_display(price, lang);
                 }
-                let value = match v {
-                    FactorValue::Number(n) => format::number(*n, lang),
-                    FactorValue::Text(t) => t.get(lang).to_owned(),
-                };
-                format::join_unit(&value, unit.as_deref().unwrap_or(""))
+                match (v, &figure) {
+                    (_, Some(figure)) => figure.display.clone(),
+                    (FactorValue::Number(n), None) => format::number(*n, lang),
+                    (FactorValue::Text(t), None) => {
+                        format::join_unit(t.get(lang), unit.as_deref().unwrap_or(""))
+                    }
+                }
             }),
             unit,
             note: factor.note.as_ref().map(|t| t.get(lang).to_owned()),
