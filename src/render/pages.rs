@@ -823,10 +823,7 @@ impl PageRenderer<'_> {
             .zone
             .industries
             .iter()
-            .map(|i| FilterOption {
-                value: i.key.clone(),
-                label: i.name.clone(),
-            })
+            .map(FilterOption::from)
             .collect();
         #[derive(Serialize)]
         struct Filters {

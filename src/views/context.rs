@@ -565,3 +565,13 @@ pub struct FilterOption {
     /// Label.
     pub label: String,
 }
+
+impl From<&IndustryView> for FilterOption {
+    /// An industry as a filter choice: its key matched, its name shown (policies list, finder).
+    fn from(industry: &IndustryView) -> Self {
+        FilterOption {
+            value: industry.key.clone(),
+            label: industry.name.clone(),
+        }
+    }
+}

@@ -93,10 +93,7 @@ pub fn view<'a>(cx: &ViewCx, views: &'a LangViews) -> FinderView<'a> {
             .zone
             .industries
             .iter()
-            .map(|i| FilterOption {
-                value: i.key.clone(),
-                label: i.name.clone(),
-            })
+            .map(FilterOption::from)
             .collect(),
         companies: Company::ALL
             .iter()
