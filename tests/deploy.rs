@@ -595,7 +595,11 @@ fn stalling_proxy(upstream: String, budget: usize) -> (String, Arc<AtomicBool>) 
             std::thread::spawn(move || {
                 let mut buffer = [0; 16 * 1024];
                 while let Ok(n) = from_client.read(&mut buffer) {
-                    if n == 0 || forwarded.fetch_add(n, Ordering::SeqCst) + n > budget {
+                    // A connection the client closes is not a stall.
+                    if n == 0 {
+                        break;
+                    }
+                    if forwarded.fetch_add(n, Ordering::SeqCst) + n > budget {
                         stalled.store(true, Ordering::SeqCst);
                         std::thread::park();
                     }
