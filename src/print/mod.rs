@@ -293,7 +293,7 @@ fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera:
             ))))
         },
     );
-    crate::share::register_share_link(&mut tera, links);
+    tera.register_function("share_link", crate::share::ShareLinkFunction::new(links));
     Ok(tera)
 }
 
