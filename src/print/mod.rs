@@ -79,7 +79,7 @@ pub fn plan(site: &Site, selection: &PdfSelection) -> anyhow::Result<Vec<PdfJob>
             jobs.push(PdfJob {
                 kind: Kind::Zone,
                 lang: lang.to_owned(),
-                path: format!("pdf/zone.{lang}.pdf"),
+                path: crate::urls::pdf::zone(lang),
             });
         }
         for (index, park) in site.parks.iter().enumerate() {
@@ -89,12 +89,12 @@ pub fn plan(site: &Site, selection: &PdfSelection) -> anyhow::Result<Vec<PdfJob>
             jobs.push(PdfJob {
                 kind: Kind::Park(index),
                 lang: lang.to_owned(),
-                path: format!("pdf/parks/{}.{lang}.pdf", park.key),
+                path: crate::urls::pdf::park(&park.key, lang),
             });
             jobs.push(PdfJob {
                 kind: Kind::Flyer(index),
                 lang: lang.to_owned(),
-                path: format!("pdf/flyers/{}.{lang}.pdf", park.key),
+                path: crate::urls::pdf::flyer(&park.key, lang),
             });
         }
     }

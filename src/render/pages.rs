@@ -285,7 +285,8 @@ impl PageRenderer<'_> {
             Ok(page) => page,
             Err(error) => {
                 let file_path = self.file_path(job, lang, "");
-                out.diagnostics.push(self.template_error(job, &file_path, &error));
+                out.diagnostics
+                    .push(self.template_error(job, &file_path, &error));
                 return out;
             }
         };

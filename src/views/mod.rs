@@ -256,7 +256,7 @@ impl ViewCx<'_> {
                 icp: zone.icp.clone(),
                 police_record: zone.police_record.clone(),
             },
-            zone_pdf: self.pdf_url(&format!("pdf/zone.{code}.pdf")),
+            zone_pdf: self.pdf_url(&crate::urls::pdf::zone(code)),
             build_date: site.build_date.to_string(),
             build_date_display: self.date(site.build_date, code),
             year: chrono::Datelike::year(&site.build_date),
@@ -319,8 +319,8 @@ impl ViewCx<'_> {
                 .collect(),
             cover: park.cover.as_ref().map(|c| self.picture(c, &name)),
             area: park.area.as_ref().map(|a| figure(a, lang)),
-            pdf: self.pdf_url(&format!("pdf/parks/{}.{lang}.pdf", park.key)),
-            flyer: self.pdf_url(&format!("pdf/flyers/{}.{lang}.pdf", park.key)),
+            pdf: self.pdf_url(&crate::urls::pdf::park(&park.key, lang)),
+            flyer: self.pdf_url(&crate::urls::pdf::flyer(&park.key, lang)),
             tenant_count: park.tenants.len(),
             policy_count: park
                 .policies
