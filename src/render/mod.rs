@@ -3,6 +3,7 @@
 
 mod functions;
 mod kinds;
+mod lastmod;
 mod pages;
 pub mod tools;
 
