@@ -214,15 +214,7 @@ fn texts(site: &Site) -> Vec<(&Text, String)> {
         all.extend(park.highlights.iter().map(|t| (t, of("a highlight"))));
         for policy in &park.policies {
             let what = format!("policy `{}` of park `{}`", policy.key, park.key);
-            for text in [
-                Some(&policy.title),
-                Some(&policy.summary),
-                policy.benefit.as_ref(),
-                policy.eligibility.as_ref(),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for text in policy.texts() {
                 all.push((text, what.clone()));
             }
         }
@@ -249,15 +241,7 @@ fn texts(site: &Site) -> Vec<(&Text, String)> {
 fn wording(site: &Site, out: &mut Vec<Diagnostic>) {
     for park in &site.parks {
         for policy in &park.policies {
-            for text in [
-                Some(&policy.title),
-                Some(&policy.summary),
-                policy.benefit.as_ref(),
-                policy.eligibility.as_ref(),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for text in policy.texts() {
                 if let Some(phrase) = text.all().find_map(|(_, t)| find_fiscal_phrase(t)) {
                     out.push(place(
                         text.pos(),

@@ -454,6 +454,18 @@ pub struct Eligible {
 }
 
 impl Policy {
+    /// The texts a reviewer reads for wording: title, summary, benefit and eligibility.
+    pub fn texts(&self) -> impl Iterator<Item = &Text> {
+        [
+            Some(&self.title),
+            Some(&self.summary),
+            self.benefit.as_ref(),
+            self.eligibility.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// Whether the policy is shown on `date`: not expired, and not a draft unless drafts are shown.
     pub fn is_live(&self, date: NaiveDate, drafts: bool) -> bool {
         (drafts || !self.draft) && self.valid_until.is_none_or(|until| until >= date)
