@@ -379,3 +379,149 @@ fn outside_park(site: &Site) -> std::path::PathBuf {
     std::fs::write(&path, "name = \"Outside Park\"\nstatus = \"building\"\n").expect("write");
     path
 }
+
+/// Defect 14: a cover named `封面 图片.png` (a space, and a comma in a second name) stays one
+/// percent-encoded URL in `src`, `srcset` and `og:image`, and that URL names the published file.
+#[test]
+fn image_file_names_are_percent_encoded_in_urls() {
+    let site = Site::fixture("basic");
+    site.write_bytes("content/parks/data-lake/封面 图片.png", &png(1600, 800));
+    site.write_bytes("content/parks/data-lake/hall, east 2x.png", &png(700, 400));
+    site.edit(
+        PARK,
+        "order = 1\n",
+        "order = 1\ncover = \"封面 图片.png\"\n",
+    );
+    site.edit(
+        "content/parks/data-lake/index.md",
+        "数据湖产业园位于开发区北部。\n",
+        "数据湖产业园位于开发区北部。\n\n![展厅](<hall, east 2x.png>)\n",
+    );
+    site.build();
+    let page = site.out("parks/data-lake/index.html");
+    let encoded = "/parks/data-lake/%E5%B0%81%E9%9D%A2%20%E5%9B%BE%E7%89%87.";
+    let attribute = |name: &str| -> Vec<String> {
+        page.split(&format!(" {name}=\""))
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+            .collect()
+    };
+    let srcsets = attribute("srcset");
+    let cover = srcsets
+        .iter()
+        .find(|s| s.contains(encoded))
+        .unwrap_or_else(|| panic!("no srcset of the cover: {srcsets:?}"));
+    let hall = srcsets
+        .iter()
+        .find(|s| s.contains("hall%2C%20east%202x."))
+        .unwrap_or_else(|| panic!("no srcset of the hall: {srcsets:?}"));
+    for srcset in [cover, hall] {
+        // Each candidate is exactly "URL WIDTHw", and the URL names a published file.
+        for candidate in srcset.split(", ") {
+            let parts: Vec<&str> = candidate.split(' ').collect();
+            assert!(
+                parts.len() == 2 && parts[1].ends_with('w'),
+                "{candidate:?} in {srcset:?}"
+            );
+            let url = parts[0].split("/parks/").nth(1).expect("under parks/");
+            let path = percent_encoding::percent_decode_str(url)
+                .decode_utf8()
+                .expect("utf-8");
+            assert!(
+                site.exists(&format!("parks/{path}")),
+                "{url} names no published file"
+            );
+        }
+    }
+    for src in attribute("src").iter().filter(|s| s.contains("data-lake/")) {
+        assert!(!src.contains(' ') && !src.contains(','), "{src}");
+    }
+    let og = page
+        .split("property=\"og:image\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("og:image");
+    assert!(og.contains(encoded) && !og.contains(' '), "{og}");
+}
+
+/// Defect 13: terminal control sequences in content (an OSC that sets the window title, a CSI
+/// colour, a BEL), as a TOML escape, raw in a file and in a file name, reach `check`'s and
+/// `build`'s output only escaped.
+#[test]
+fn terminal_control_sequences_never_reach_the_terminal() {
+    let site = Site::fixture("basic");
+    site.edit(
+        TENANT,
+        "featured = true",
+        "featured = true\nwebsite = \"javascript:\\u001b]0;pwned\\u0007\\u001b[2J\"",
+    );
+    // Raw in a TOML file, where it is a syntax error whose line is shown.
+    site.edit(
+        "content/parks/zhizao/park.toml",
+        "name = {",
+        "# \u{1b}]0;pwned\u{7}\u{1b}[31m\nname = {",
+    );
+    site.write(
+        "content/parks/data-lake/tenants/x\u{1b}[2J.md",
+        "+++\nname = { zh = \"\u{1b}[2J\" }\n+++\n",
+    );
+    for args in [&["check"][..], &["build"][..], &["build", "--pdf"][..]] {
+        let output = site.run(args);
+        assert!(!output.status.success(), "{args:?}");
+        let printed = [output.stdout, output.stderr].concat();
+        let text = String::from_utf8_lossy(&printed);
+        assert!(
+            !printed.iter().any(|b| *b == 0x1b || *b == 0x07),
+            "{args:?} printed a raw control character:\n{text}"
+        );
+        assert!(
+            text.contains("\\u{1b}"),
+            "{args:?} shows it escaped:\n{text}"
+        );
+    }
+}
+
+/// Text of a PDF of the site's output, by `pdftotext -layout`.
+fn pdf_text(site: &Site, pdf: &str) -> String {
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(site.path("output").join(pdf))
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(output.status.success(), "pdftotext {pdf}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Defect 15: a code block in a park's text is printed as written: no backslashes added, each
+/// line on its own line.
+#[test]
+fn code_blocks_in_pdfs_keep_their_characters_and_lines() {
+    if !common::pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    site.edit(
+        "content/parks/data-lake/index.md",
+        "数据湖产业园位于开发区北部。\n",
+        "数据湖产业园位于开发区北部。\n\n```toml\nrent = \"0-3 years: 50%\" # see *note*\n[contact.hotline]\npath = 'C:\\parks\\data'\n```\n",
+    );
+    let output = site.run(&["build", "--pdf"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = pdf_text(&site, "pdf/parks/data-lake.zh.pdf");
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for expected in [
+        "rent = \"0-3 years: 50%\" # see *note*",
+        "[contact.hotline]",
+        "path = 'C:\\parks\\data'",
+    ] {
+        assert!(
+            lines.contains(&expected),
+            "{expected:?} is not a line of the brochure:\n{text}"
+        );
+    }
+}

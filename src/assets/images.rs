@@ -342,7 +342,7 @@ fn plan_one(
     let display = format!("content/{path}");
     if path.to_ascii_lowercase().ends_with(".svg") {
         let svg = cached(sources, &file, || clean_svg(&file, &display))?;
-        let url = urls.root(path);
+        let url = urls.file(path);
         let info = ImageInfo {
             url,
             width: None,
@@ -388,7 +388,7 @@ fn plan_one(
         let op = Operation::Width(w, h);
         let out = name(op, ext);
         variants.push(Variant {
-            url: urls.root(&out),
+            url: urls.file(&out),
             width: w,
             height: h,
         });
@@ -401,7 +401,7 @@ fn plan_one(
             let out = name(op, "jpg");
             jobs.push((op, out.clone()));
             Variant {
-                url: urls.root(&out),
+                url: urls.file(&out),
                 width: w,
                 height: h,
             }
@@ -412,7 +412,7 @@ fn plan_one(
         let out = name(op, ext);
         jobs.push((op, out.clone()));
         Variant {
-            url: urls.root(&out),
+            url: urls.file(&out),
             width: lw,
             height: lh,
         }
@@ -428,7 +428,7 @@ fn plan_one(
     let info = ImageInfo {
         url: main
             .as_ref()
-            .map_or_else(|| urls.root(path), |v| v.url.clone()),
+            .map_or_else(|| urls.file(path), |v| v.url.clone()),
         width: main.as_ref().map(|v| v.width),
         height: main.as_ref().map(|v| v.height),
         srcset,
