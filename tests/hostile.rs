@@ -525,3 +525,91 @@ fn code_blocks_in_pdfs_keep_their_characters_and_lines() {
         );
     }
 }
+
+/// A JPEG photo of `width`×`height` carrying an EXIF segment with GPS coordinates and
+/// `padding` bytes of further metadata (Photoshop segments), as a camera or editor leaves it.
+fn photo_with_metadata(width: u32, height: u32, padding: usize) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x / 7 % 256) as u8,
+            (y / 5 % 256) as u8,
+            ((x + y) / 9 % 256) as u8,
+        ])
+    });
+    let mut jpeg = Vec::new();
+    image
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut jpeg, 80,
+        ))
+        .expect("encode");
+    let segment = |marker: u8, body: &[u8]| {
+        let mut out = vec![0xFF, marker];
+        out.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(body);
+        out
+    };
+    let mut metadata = segment(0xE1, b"Exif\0\0GPSLatitude 36.6512N GPSLongitude 117.1201E");
+    let mut left = padding;
+    while left > 0 {
+        let n = left.min(65_000);
+        let mut body = b"Photoshop 3.0\0".to_vec();
+        body.resize(n, b'M');
+        metadata.extend(segment(0xED, &body));
+        left -= n;
+    }
+    jpeg.splice(2..2, metadata);
+    jpeg
+}
+
+/// Defect 12: a brochure embeds photos without their metadata and at print resolution: no GPS
+/// coordinates in the PDF, a photo with 13 MB of metadata does not make a 13 MB brochure, and a
+/// 4000 px photo is embedded at most 2480 px wide (300 dpi across A4).
+#[test]
+fn pdfs_embed_photos_without_metadata_at_print_resolution() {
+    if !common::pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    let photo = photo_with_metadata(4000, 2500, 13_000_000);
+    assert!(photo.len() > 13_000_000);
+    site.write_bytes("content/parks/data-lake/cover.jpg", &photo);
+    site.edit(PARK, "order = 1\n", "order = 1\ncover = \"cover.jpg\"\n");
+    let output = site.run(&["build", "--pdf"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let brochure = site.path("output/pdf/parks/data-lake.zh.pdf");
+    let pdf = std::fs::read(&brochure).expect("brochure");
+    let contains = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+    assert!(!contains(b"GPSLatitude") && !contains(b"Photoshop 3.0"));
+    assert!(
+        !contains(&[b'M'; 256]),
+        "the metadata padding is not embedded"
+    );
+    assert!(pdf.len() < 3_000_000, "brochure of {} bytes", pdf.len());
+
+    let listed = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&brochure)
+        .output()
+        .expect("pdfimages");
+    let list = String::from_utf8_lossy(&listed.stdout);
+    let sizes: Vec<(u32, u32)> = list
+        .lines()
+        .skip(2)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            Some((fields.get(3)?.parse().ok()?, fields.get(4)?.parse().ok()?))
+        })
+        .collect();
+    assert!(
+        sizes.contains(&(2480, 1550)),
+        "the cover at print size:\n{list}"
+    );
+    assert!(
+        sizes.iter().all(|(w, h)| *w <= 2480 && *h <= 2480),
+        "{list}"
+    );
+}
