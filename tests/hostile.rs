@@ -613,3 +613,207 @@ fn pdfs_embed_photos_without_metadata_at_print_resolution() {
         "{list}"
     );
 }
+
+/// Defect 6: content beyond sane sizes (the probe's 1,000,000-character line, 100,000
+/// footnotes, headings and policies) is an error naming the file, the line and the limit, from
+/// `check` as from `build --pdf`, instead of minutes of typesetting and gigabytes of memory.
+#[test]
+fn content_beyond_sane_sizes_is_an_error_naming_the_limit() {
+    let body = "content/parks/data-lake/index.md";
+    let cases: [(&str, &str, String, &str); 4] = [
+        (
+            body,
+            "数据湖产业园位于开发区北部。\n",
+            format!("数据湖产业园位于开发区北部。\n\n{}\n", "长".repeat(1_000_000)),
+            "parks/data-lake/index.md:6:",
+        ),
+        (
+            body,
+            "数据湖产业园位于开发区北部。\n",
+            format!(
+                "数据湖产业园位于开发区北部。\n\n{}",
+                (1..=100_000).map(|n| format!("注[^{n}]\n\n[^{n}]: 来源\n\n")).collect::<String>()
+            ),
+            "parks/data-lake/index.md:",
+        ),
+        (
+            body,
+            "数据湖产业园位于开发区北部。\n",
+            format!("数据湖产业园位于开发区北部。\n\n{}", "## 标题\n\n".repeat(100_000)),
+            "parks/data-lake/index.md:",
+        ),
+        (
+            PARK,
+            "[[factors]]",
+            format!(
+                "{}[[factors]]",
+                (1..=100_000)
+                    .map(|n| format!("[[policies]]\nkey = \"p{n}\"\ntitle = {{ zh = \"政策\" }}\ncategory = \"rent\"\nsummary = {{ zh = \"摘要\" }}\n\n"))
+                    .collect::<String>()
+            ),
+            "parks/data-lake/park.toml:",
+        ),
+    ];
+    for (file, from, to, place) in cases {
+        let site = Site::fixture("basic");
+        site.edit(file, from, &to);
+        let (ok, text) = site.check();
+        assert!(!ok, "check passed with {place}");
+        assert!(
+            text.lines().any(|l| l.contains(place)),
+            "no error at {place}:\n{}",
+            &text[..text.len().min(3000)]
+        );
+        assert!(
+            text.contains("20,000") || text.contains("2,000") || text.contains("MB"),
+            "the limit is named:\n{}",
+            &text[..text.len().min(3000)]
+        );
+        let text = site.fails(&["build", "--pdf"]);
+        assert!(text.contains(place), "{}", &text[..text.len().min(3000)]);
+    }
+}
+
+/// Typst code, markup and string breakers from the probe, each followed by a word to find in
+/// the PDFs' text.
+const TYPST_PAYLOADS: &[&str] = &[
+    "\"); #panic(\"p1\") //",
+    "#image(\"/etc/passwd\") p2",
+    "#set page(width: 0.1pt) p3",
+    "#lorem(100000000) p4",
+    "*b* _e_ $x^2$ @ref <l> `r` = h ~ -- p5",
+    "\\\" \\\\ ] [ } { ) ( p6",
+    "/* c p7",
+];
+
+/// Issue 14, "done when": the probe's Typst payloads go into every text field of the basic
+/// fixture (names, titles, summaries, positioning, operators, descriptions, a Markdown body)
+/// and into image file names; `build --pdf` makes every PDF, and the payloads are printed as
+/// text, not run.
+#[test]
+fn typst_payloads_in_every_field_and_file_name_are_printed_as_text() {
+    if !common::pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    let files: Vec<std::path::PathBuf> = common::walk(&site.path("content"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "toml" || e == "md"))
+        .collect();
+    let fields = [
+        "name",
+        "title",
+        "summary",
+        "positioning",
+        "operator",
+        "description",
+    ];
+    let mut n = 0;
+    for file in &files {
+        let mut text = std::fs::read_to_string(file).expect("read");
+        for field in fields {
+            for lang in ["zh", "en"] {
+                let pattern = format!("{field} = {{ {lang} = \"");
+                let mut at = 0;
+                while let Some(found) = text[at..].find(&pattern) {
+                    let insert = at + found + pattern.len();
+                    let payload = TYPST_PAYLOADS[n % TYPST_PAYLOADS.len()];
+                    n += 1;
+                    let value = toml_string(&format!("{payload} "));
+                    let value = &value[1..value.len() - 1];
+                    text.insert_str(insert, value);
+                    at = insert + value.len();
+                }
+            }
+        }
+        std::fs::write(file, text).expect("write");
+    }
+    assert!(n >= 20, "{n} fields");
+    site.edit(
+        "content/parks/data-lake/index.md",
+        "数据湖产业园位于开发区北部。\n",
+        &format!(
+            "数据湖产业园位于开发区北部。\n\n{}\n\n![图](<hall \"), panic(\"x [*] $y$.png>)\n",
+            TYPST_PAYLOADS.join("\n\n")
+        ),
+    );
+    site.write_bytes(
+        "content/parks/data-lake/hall \"), panic(\"x [*] $y$.png",
+        &png(80, 40),
+    );
+    // `#` and `?` start a fragment or query in a reference, so they are not in these names.
+    let cover = "c\"), panic(\"x\" [*] <b>.png";
+    site.write_bytes(&format!("content/parks/data-lake/{cover}"), &png(300, 150));
+    site.edit(
+        PARK,
+        "order = 1\n",
+        &format!("order = 1\ncover = {}\n", toml_string(cover)),
+    );
+
+    let output = site.run(&["build", "--pdf"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pdfs: Vec<String> = common::walk(&site.path("output/pdf"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .map(|p| {
+            p.strip_prefix(site.path("output"))
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert!(pdfs.len() >= 3, "{pdfs:?}");
+    let brochure = pdf_text(&site, "pdf/parks/data-lake.zh.pdf");
+    for (i, payload) in TYPST_PAYLOADS.iter().enumerate() {
+        let word = format!("p{}", i + 1);
+        assert!(
+            brochure.contains(&word),
+            "{payload:?} did not come out as text:\n{brochure}"
+        );
+    }
+    assert!(
+        brochure.contains("#panic") && brochure.contains("#image"),
+        "{brochure}"
+    );
+    let page = site.out("parks/data-lake/index.html");
+    assert!(
+        page.contains("#panic") && page.contains("&lt;l&gt;"),
+        "{page}"
+    );
+}
+
+/// Defect 6, the watchdog: no document typesets for longer than the limit. With a limit of 0 s
+/// every document runs over: `build --pdf` stops with an error naming one and the limit, and
+/// `output/` stays as the previous build left it.
+#[test]
+fn a_document_typesetting_past_the_limit_stops_the_build_and_keeps_the_output() {
+    if !common::pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    site.build();
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = common::walk(&site.path("output"))
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).expect("read")))
+        .collect();
+    site.edit(PARK, "数据湖产业园", "新数据湖产业园");
+    let output = common::parkpress(site.root(), &["build", "--pdf"])
+        .env("PARKPRESS_TYPESET_LIMIT", "0")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("typeset-time-out") && stderr.contains("`pdf/") && stderr.contains("0 s"),
+        "{stderr}"
+    );
+    let after: Vec<(std::path::PathBuf, Vec<u8>)> = common::walk(&site.path("output"))
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).expect("read")))
+        .collect();
+    assert_eq!(before, after, "output/ untouched");
+}

@@ -445,3 +445,34 @@ fn with_pdf_the_brochures_are_served_and_follow_edits() {
         "the brochure is typeset again after the edit"
     );
 }
+
+/// Issue 14, defect 6: `serve --pdf` starts and answers even when a document cannot be
+/// typeset (here a park text with a 100,000-character line): the error, with the limit, is shown, and
+/// fixing the file brings the site and its brochures.
+#[test]
+fn serve_with_pdf_starts_when_a_document_cannot_be_typeset() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let body = "content/parks/data-lake/index.md";
+    let server = Server::start_with(free_port(), &["--pdf"], |root| {
+        let path = root.join(body);
+        let text = std::fs::read_to_string(&path).expect("read");
+        std::fs::write(&path, format!("{text}\n{}\n", "长".repeat(100_000))).expect("write");
+    });
+    let (status, _, report) = server.get("/__parkpress/status");
+    assert_eq!(status, 200);
+    assert!(
+        report.contains("parks/data-lake/index.md") && report.contains("20,000"),
+        "{report}"
+    );
+    let text = std::fs::read_to_string(server.path(body)).expect("read");
+    let fixed = text.trim_end().trim_end_matches('长').to_owned();
+    std::fs::write(server.path(body), fixed).expect("write");
+    server.wait_for("/pdf/parks/data-lake.zh.pdf", "the brochure", |s, _| {
+        s == 200
+    });
+    server.wait_for("/parks/data-lake/", "the park page", |s, b| {
+        s == 200 && b.contains("数据湖产业园")
+    });
+}

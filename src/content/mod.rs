@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod codes;
+pub mod limits;
 pub mod parse;
 pub mod raw;
 

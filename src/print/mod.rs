@@ -7,6 +7,7 @@
 pub mod carry;
 pub mod fonts;
 pub mod markup;
+pub mod watchdog;
 pub mod world;
 
 use rayon::prelude::*;
@@ -440,7 +441,9 @@ fn compile(
     let kept = sources_dir.join(&name);
     let _ = std::fs::write(&kept, &source);
     let world = PrintWorld::new(shared, &name, source);
+    let watched = watchdog::typesetting(&job.path);
     let warned = typst::compile::<typst_layout::PagedDocument>(&world);
+    drop(watched);
     let document = warned.output.map_err(|errors| {
         let text = world.main_source().text().to_owned();
         let file = SourceFile::new(root, kept.clone(), text);

@@ -174,11 +174,28 @@ async fn status(Extract(state): Extract<Arc<State>>) -> Response {
         .into_response()
 }
 
+/// How long a request made during the first build waits for it before "still building".
+const FIRST_BUILD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
 async fn file(Extract(state): Extract<Arc<State>>, method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
             [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
+    }
+    let mut built = state.built.subscribe();
+    let first = tokio::time::timeout(FIRST_BUILD_PATIENCE, built.wait_for(|g| *g > 0)).await;
+    if !matches!(first, Ok(Ok(_))) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+                (header::RETRY_AFTER, "5"),
+            ],
+            inject(b"<!doctype html><title>parkpress</title><body><p>parkpress is still building the site; this page reloads when it is done.</p></body>"),
         )
             .into_response();
     }
