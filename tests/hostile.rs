@@ -29,6 +29,20 @@ impl Site {
         text
     }
 
+    /// Runs `build --pdf`, fails the test when it fails, and returns how many PDFs it made.
+    fn build_pdfs(&self) -> usize {
+        let output = self.run(&["build", "--pdf"]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        common::walk(&self.path("output"))
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .count()
+    }
+
     /// Every built file's text joined, to search for what must not be published.
     fn published(&self) -> String {
         common::walk(&self.path("output"))
@@ -257,17 +271,8 @@ fn typst_code_in_file_names_stays_a_file_name() {
         "featured = true",
         &format!("featured = true\nlogo = {}", toml_string(name)),
     );
-    let output = site.run(&["build", "--pdf"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let pdfs: Vec<_> = common::walk(&site.path("output"))
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    assert!(pdfs.len() >= 3, "{pdfs:?}");
+    let pdfs = site.build_pdfs();
+    assert!(pdfs >= 3, "{pdfs} PDFs");
     let listed = std::process::Command::new("pdfimages")
         .arg("-list")
         .arg(site.path("output/pdf/parks/data-lake.zh.pdf"))
@@ -506,12 +511,7 @@ fn code_blocks_in_pdfs_keep_their_characters_and_lines() {
         "数据湖产业园位于开发区北部。\n",
         "数据湖产业园位于开发区北部。\n\n```toml\nrent = \"0-3 years: 50%\" # see *note*\n[contact.hotline]\npath = 'C:\\parks\\data'\n```\n",
     );
-    let output = site.run(&["build", "--pdf"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    site.build_pdfs();
     let text = pdf_text(&site, "pdf/parks/data-lake.zh.pdf");
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     for expected in [
@@ -574,12 +574,7 @@ fn pdfs_embed_photos_without_metadata_at_print_resolution() {
     assert!(photo.len() > 13_000_000);
     site.write_bytes("content/parks/data-lake/cover.jpg", &photo);
     site.edit(PARK, "order = 1\n", "order = 1\ncover = \"cover.jpg\"\n");
-    let output = site.run(&["build", "--pdf"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    site.build_pdfs();
     let brochure = site.path("output/pdf/parks/data-lake.zh.pdf");
     let pdf = std::fs::read(&brochure).expect("brochure");
     let contains = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
@@ -677,13 +672,13 @@ fn content_beyond_sane_sizes_is_an_error_naming_the_limit() {
 /// Typst code, markup and string breakers from the probe, each followed by a word to find in
 /// the PDFs' text.
 const TYPST_PAYLOADS: &[&str] = &[
-    "\"); #panic(\"p1\") //",
-    "#image(\"/etc/passwd\") p2",
-    "#set page(width: 0.1pt) p3",
-    "#lorem(100000000) p4",
-    "*b* _e_ $x^2$ @ref <l> `r` = h ~ -- p5",
-    "\\\" \\\\ ] [ } { ) ( p6",
-    "/* c p7",
+    "\"); #panic(\"zq1\") //",
+    "#image(\"/etc/passwd\") zq2",
+    "#set page(width: 0.1pt) zq3",
+    "#lorem(100000000) zq4",
+    "*b* _e_ $x^2$ @ref <l> `r` = h ~ -- zq5",
+    "\\\" \\\\ ] [ } { ) ( zq6",
+    "/* c zq7",
 ];
 
 /// Issue 14, "done when": the probe's Typst payloads go into every text field of the basic
@@ -750,26 +745,11 @@ fn typst_payloads_in_every_field_and_file_name_are_printed_as_text() {
         &format!("order = 1\ncover = {}\n", toml_string(cover)),
     );
 
-    let output = site.run(&["build", "--pdf"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let pdfs: Vec<String> = common::walk(&site.path("output/pdf"))
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .map(|p| {
-            p.strip_prefix(site.path("output"))
-                .expect("inside")
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    assert!(pdfs.len() >= 3, "{pdfs:?}");
+    let pdfs = site.build_pdfs();
+    assert!(pdfs >= 3, "{pdfs} PDFs");
     let brochure = pdf_text(&site, "pdf/parks/data-lake.zh.pdf");
     for (i, payload) in TYPST_PAYLOADS.iter().enumerate() {
-        let word = format!("p{}", i + 1);
+        let word = format!("zq{}", i + 1);
         assert!(
             brochure.contains(&word),
             "{payload:?} did not come out as text:\n{brochure}"
