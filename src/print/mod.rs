@@ -6,6 +6,7 @@
 
 pub mod carry;
 pub mod fonts;
+pub mod layout;
 pub mod markup;
 pub mod watchdog;
 pub mod world;
@@ -194,7 +195,19 @@ pub fn typeset(
                 .find(|v| v.lang == job.lang)
                 .ok_or_else(Vec::new)?;
             let (template, source) = generate(&tera, cx, lang_views, job)?;
-            compile(&shared, job, template, source, &sources_dir, &site.root)
+            let fields = printed_fields(cx, job);
+            let printed = Printed {
+                job,
+                fields: &fields,
+            };
+            compile(
+                &shared,
+                &printed,
+                template,
+                source,
+                &sources_dir,
+                &site.root,
+            )
         })
         .collect();
     let mut files = Vec::new();
@@ -424,15 +437,82 @@ fn generate(
         })
 }
 
+/// A job with the texts of the fields it prints, to name the field of a layout problem.
+struct Printed<'a> {
+    job: &'a PdfJob,
+    /// (field, text as printed), e.g. (`factors.value` of the `broadband` factor, `已覆盖`).
+    fields: &'a [(String, String)],
+}
+
+/// The fields of a park's brochure or flyer with the text they print in the job's language.
+fn printed_fields(cx: &ViewCx<'_>, job: &PdfJob) -> Vec<(String, String)> {
+    let (Kind::Park(index) | Kind::Flyer(index)) = job.kind else {
+        return Vec::new();
+    };
+    let Some(park) = cx.site.parks.get(index) else {
+        return Vec::new();
+    };
+    let lang = job.lang.as_str();
+    let mut out = vec![
+        ("`name`".to_owned(), park.name.get(lang).to_owned()),
+        (
+            "`positioning`".to_owned(),
+            park.positioning.get(lang).to_owned(),
+        ),
+        ("`operator`".to_owned(), park.operator.get(lang).to_owned()),
+    ];
+    for (i, highlight) in park.highlights.iter().enumerate() {
+        out.push((
+            format!("`highlights` item {}", i + 1),
+            highlight.get(lang).to_owned(),
+        ));
+    }
+    for factor in &park.factors {
+        let view = cx.factor_view(factor, lang);
+        let of = format!("of the `{}` factor", view.kind);
+        out.push((format!("`factors.label` {of}"), view.label));
+        out.extend(view.value.map(|v| (format!("`factors.value` {of}"), v)));
+        out.extend(view.note.map(|v| (format!("`factors.note` {of}"), v)));
+    }
+    for policy in &park.policies {
+        let of = format!("of policy `{}`", policy.key);
+        out.push((format!("`title` {of}"), policy.title.get(lang).to_owned()));
+        out.push((
+            format!("`summary` {of}"),
+            policy.summary.get(lang).to_owned(),
+        ));
+    }
+    out
+}
+
+/// The field whose printed text holds `found` (the shortest such field), as the report names it.
+fn field_of<'a>(fields: &'a [(String, String)], found: &str) -> Option<&'a str> {
+    let plain = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '‐'))
+            .collect()
+    };
+    let found = plain(found);
+    if found.is_empty() {
+        return None;
+    }
+    fields
+        .iter()
+        .filter(|(_, text)| plain(text).contains(&found))
+        .min_by_key(|(_, text)| text.chars().count())
+        .map(|(field, _)| field.as_str())
+}
+
 /// Compiles generated Typst source to a PDF; keeps the source under the cache for inspection.
 fn compile(
     shared: &Shared<'_>,
-    job: &PdfJob,
+    printed: &Printed<'_>,
     template: &str,
     source: String,
     sources_dir: &Path,
     root: &Path,
 ) -> Result<OutputFile, Vec<Diagnostic>> {
+    let job = printed.job;
     let name = job
         .path
         .trim_start_matches("pdf/")
@@ -472,6 +552,10 @@ fn compile(
             )
             .with_hint("shorten the park's highlights or policy summaries, or mark fewer tenants `featured`")]);
     }
+    let damaged = layout_problems(printed, &document);
+    if !damaged.is_empty() {
+        return Err(damaged);
+    }
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(job.path.clone()),
         ..typst_pdf::PdfOptions::default()
@@ -491,4 +575,50 @@ fn compile(
         path: job.path.clone(),
         contents: Contents::Bytes(bytes),
     })
+}
+
+/// Text of a park's brochure or flyer that the layout squeezed into a column too narrow for it,
+/// or that runs past its cell or box: errors naming the park, the document and the field.
+fn layout_problems(
+    printed: &Printed<'_>,
+    document: &typst_layout::PagedDocument,
+) -> Vec<Diagnostic> {
+    let job = printed.job;
+    let what = match job.kind {
+        Kind::Flyer(_) => "flyer",
+        Kind::Park(_) => "brochure",
+        Kind::Zone => return Vec::new(),
+    };
+    let park = job
+        .path
+        .rsplit('/')
+        .next()
+        .and_then(|name| name.split('.').next())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let pages = document.pages().iter().map(|page| &page.frame);
+    for problem in layout::problems(pages) {
+        let field = field_of(printed.fields, &problem.text)
+            .map_or_else(|| "text".to_owned(), str::to_owned);
+        let shown: String = problem.text.chars().take(24).collect();
+        let (message, hint) = match problem.damage {
+            layout::Damage::Squeezed { lines } => (
+                format!(
+                    "in the {what} `{}` of park `{park}`, {field} (`{shown}`) is squeezed into a column one or two characters wide ({lines} lines, page {})",
+                    job.path, problem.page
+                ),
+                "shorten the text or its neighbour in the row (a long label leaves the value no room), or translate it: text in another script cannot wrap between words",
+            ),
+            layout::Damage::Overflows => (
+                format!(
+                    "in the {what} `{}` of park `{park}`, {field} (`{shown}`) runs past the edge of its cell or box (page {})",
+                    job.path, problem.page
+                ),
+                "shorten the text, or break a long word or web address with spaces",
+            ),
+        };
+        out.push(Diagnostic::error("print-layout", message).with_hint(hint));
+    }
+    out.dedup();
+    out
 }
