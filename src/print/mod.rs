@@ -5,6 +5,7 @@
 //! loaded once.
 
 pub mod carry;
+mod fit;
 pub mod fonts;
 pub mod markup;
 pub mod world;
@@ -135,6 +136,9 @@ struct DocInfo {
     month: u32,
     day: u32,
     edition: String,
+    /// 0: the theme's own setting; 1, 2: a step tighter, for a park brochure that would end on a
+    /// page holding only a few lines (see `fit`).
+    tighten: u8,
 }
 
 /// Everything typesetting needs from the build.
@@ -192,8 +196,21 @@ pub fn typeset(
             let lang_views = (inputs.views.iter())
                 .find(|v| v.lang == job.lang)
                 .ok_or_else(Vec::new)?;
-            let (template, source) = generate(&tera, cx, lang_views, job)?;
-            compile(&shared, job, template, source, &sources_dir, &site.root)
+            let (template, source) = generate(&tera, cx, lang_views, job, 0)?;
+            let mut document = layout(&shared, job, template, source, &sources_dir, &site.root)?;
+            if let Kind::Park(_) = job.kind {
+                for step in 1..=fit::STEPS {
+                    if !fit::ends_short(&document) {
+                        break;
+                    }
+                    let (template, source) = generate(&tera, cx, lang_views, job, step)?;
+                    let tighter = layout(&shared, job, template, source, &sources_dir, &site.root)?;
+                    if !fit::ends_short(&tighter) {
+                        document = tighter;
+                    }
+                }
+            }
+            write_pdf(&document, job)
         })
         .collect();
     let mut files = Vec::new();
@@ -219,7 +236,7 @@ pub fn fingerprints(inputs: &PrintInputs<'_>, jobs: &[PdfJob]) -> HashMap<String
     jobs.par_iter()
         .filter_map(|job| {
             let views = inputs.views.iter().find(|v| v.lang == job.lang)?;
-            let (_, source) = generate(&tera, cx, views, job).ok()?;
+            let (_, source) = generate(&tera, cx, views, job, 0).ok()?;
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
             hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
             hasher.update(cx.site.base_url.as_bytes());
@@ -323,6 +340,7 @@ fn generate(
     cx: &ViewCx<'_>,
     views: &LangViews,
     job: &PdfJob,
+    tighten: u8,
 ) -> Result<(&'static str, String), Vec<Diagnostic>> {
     let site = cx.site;
     let lang = job.lang.as_str();
@@ -403,6 +421,7 @@ fn generate(
             month: chrono::Datelike::month(&date),
             day: chrono::Datelike::day(&date),
             edition: crate::views::format::date(date, lang),
+            tighten,
         },
     );
     tera.render(template, &context)
@@ -423,15 +442,15 @@ fn generate(
         })
 }
 
-/// Compiles generated Typst source to a PDF; keeps the source under the cache for inspection.
-fn compile(
+/// Lays out generated Typst source; keeps the source under the cache for inspection.
+fn layout(
     shared: &Shared<'_>,
     job: &PdfJob,
     template: &str,
     source: String,
     sources_dir: &Path,
     root: &Path,
-) -> Result<OutputFile, Vec<Diagnostic>> {
+) -> Result<typst_layout::PagedDocument, Vec<Diagnostic>> {
     let name = job
         .path
         .trim_start_matches("pdf/")
@@ -460,6 +479,14 @@ fn compile(
             })
             .collect::<Vec<_>>()
     })?;
+    Ok(document)
+}
+
+/// Writes a laid-out document as the job's PDF; a flyer must be one page.
+fn write_pdf(
+    document: &typst_layout::PagedDocument,
+    job: &PdfJob,
+) -> Result<OutputFile, Vec<Diagnostic>> {
     if let Kind::Flyer(_) = job.kind
         && document.pages().len() != 1
     {
@@ -473,7 +500,7 @@ fn compile(
         ident: typst::foundations::Smart::Custom(job.path.clone()),
         ..typst_pdf::PdfOptions::default()
     };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
+    let bytes = typst_pdf::pdf(document, &options).map_err(|errors| {
         errors
             .iter()
             .map(|e| {
