@@ -525,13 +525,16 @@ pub struct RawFactor {
     /// Label overriding the theme's name for the kind.
     pub label: Option<Spanned<RawText>>,
     /// Figure or text.
-    pub value: Option<RawValue>,
+    pub value: Option<Spanned<RawValue>>,
     /// Unit.
     pub unit: Option<Spanned<RawText>>,
     /// Remark.
     pub note: Option<Spanned<RawText>>,
     /// Date of the figure.
     pub as_of: Option<Spanned<RawDate>>,
+    /// Not published (an imported row not yet reviewed).
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Factor kinds (要素).

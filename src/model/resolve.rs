@@ -748,7 +748,13 @@ impl<'a> Cx<'a> {
             }
         }
         let policies = self.policies(loc, &raw.policies, industries);
-        let factors = raw.factors.iter().map(|f| self.factor(loc, f)).collect();
+        let mut factors = Vec::new();
+        for factor in &raw.factors {
+            self.leave_out(factor.draft, options);
+            if !factor.draft || options.drafts {
+                factors.push(self.factor(loc, factor));
+            }
+        }
         let carriers = raw.carriers.iter().map(|c| self.carrier(loc, c)).collect();
         let contacts = raw
             .contacts
