@@ -80,7 +80,7 @@ pub fn plan(site: &Site, selection: &PdfSelection) -> anyhow::Result<Vec<PdfJob>
             jobs.push(PdfJob {
                 kind: Kind::Zone,
                 lang: lang.to_owned(),
-                path: format!("pdf/zone.{lang}.pdf"),
+                path: crate::urls::pdf::zone(lang),
             });
         }
         for (index, park) in site.parks.iter().enumerate() {
@@ -90,12 +90,12 @@ pub fn plan(site: &Site, selection: &PdfSelection) -> anyhow::Result<Vec<PdfJob>
             jobs.push(PdfJob {
                 kind: Kind::Park(index),
                 lang: lang.to_owned(),
-                path: format!("pdf/parks/{}.{lang}.pdf", park.key),
+                path: crate::urls::pdf::park(&park.key, lang),
             });
             jobs.push(PdfJob {
                 kind: Kind::Flyer(index),
                 lang: lang.to_owned(),
-                path: format!("pdf/flyers/{}.{lang}.pdf", park.key),
+                path: crate::urls::pdf::flyer(&park.key, lang),
             });
         }
     }
@@ -310,7 +310,7 @@ fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera:
             ))))
         },
     );
-    crate::share::register_share_link(&mut tera, links);
+    tera.register_function("share_link", crate::share::ShareLinkFunction::new(links));
     Ok(tera)
 }
 
