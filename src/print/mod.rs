@@ -7,6 +7,7 @@
 pub mod carry;
 mod fit;
 pub mod fonts;
+pub mod layout;
 pub mod markup;
 pub mod world;
 
@@ -197,20 +198,26 @@ pub fn typeset(
                 .find(|v| v.lang == job.lang)
                 .ok_or_else(Vec::new)?;
             let (template, source) = generate(&tera, cx, lang_views, job, 0)?;
-            let mut document = layout(&shared, job, template, source, &sources_dir, &site.root)?;
+            let fields = printed_fields(cx, job);
+            let printed = Printed {
+                job,
+                fields: &fields,
+            };
+            let mut document = lay_out(&shared, job, template, source, &sources_dir, &site.root)?;
             if let Kind::Park(_) = job.kind {
                 for step in 1..=fit::STEPS {
                     if !fit::ends_short(&document) {
                         break;
                     }
                     let (template, source) = generate(&tera, cx, lang_views, job, step)?;
-                    let tighter = layout(&shared, job, template, source, &sources_dir, &site.root)?;
+                    let tighter =
+                        lay_out(&shared, job, template, source, &sources_dir, &site.root)?;
                     if !fit::ends_short(&tighter) {
                         document = tighter;
                     }
                 }
             }
-            write_pdf(&document, job)
+            write_pdf(&document, &printed)
         })
         .collect();
     let mut files = Vec::new();
@@ -442,8 +449,74 @@ fn generate(
         })
 }
 
+/// A job with the texts of the fields it prints, to name the field of a layout problem.
+struct Printed<'a> {
+    job: &'a PdfJob,
+    /// (field, text as printed), e.g. (`factors.value` of the `broadband` factor, `已覆盖`).
+    fields: &'a [(String, String)],
+}
+
+/// The fields of a park's brochure or flyer with the text they print in the job's language.
+fn printed_fields(cx: &ViewCx<'_>, job: &PdfJob) -> Vec<(String, String)> {
+    let (Kind::Park(index) | Kind::Flyer(index)) = job.kind else {
+        return Vec::new();
+    };
+    let Some(park) = cx.site.parks.get(index) else {
+        return Vec::new();
+    };
+    let lang = job.lang.as_str();
+    let mut out = vec![
+        ("`name`".to_owned(), park.name.get(lang).to_owned()),
+        (
+            "`positioning`".to_owned(),
+            park.positioning.get(lang).to_owned(),
+        ),
+        ("`operator`".to_owned(), park.operator.get(lang).to_owned()),
+    ];
+    for (i, highlight) in park.highlights.iter().enumerate() {
+        out.push((
+            format!("`highlights` item {}", i + 1),
+            highlight.get(lang).to_owned(),
+        ));
+    }
+    for factor in &park.factors {
+        let view = cx.factor_view(factor, lang);
+        let of = format!("of the `{}` factor", view.kind);
+        out.push((format!("`factors.label` {of}"), view.label));
+        out.extend(view.value.map(|v| (format!("`factors.value` {of}"), v)));
+        out.extend(view.note.map(|v| (format!("`factors.note` {of}"), v)));
+    }
+    for policy in &park.policies {
+        let of = format!("of policy `{}`", policy.key);
+        out.push((format!("`title` {of}"), policy.title.get(lang).to_owned()));
+        out.push((
+            format!("`summary` {of}"),
+            policy.summary.get(lang).to_owned(),
+        ));
+    }
+    out
+}
+
+/// The field whose printed text holds `found` (the shortest such field), as the report names it.
+fn field_of<'a>(fields: &'a [(String, String)], found: &str) -> Option<&'a str> {
+    let plain = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '‐'))
+            .collect()
+    };
+    let found = plain(found);
+    if found.is_empty() {
+        return None;
+    }
+    fields
+        .iter()
+        .filter(|(_, text)| plain(text).contains(&found))
+        .min_by_key(|(_, text)| text.chars().count())
+        .map(|(field, _)| field.as_str())
+}
+
 /// Lays out generated Typst source; keeps the source under the cache for inspection.
-fn layout(
+fn lay_out(
     shared: &Shared<'_>,
     job: &PdfJob,
     template: &str,
@@ -482,11 +555,13 @@ fn layout(
     Ok(document)
 }
 
-/// Writes a laid-out document as the job's PDF; a flyer must be one page.
+/// Writes a laid-out document as the job's PDF; a flyer must be one page, and no text may be
+/// squeezed or run past its box (see `layout_problems`).
 fn write_pdf(
     document: &typst_layout::PagedDocument,
-    job: &PdfJob,
+    printed: &Printed<'_>,
 ) -> Result<OutputFile, Vec<Diagnostic>> {
+    let job = printed.job;
     if let Kind::Flyer(_) = job.kind
         && document.pages().len() != 1
     {
@@ -495,6 +570,10 @@ fn write_pdf(
                 format!("the flyer `{}` runs to {} pages; a flyer must fit one A4 page", job.path, document.pages().len()),
             )
             .with_hint("shorten the park's highlights or policy summaries, or mark fewer tenants `featured`")]);
+    }
+    let damaged = layout_problems(printed, document);
+    if !damaged.is_empty() {
+        return Err(damaged);
     }
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(job.path.clone()),
@@ -515,4 +594,50 @@ fn write_pdf(
         path: job.path.clone(),
         contents: Contents::Bytes(bytes),
     })
+}
+
+/// Text of a park's brochure or flyer that the layout squeezed into a column too narrow for it,
+/// or that runs past its cell or box: errors naming the park, the document and the field.
+fn layout_problems(
+    printed: &Printed<'_>,
+    document: &typst_layout::PagedDocument,
+) -> Vec<Diagnostic> {
+    let job = printed.job;
+    let what = match job.kind {
+        Kind::Flyer(_) => "flyer",
+        Kind::Park(_) => "brochure",
+        Kind::Zone => return Vec::new(),
+    };
+    let park = job
+        .path
+        .rsplit('/')
+        .next()
+        .and_then(|name| name.split('.').next())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let pages = document.pages().iter().map(|page| &page.frame);
+    for problem in layout::problems(pages) {
+        let field = field_of(printed.fields, &problem.text)
+            .map_or_else(|| "text".to_owned(), str::to_owned);
+        let shown: String = problem.text.chars().take(24).collect();
+        let (message, hint) = match problem.damage {
+            layout::Damage::Squeezed { lines } => (
+                format!(
+                    "in the {what} `{}` of park `{park}`, {field} (`{shown}`) is squeezed into a column one or two characters wide ({lines} lines, page {})",
+                    job.path, problem.page
+                ),
+                "shorten the text or its neighbour in the row (a long label leaves the value no room), or translate it: text in another script cannot wrap between words",
+            ),
+            layout::Damage::Overflows => (
+                format!(
+                    "in the {what} `{}` of park `{park}`, {field} (`{shown}`) runs past the edge of its cell or box (page {})",
+                    job.path, problem.page
+                ),
+                "shorten the text, or break a long word or web address with spaces",
+            ),
+        };
+        out.push(Diagnostic::error("print-layout", message).with_hint(hint));
+    }
+    out.dedup();
+    out
 }
