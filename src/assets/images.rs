@@ -722,7 +722,7 @@ fn print_copy(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
     } else {
         Encoding::Jpeg
     };
-    encode(&image, encoding).map_err(|e| e.to_string())
+    encode(&image, encoding, JPEG_QUALITY).map_err(|e| e.to_string())
 }
 
 fn decode(path: &Path) -> Result<DynamicImage, String> {
