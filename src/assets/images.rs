@@ -458,7 +458,7 @@ fn plan_one(
         let out = name(op, "jpg");
         jobs.push((op, out.clone()));
         Variant {
-            url: urls.root(&out),
+            url: urls.file(&out),
             width: tw,
             height: th,
         }
