@@ -23,6 +23,9 @@ use crate::urls::Urls;
 
 /// Size of share images (Open Graph, WeChat previews).
 pub const SHARE_SIZE: (u32, u32) = (1200, 630);
+/// The small square share image kept in each page for WeChat clients that take the first image
+/// of the body as the chat thumbnail: WeChat asks for at least 300×300.
+pub const WECHAT_THUMB: (u32, u32) = (300, 300);
 /// Box logos are fitted into for tenant grids.
 pub const LOGO_BOX: (u32, u32) = (400, 200);
 /// Widths used when the theme sets none.
@@ -33,6 +36,8 @@ pub const MAX_SIDE: u32 = 16_384;
 pub const MAX_PIXELS: u64 = 80_000_000;
 /// JPEG quality of variants.
 const JPEG_QUALITY: u8 = 82;
+/// JPEG quality of the WeChat thumbnail: shown at chat-list size, it stays far under 30 KB.
+const THUMB_QUALITY: u8 = 70;
 /// Changes whenever the encoding changes, so old cache entries are not reused.
 const CACHE_VERSION: &str = "v3";
 
@@ -64,6 +69,9 @@ pub struct ImageInfo {
     pub share: Option<Variant>,
     /// The image fitted into the logo box.
     pub logo: Option<Variant>,
+    /// The 300×300 WeChat thumbnail (JPEG), made beside the share crop when the image is at
+    /// least that large.
+    pub thumb: Option<Variant>,
 }
 
 impl ImageInfo {
@@ -99,13 +107,18 @@ enum Operation {
     Share(u32, u32),
     /// Fit inside the logo box.
     Logo(u32, u32),
+    /// Cover-crop to the WeChat thumbnail.
+    Thumb(u32, u32),
 }
 
 impl Operation {
     /// Width and height of the result.
     fn target(self) -> (u32, u32) {
         match self {
-            Operation::Width(w, h) | Operation::Share(w, h) | Operation::Logo(w, h) => (w, h),
+            Operation::Width(w, h)
+            | Operation::Share(w, h)
+            | Operation::Logo(w, h)
+            | Operation::Thumb(w, h) => (w, h),
         }
     }
 
@@ -114,6 +127,7 @@ impl Operation {
             Operation::Width(w, _) => format!("{w}w"),
             Operation::Share(w, h) => format!("share{w}x{h}"),
             Operation::Logo(w, h) => format!("logo{w}x{h}"),
+            Operation::Thumb(w, h) => format!("thumb{w}x{h}"),
         }
     }
 }
@@ -139,6 +153,8 @@ pub struct ImagePlan {
     svgs: HashMap<String, Arc<Vec<u8>>>,
     /// Broken, unsupported or oversized images, by file.
     pub diagnostics: Vec<Diagnostic>,
+    /// Copies made for print ([`ImagePlan::print_copy`]), by the hash of the original's bytes.
+    print_copies: std::sync::Mutex<HashMap<u128, Arc<Vec<u8>>>>,
 }
 
 /// Counts of a processing run.
@@ -260,6 +276,35 @@ impl ImagePlan {
         self.svgs.get(path)
     }
 
+    /// The copy of the raster image at `file` that a PDF embeds, or None for a file that is
+    /// not a raster image: only its image data (no EXIF with GPS coordinates, comments, text
+    /// chunks or bytes after the image), no larger than print needs ([`PRINT_SIDE`]), re-encoded
+    /// when it is larger or its EXIF orientation must be applied. Made once per original.
+    pub fn print_copy(&self, file: &Path) -> Option<Result<Arc<Vec<u8>>, String>> {
+        if !is_raster(&file.to_string_lossy()) {
+            return None;
+        }
+        let bytes = match crate::safe_fs::read_regular(file) {
+            Ok(bytes) => bytes,
+            Err(error) => return Some(Err(error.to_string())),
+        };
+        let key = xxhash_rust::xxh3::xxh3_128(&bytes);
+        let copies = || {
+            self.print_copies
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(copy) = copies().get(&key) {
+            return Some(Ok(Arc::clone(copy)));
+        }
+        let copy = Arc::new(match print_copy(bytes) {
+            Ok(copy) => copy,
+            Err(error) => return Some(Err(error)),
+        });
+        copies().insert(key, Arc::clone(&copy));
+        Some(Ok(copy))
+    }
+
     /// Whether the image at `path` is published through variants rather than copied.
     pub fn is_processed(&self, path: &str) -> bool {
         self.sources.contains_key(path)
@@ -342,7 +387,7 @@ fn plan_one(
     let display = format!("content/{path}");
     if path.to_ascii_lowercase().ends_with(".svg") {
         let svg = cached(sources, &file, || clean_svg(&file, &display))?;
-        let url = urls.root(path);
+        let url = urls.file(path);
         let info = ImageInfo {
             url,
             width: None,
@@ -351,6 +396,7 @@ fn plan_one(
             variants: Vec::new(),
             share: None,
             logo: None,
+            thumb: None,
         };
         return Ok((info, Prepared::Svg(svg)));
     }
@@ -388,7 +434,7 @@ fn plan_one(
         let op = Operation::Width(w, h);
         let out = name(op, ext);
         variants.push(Variant {
-            url: urls.root(&out),
+            url: urls.file(&out),
             width: w,
             height: h,
         });
@@ -401,18 +447,29 @@ fn plan_one(
             let out = name(op, "jpg");
             jobs.push((op, out.clone()));
             Variant {
-                url: urls.root(&out),
+                url: urls.file(&out),
                 width: w,
                 height: h,
             }
         });
+    let (tw, th) = WECHAT_THUMB;
+    let thumb = (purpose.share && width >= tw && height >= th).then(|| {
+        let op = Operation::Thumb(tw, th);
+        let out = name(op, "jpg");
+        jobs.push((op, out.clone()));
+        Variant {
+            url: urls.file(&out),
+            width: tw,
+            height: th,
+        }
+    });
     let logo = purpose.logo.then(|| {
         let (lw, lh) = fit(width, height, LOGO_BOX);
         let op = Operation::Logo(lw, lh);
         let out = name(op, ext);
         jobs.push((op, out.clone()));
         Variant {
-            url: urls.root(&out),
+            url: urls.file(&out),
             width: lw,
             height: lh,
         }
@@ -428,13 +485,14 @@ fn plan_one(
     let info = ImageInfo {
         url: main
             .as_ref()
-            .map_or_else(|| urls.root(path), |v| v.url.clone()),
+            .map_or_else(|| urls.file(path), |v| v.url.clone()),
         width: main.as_ref().map(|v| v.width),
         height: main.as_ref().map(|v| v.height),
         srcset,
         variants,
         share,
         logo,
+        thumb,
     };
     let source = Source {
         path: file,
@@ -565,12 +623,12 @@ fn process_source(path: &str, source: &Source, cache: &Path, mode: Mode) -> Sour
                 .min_by_key(|m| m.width())
                 .unwrap_or(full);
             let transformed = transform(base, *op);
-            let encoding = if matches!(op, Operation::Share(..)) {
-                Encoding::Jpeg
-            } else {
-                source.encoding
+            let (encoding, quality) = match op {
+                Operation::Share(..) => (Encoding::Jpeg, JPEG_QUALITY),
+                Operation::Thumb(..) => (Encoding::Jpeg, THUMB_QUALITY),
+                _ => (source.encoding, JPEG_QUALITY),
             };
-            let mut bytes = match encode(&transformed, encoding) {
+            let mut bytes = match encode(&transformed, encoding, quality) {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     result.diagnostic = Some(Diagnostic::error(
@@ -633,8 +691,46 @@ fn process_source(path: &str, source: &Source, cache: &Path, mode: Mode) -> Sour
     result
 }
 
+/// Longest side of an image in a PDF: 300 dpi across the 210 mm of an A4 page.
+pub const PRINT_SIDE: u32 = 2480;
+
+/// See [`ImagePlan::print_copy`].
+fn print_copy(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    let (width, height) = ImageReader::new(Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?
+        .into_dimensions()
+        .map_err(|e| e.to_string())?;
+    if width.max(height) <= PRINT_SIDE
+        && let Some(data) = super::strip::image_data(&bytes)
+    {
+        return Ok(data);
+    }
+    let png = bytes.starts_with(b"\x89PNG");
+    let image = decode_bytes(bytes)?;
+    let image = if image.width().max(image.height()) > PRINT_SIDE {
+        image.resize(
+            PRINT_SIDE,
+            PRINT_SIDE,
+            image::imageops::FilterType::CatmullRom,
+        )
+    } else {
+        image
+    };
+    let encoding = if png || image.color().has_alpha() {
+        Encoding::Png
+    } else {
+        Encoding::Jpeg
+    };
+    encode(&image, encoding, JPEG_QUALITY).map_err(|e| e.to_string())
+}
+
 fn decode(path: &Path) -> Result<DynamicImage, String> {
-    let bytes = crate::safe_fs::read_regular(path).map_err(|e| e.to_string())?;
+    decode_bytes(crate::safe_fs::read_regular(path).map_err(|e| e.to_string())?)
+}
+
+/// Decodes an image with the decoder limits, its EXIF orientation applied.
+fn decode_bytes(bytes: Vec<u8>) -> Result<DynamicImage, String> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?;
@@ -658,11 +754,27 @@ fn transform(image: &DynamicImage, op: Operation) -> DynamicImage {
                 image.resize_exact(w, h, filter)
             }
         }
-        Operation::Share(w, h) => image.resize_to_fill(w, h, filter),
+        Operation::Share(w, h) | Operation::Thumb(w, h) => image.resize_to_fill(w, h, filter),
     }
 }
 
-fn encode(image: &DynamicImage, encoding: Encoding) -> image::ImageResult<Vec<u8>> {
+/// The WeChat thumbnail of an image file's bytes (the theme's default share image), or `None`
+/// when it does not decode or is smaller than [`WECHAT_THUMB`].
+pub fn wechat_thumb(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    reader.limits(decoder_limits());
+    let image = reader.decode().ok()?;
+    let (tw, th) = WECHAT_THUMB;
+    if image.width() < tw || image.height() < th {
+        return None;
+    }
+    let thumb = transform(&image, Operation::Thumb(tw, th));
+    encode(&thumb, Encoding::Jpeg, THUMB_QUALITY).ok()
+}
+
+fn encode(image: &DynamicImage, encoding: Encoding, quality: u8) -> image::ImageResult<Vec<u8>> {
     let mut bytes = Vec::new();
     match encoding {
         Encoding::Jpeg => {
@@ -677,7 +789,7 @@ fn encode(image: &DynamicImage, encoding: Encoding) -> image::ImageResult<Vec<u8
                     ),
                 ));
             };
-            let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, JPEG_QUALITY);
+            let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, quality);
             encoder.set_progressive(true);
             encoder.set_optimized_huffman_tables(true);
             encoder

@@ -5,9 +5,11 @@
 //! loaded once.
 
 pub mod carry;
+mod fit;
 pub mod fonts;
 pub mod layout;
 pub mod markup;
+pub mod watchdog;
 pub mod world;
 
 use rayon::prelude::*;
@@ -136,6 +138,9 @@ struct DocInfo {
     month: u32,
     day: u32,
     edition: String,
+    /// 0: the theme's own setting; 1, 2: a step tighter, for a park brochure that would end on a
+    /// page holding only a few lines (see `fit`).
+    tighten: u8,
 }
 
 /// Everything typesetting needs from the build.
@@ -193,20 +198,27 @@ pub fn typeset(
             let lang_views = (inputs.views.iter())
                 .find(|v| v.lang == job.lang)
                 .ok_or_else(Vec::new)?;
-            let (template, source) = generate(&tera, cx, lang_views, job)?;
+            let (template, source) = generate(&tera, cx, lang_views, job, 0)?;
             let fields = printed_fields(cx, job);
             let printed = Printed {
                 job,
                 fields: &fields,
             };
-            compile(
-                &shared,
-                &printed,
-                template,
-                source,
-                &sources_dir,
-                &site.root,
-            )
+            let mut document = lay_out(&shared, job, template, source, &sources_dir, &site.root)?;
+            if let Kind::Park(_) = job.kind {
+                for step in 1..=fit::STEPS {
+                    if !fit::ends_short(&document) {
+                        break;
+                    }
+                    let (template, source) = generate(&tera, cx, lang_views, job, step)?;
+                    let tighter =
+                        lay_out(&shared, job, template, source, &sources_dir, &site.root)?;
+                    if !fit::ends_short(&tighter) {
+                        document = tighter;
+                    }
+                }
+            }
+            write_pdf(&document, &printed)
         })
         .collect();
     let mut files = Vec::new();
@@ -232,7 +244,7 @@ pub fn fingerprints(inputs: &PrintInputs<'_>, jobs: &[PdfJob]) -> HashMap<String
     jobs.par_iter()
         .filter_map(|job| {
             let views = inputs.views.iter().find(|v| v.lang == job.lang)?;
-            let (_, source) = generate(&tera, cx, views, job).ok()?;
+            let (_, source) = generate(&tera, cx, views, job, 0).ok()?;
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
             hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
             hasher.update(cx.site.base_url.as_bytes());
@@ -336,6 +348,7 @@ fn generate(
     cx: &ViewCx<'_>,
     views: &LangViews,
     job: &PdfJob,
+    tighten: u8,
 ) -> Result<(&'static str, String), Vec<Diagnostic>> {
     let site = cx.site;
     let lang = job.lang.as_str();
@@ -416,6 +429,7 @@ fn generate(
             month: chrono::Datelike::month(&date),
             day: chrono::Datelike::day(&date),
             edition: crate::views::format::date(date, lang),
+            tighten,
         },
     );
     tera.render(template, &context)
@@ -502,16 +516,15 @@ fn field_of<'a>(fields: &'a [(String, String)], found: &str) -> Option<&'a str> 
         .map(|(field, _)| field.as_str())
 }
 
-/// Compiles generated Typst source to a PDF; keeps the source under the cache for inspection.
-fn compile(
+/// Lays out generated Typst source; keeps the source under the cache for inspection.
+fn lay_out(
     shared: &Shared<'_>,
-    printed: &Printed<'_>,
+    job: &PdfJob,
     template: &str,
     source: String,
     sources_dir: &Path,
     root: &Path,
-) -> Result<OutputFile, Vec<Diagnostic>> {
-    let job = printed.job;
+) -> Result<typst_layout::PagedDocument, Vec<Diagnostic>> {
     let name = job
         .path
         .trim_start_matches("pdf/")
@@ -520,7 +533,9 @@ fn compile(
     let kept = sources_dir.join(&name);
     let _ = std::fs::write(&kept, &source);
     let world = PrintWorld::new(shared, &name, source);
+    let watched = watchdog::typesetting(&job.path);
     let warned = typst::compile::<typst_layout::PagedDocument>(&world);
+    drop(watched);
     let document = warned.output.map_err(|errors| {
         let text = world.main_source().text().to_owned();
         let file = SourceFile::new(root, kept.clone(), text);
@@ -540,6 +555,16 @@ fn compile(
             })
             .collect::<Vec<_>>()
     })?;
+    Ok(document)
+}
+
+/// Writes a laid-out document as the job's PDF; a flyer must be one page, and no text may be
+/// squeezed or run past its box (see `layout_problems`).
+fn write_pdf(
+    document: &typst_layout::PagedDocument,
+    printed: &Printed<'_>,
+) -> Result<OutputFile, Vec<Diagnostic>> {
+    let job = printed.job;
     if let Kind::Flyer(_) = job.kind
         && document.pages().len() != 1
     {
@@ -549,7 +574,7 @@ fn compile(
             )
             .with_hint("shorten the park's highlights or policy summaries, or mark fewer tenants `featured`")]);
     }
-    let damaged = layout_problems(printed, &document);
+    let damaged = layout_problems(printed, document);
     if !damaged.is_empty() {
         return Err(damaged);
     }
@@ -557,7 +582,7 @@ fn compile(
         ident: typst::foundations::Smart::Custom(job.path.clone()),
         ..typst_pdf::PdfOptions::default()
     };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
+    let bytes = typst_pdf::pdf(document, &options).map_err(|errors| {
         errors
             .iter()
             .map(|e| {
