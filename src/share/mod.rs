@@ -427,13 +427,28 @@ pub fn redirect_html(target: &str) -> String {
 /// Registers `share_link(target, audience, lang)`: the short link, tracked link and QR code (SVG)
 /// of a target for an audience, for web and print templates alike.
 pub fn register_share_link(tera: &mut tera::Tera, links: &Arc<ShareLinks>) {
+    register_share_link_for(tera, links, None);
+}
+
+/// [`register_share_link`], with `print_audience` (when given) answering for the built-in
+/// `brochure` audience: the print templates of one audience's brochures ask for `brochure` links
+/// and get that audience's.
+pub fn register_share_link_for(
+    tera: &mut tera::Tera,
+    links: &Arc<ShareLinks>,
+    print_audience: Option<&str>,
+) {
     let share = Arc::clone(links);
+    let print_audience = print_audience.map(str::to_owned);
     tera.register_function(
         "share_link",
         move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
             let arg = |name: &str| args.get(name).and_then(tera::Value::as_str);
             let target = arg("target").unwrap_or(HOME);
-            let audience = arg("audience").unwrap_or(SITE);
+            let audience = match (arg("audience").unwrap_or(SITE), &print_audience) {
+                (BROCHURE, Some(instead)) => instead.as_str(),
+                (asked, _) => asked,
+            };
             let lang = arg("lang").ok_or_else(|| {
                 tera::Error::msg("share_link needs `lang`, e.g. share_link(target=\"data-lake\", audience=\"brochure\", lang=lang)")
             })?;
