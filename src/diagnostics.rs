@@ -35,6 +35,9 @@ pub struct Diagnostic {
     /// The source line the position points into, for display.
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// How many characters from the column the caret underlines: the whole key or value there.
+    #[serde(skip)]
+    pub width: usize,
 }
 
 impl Diagnostic {
@@ -58,6 +61,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            width: 1,
         }
     }
 
@@ -80,6 +84,10 @@ impl Diagnostic {
         self.line = Some(line);
         self.column = Some(column);
         self.source_line = file.line_text(line).map(str::to_owned);
+        self.width = file
+            .text
+            .get(offset.min(file.text.len())..)
+            .map_or(1, token_width);
         self
     }
 
@@ -96,6 +104,16 @@ impl Diagnostic {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// Where it is, as `file:line:column` (or as much of it as is known).
+    pub fn location(&self) -> String {
+        let file = self.file.as_deref().unwrap_or("");
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+            (Some(line), None) => format!("{file}:{line}"),
+            _ => file.to_owned(),
+        }
     }
 
     /// Formats the diagnostic like rustc: header, location, source line with a caret, hint.
@@ -153,13 +171,84 @@ impl Diagnostic {
                 })
                 .collect();
             let _ = writeln!(out, "{line} | {shown}");
-            let _ = writeln!(out, "{pad} | {caret_pad}^");
+            let carets: String = text
+                .chars()
+                .skip(column.saturating_sub(1))
+                .take(self.width.max(1))
+                .map(|c| if is_wide(c) { "^^" } else { "^" })
+                .collect();
+            let carets = if carets.is_empty() {
+                "^".into()
+            } else {
+                carets
+            };
+            let _ = writeln!(out, "{pad} | {caret_pad}{carets}");
         }
         if let Some(hint) = &self.hint {
             let _ = writeln!(out, "  = help: {}", terminal_safe(hint));
         }
         out
     }
+}
+
+/// How many characters the key or value that `rest` starts with has: a quoted string up to its
+/// closing quote, an inline table or array up to its closing bracket on the line, a bare key,
+/// number or date up to the next space or punctuation; at least 1.
+fn token_width(rest: &str) -> usize {
+    let line = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    let mut chars = line.chars();
+    let Some(first) = chars.next() else {
+        return 1;
+    };
+    let closing = match first {
+        '"' | '\'' => Some(first),
+        '“' => Some('”'),
+        '‘' => Some('’'),
+        _ => None,
+    };
+    if let Some(closing) = closing {
+        let mut escaped = false;
+        for (i, c) in chars.enumerate() {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && first == '"' {
+                escaped = true;
+            } else if c == closing {
+                return i + 2;
+            }
+        }
+        return line.chars().count().max(1);
+    }
+    if let Some(close) = match first {
+        '[' => Some(']'),
+        '{' => Some('}'),
+        _ => None,
+    } {
+        let mut depth = 0usize;
+        let mut quote: Option<char> = None;
+        for (i, c) in line.chars().enumerate() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None if c == first => depth += 1,
+                None if c == close => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return i + 1;
+                    }
+                }
+                None => {}
+            }
+        }
+        return 1;
+    }
+    let is_word =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '+' | '/');
+    if !is_word(first) {
+        return 1;
+    }
+    line.chars().take_while(|&c| is_word(c)).count()
 }
 
 /// `text` with every character that could drive a terminal written as `\u{..}`, so a content

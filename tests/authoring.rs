@@ -22,6 +22,12 @@ impl Site {
         self.run(&args)
     }
 
+    /// Appends `more` to the file `rel`.
+    fn append_text(&self, rel: &str, more: &str) {
+        let text = self.read(rel);
+        self.write(rel, &format!("{text}{more}"));
+    }
+
     /// Every file under content/ with its bytes, to prove nothing changed.
     fn content_snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         walk(&self.root().join("content"))
@@ -83,7 +89,7 @@ fn import_csv_utf8_with_bom_creates_and_updates_tenants() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend_from_slice(TENANTS_CSV.as_bytes());
     let csv = site.write_bytes("tenants.csv", &bytes);
-    let output = site.import(&csv, "p", "tenants", &[]);
+    let output = site.import(&csv, "p", "tenants", &["--publish"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let out = stdout(&output);
     assert!(out.contains("UTF-8 with BOM"), "{out}");
@@ -127,12 +133,78 @@ fn import_csv_utf8_with_bom_creates_and_updates_tenants() {
     assert!(page.contains("食品公司"));
 
     // The same sheet again changes nothing.
-    let again = site.import(&csv, "p", "tenants", &[]);
+    let again = site.import(&csv, "p", "tenants", &["--publish"]);
     assert_eq!(code(&again), 0, "{}", stderr(&again));
     assert!(
         stdout(&again).contains("0 new, 0 changed, 2 unchanged; 0 file(s) written"),
         "{}",
         stdout(&again)
+    );
+}
+
+#[test]
+fn imported_rows_are_drafts_with_their_text_as_a_table_of_the_default_language() {
+    let site = Site::fixture("authoring-import");
+    let csv = site.write_bytes(
+        "new.csv",
+        "标识,名称,状态\nnew-co,新材料公司,签约\n".as_bytes(),
+    );
+    let output = site.import(&csv, "p", "tenants", &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("draft: true"),
+        "{}",
+        stdout(&output)
+    );
+    let file = "content/parks/p/tenants/new-co.md";
+    let new = site.read(file);
+    // Chinese written as Chinese: the missing English is a gap, not text for every language.
+    assert!(new.contains(r#"name = { zh = "新材料公司" }"#), "{new}");
+    assert!(new.contains("draft = true"), "{new}");
+    let build = site.run(&["build"]);
+    assert_eq!(code(&build), 0, "{}", stderr(&build));
+    assert!(
+        stdout(&build).contains("1 draft not published"),
+        "{}",
+        stdout(&build)
+    );
+    assert!(!site.path("output/parks/p/tenants/new-co").exists());
+
+    // `--publish` adds the row published; then its missing English shows in `check`.
+    std::fs::remove_file(site.path(file)).expect("remove");
+    let output = site.import(&csv, "p", "tenants", &["--publish"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(!site.read(file).contains("draft"), "{}", site.read(file));
+    let check = site.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
+    let gap = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| {
+            d["code"] == "translation-missing"
+                && d["file"] == file
+                && d["message"].as_str().unwrap_or("").contains("`name`")
+        })
+        .unwrap_or_else(|| panic!("no gap of `name` in {file}: {json:#}"));
+    assert_eq!(gap["line"], 2, "{gap}");
+
+    // A new policy and a new factor are drafts too.
+    let policies = site.root().join("policies.csv");
+    std::fs::write(&policies, "标识,标题,摘要\nnew-policy,新政策,新政策摘要\n").expect("write");
+    let output = site.import(&policies, "p", "policies", &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let factors = site.root().join("factors.csv");
+    std::fs::write(&factors, "类型,名称,数值\n宽带,千兆光纤,已覆盖\n").expect("write");
+    let output = site.import(&factors, "p", "factors", &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let park = site.read("content/parks/p/park.toml");
+    assert_eq!(park.matches("draft = true").count(), 2, "{park}");
+    site.build();
+    let page = site.read("output/parks/p/index.html");
+    assert!(
+        !page.contains("新政策") && !page.contains("千兆光纤"),
+        "drafts are left out"
     );
 }
 
@@ -152,7 +224,7 @@ talent-housing,人才公寓,人才,引进人才可申请人才公寓,Talent apar
         let park = site.read("content/parks/p/park.toml");
         park[park.find("[[factors]]").expect("factors")..].to_owned()
     };
-    let output = site.import(&csv, "p", "policies", &[]);
+    let output = site.import(&csv, "p", "policies", &["--publish"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(stdout(&output).contains("GBK"), "{}", stdout(&output));
 
@@ -241,7 +313,7 @@ fn import_xlsx_factors_from_a_named_sheet() {
     sheet.write_string(2, 6, "2026/5/1").expect("write");
     workbook.save(&path).expect("save xlsx");
 
-    let output = site.import(&path, "p", "factors", &["--sheet", "要素"]);
+    let output = site.import(&path, "p", "factors", &["--sheet", "要素", "--publish"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let out = stdout(&output);
     assert!(out.contains("value: 0.62 → 0.65"), "{out}");
@@ -593,6 +665,82 @@ fn diff_lists_exactly_the_changed_facts() {
         stdout(&same).contains("No facts changed."),
         "{}",
         stdout(&same)
+    );
+}
+
+#[test]
+fn diff_shows_narrative_highlight_and_positioning_changes_and_the_compliance_warnings() {
+    let new = Site::fixture("authoring-diff-new");
+    let old = Site::fixture("authoring-diff-old");
+    let index = "content/parks/alpha/index.md";
+    for site in [&old, &new] {
+        site.write(
+            index,
+            "甲产业园。\n\n园区交通便利，\n紧邻高速。\n\n欢迎投资。\n",
+        );
+    }
+    new.write(
+        index,
+        "甲产业园。\n\n园区是全国最大的数据湖，\n紧邻高速。\n\n欢迎投资。\n",
+    );
+    let park = "content/parks/alpha/park.toml";
+    old.edit(park, "positioning = { zh = \"云计算\", en = \"Cloud computing\" }\n", "positioning = { zh = \"云计算\", en = \"Cloud computing\" }\nhighlights = [\"五分钟上高速\"]\n");
+    new.edit(park, "positioning = { zh = \"云计算\", en = \"Cloud computing\" }\n", "positioning = { zh = \"云计算与数据中心\", en = \"Cloud computing\" }\nhighlights = [\"五分钟上高速\", \"电价全国第一\"]\n");
+    let tenant = "content/parks/alpha/tenants/data-co.md";
+    new.append_text(tenant, "\n公司已扩产。\n");
+
+    let html = new.root().join("review.html");
+    let output = new.run(&[
+        "diff",
+        old.root().to_str().expect("path"),
+        "--html",
+        html.to_str().expect("path"),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let out = stdout(&output);
+    for expected in [
+        "changed  positioning, highlights, narrative",
+        "positioning: 云计算 → 云计算与数据中心",
+        "highlights: + 电价全国第一",
+        // The changed paragraph, old and new; the unchanged ones are not listed.
+        "body: − 园区交通便利， 紧邻高速。",
+        "body: + 园区是全国最大的数据湖， 紧邻高速。",
+        "body: + 公司已扩产。",
+        "Compliance warnings of the new edition:",
+    ] {
+        assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    }
+    assert!(
+        !out.contains("欢迎投资"),
+        "an unchanged paragraph is listed:\n{out}"
+    );
+    assert!(
+        !out.contains("+ 五分钟上高速"),
+        "an unchanged highlight is listed:\n{out}"
+    );
+
+    let page = std::fs::read_to_string(&html).expect("html report");
+    // Field names in the sheet's language.
+    assert!(page.contains("截止日期: 2030-12-31"), "{page}");
+    assert!(
+        page.contains("产业定位: 云计算 → 云计算与数据中心"),
+        "{page}"
+    );
+    assert!(page.contains("正文: + 园区是全国最大的数据湖"), "{page}");
+    assert!(
+        !page.contains("valid_until:") && !page.contains("positioning:"),
+        "{page}"
+    );
+    // The new edition's compliance warnings, above the signature line.
+    let warnings = page.find("合规提示").expect("compliance section");
+    let signature = page.find("审核人").expect("signature line");
+    assert!(warnings < signature, "warnings come before the signature");
+    let compliance = &page[warnings..signature];
+    assert!(compliance.contains("广告法"), "{compliance}");
+    assert!(compliance.contains(index), "{compliance}");
+    assert!(
+        compliance.contains("short-relief"),
+        "expired policy: {compliance}"
     );
 }
 

@@ -240,6 +240,71 @@ fn sitemap_lists_pages_with_alternates_and_no_drafts() {
     assert!(feed.contains("园区开园") && !feed.contains("草稿新闻"));
 }
 
+/// The `<lastmod>` of the sitemap entry whose `<loc>` is `url`; `None` when it has none.
+fn sitemap_lastmod(sitemap: &str, url: &str) -> Option<String> {
+    let entry = sitemap
+        .split("<url>")
+        .find(|e| e.contains(&format!("<loc>{url}</loc>")))
+        .unwrap_or_else(|| panic!("{url} not in the sitemap:\n{sitemap}"));
+    let date = entry
+        .split("<lastmod>")
+        .nth(1)?
+        .split("</lastmod>")
+        .next()?;
+    Some(date.to_owned())
+}
+
+#[test]
+fn sitemap_dates_each_page_by_the_newest_date_its_content_shows() {
+    let site = Site::fixture("basic");
+    // A policy in force since 2021 is the park's newest fact; one that only starts after the
+    // build date (2026-06-01) has not changed anything yet.
+    site.edit(
+        "content/parks/data-lake/park.toml",
+        "[[factors]]",
+        "[[policies]]\nkey = \"talent\"\ntitle = \"人才补贴\"\ncategory = \"talent\"\nsummary = \"补贴\"\nvalid_from = 2021-03-01\n\n\
+         [[policies]]\nkey = \"next-year\"\ntitle = \"明年政策\"\ncategory = \"other\"\nsummary = \"明年\"\nvalid_from = 2027-01-01\n\n[[factors]]",
+    );
+    site.build();
+    let sitemap = site.out("sitemap.xml");
+    let base = "https://invest.example.gov.cn/invest/";
+    let lastmod = |path: &str| sitemap_lastmod(&sitemap, &format!("{base}{path}"));
+    assert_eq!(
+        lastmod("news/opening/").as_deref(),
+        Some("2020-05-29"),
+        "a news item: its date"
+    );
+    assert_eq!(lastmod("en/news/opening/").as_deref(), Some("2020-05-29"));
+    assert_eq!(
+        lastmod("news/").as_deref(),
+        Some("2020-05-29"),
+        "news list: newest item"
+    );
+    assert_eq!(
+        lastmod("parks/data-lake/").as_deref(),
+        Some("2021-03-01"),
+        "a park: its newest policy start or as_of, never a future one"
+    );
+    assert_eq!(lastmod("policies/").as_deref(), Some("2021-03-01"));
+    assert_eq!(
+        lastmod("costs/").as_deref(),
+        Some("2020-05-01"),
+        "factor prices"
+    );
+    assert_eq!(
+        lastmod("").as_deref(),
+        Some("2021-03-01"),
+        "home: newest of all it shows"
+    );
+    assert_eq!(
+        lastmod("about/"),
+        None,
+        "a page that shows no date has no lastmod"
+    );
+    assert_eq!(lastmod("parks/zhizao/"), None, "a park with no dated facts");
+    assert!(!sitemap.contains("2027-01-01") && !sitemap.contains("2026-06-01"));
+}
+
 #[test]
 fn same_input_and_date_give_identical_output() {
     let site = Site::fixture("basic");

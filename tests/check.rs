@@ -1082,7 +1082,8 @@ fn text_output_shows_location_source_line_caret_and_help() {
             "  --> content/parks/p/park.toml:2:1",
             "  |",
             "2 | operater = { zh = \"测试运营公司\", en = \"Test Operator\" }",
-            "  | ^",
+            // The whole key is underlined, not its first letter.
+            "  | ^^^^^^^^",
             "  = help: did you mean `operator`?",
         ],
         "{stderr}"
@@ -1092,14 +1093,150 @@ fn text_output_shows_location_source_line_caret_and_help() {
 }
 
 #[test]
+fn every_mistake_of_a_file_is_reported_in_one_run_and_the_rest_is_still_checked() {
+    let site = Site::clean();
+    site.write(
+        PARK,
+        "name = { zh = \"测试产业园\", en = \"Test Park\" }\n\
+         operator = { zh = \"测试运营公司\", en = \"Test Operator\" }\n\
+         positioning = { zh = \"大数据与云计算\", en = \"Big data and cloud computing\" }\n\
+         industries = [\"new-generation-itt\"]\n\
+         status = \"operating\"\n\
+         developper = \"某开发公司\"\n\
+         order = \"first\"\n\
+         \n\
+         [[policies]]\n\
+         key = \"rent-subsidy\"\n\
+         title = { zh = \"租金补贴\", en = \"Rent subsidy\" }\n\
+         category = \"rent\"\n\
+         summary = { zh = \"前三年租金减半\", en = \"Half rent for the first three years\" }\n\
+         sumary = \"重复\"\n\
+         valid_until = 2030-12-31\n",
+    );
+    let check = site.check(&[]);
+    check.assert_exit(1);
+    // Both unknown fields, the one in the policy table too.
+    let unknown = check.all("unknown-field");
+    assert_eq!(unknown.len(), 2, "{}", check.dump());
+    assert_at(unknown[0], "error", PARK, 6, Some(1));
+    assert_eq!(hint(unknown[0]), "did you mean `developer`?");
+    assert_at(unknown[1], "error", PARK, 14, Some(1));
+    assert_eq!(hint(unknown[1]), "did you mean `summary`?");
+    // The type error, at its value.
+    assert_at(check.one("wrong-type"), "error", PARK, 7, Some(9));
+    // And the checks that need the parsed park still ran on what could be read.
+    let industry = check.one("unknown-industry");
+    assert_at(industry, "error", PARK, 4, Some(15));
+    // The park was read: the news item and tenant that name it are not broken.
+    check.assert_absent("unknown-park");
+    check.assert_only_errors(&["unknown-field", "wrong-type", "unknown-industry"]);
+
+    let text = site.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&text.stderr);
+    for (location, underline) in [
+        ("content/parks/p/park.toml:6:1", "  | ^^^^^^^^^^"),
+        ("content/parks/p/park.toml:7:9", "  |         ^^^^^^^"),
+        ("content/parks/p/park.toml:14:1", "   | ^^^^^^"),
+        (
+            "content/parks/p/park.toml:4:15",
+            "  |               ^^^^^^^^^^^^^^^^^^^^",
+        ),
+    ] {
+        let at = stderr
+            .find(location)
+            .unwrap_or_else(|| panic!("{location} missing:\n{stderr}"));
+        let caret = stderr[at..].lines().nth(3).unwrap_or_default();
+        assert_eq!(caret, underline, "caret under {location}:\n{stderr}");
+    }
+}
+
+/// `check --format json` of the clean site with `line` appended to the tenant's front matter.
+fn check_tenant_line(line: &str) -> Check {
+    let site = Site::clean();
+    site.edit(
+        TENANT,
+        "status = \"settled\"\n",
+        &format!("status = \"settled\"\n{line}\n"),
+    );
+    site.check(&[])
+}
+
+#[test]
+fn curly_quotes_get_a_straight_quote_hint() {
+    let site = Site::clean();
+    site.edit(TENANT, "status = \"settled\"", "status = “settled”");
+    let check = site.check(&[]);
+    check.assert_exit(1);
+    let d = check.one("curly-quote");
+    assert_at(d, "error", TENANT, 3, None);
+    assert!(message(d).contains('“'), "{d:#}");
+    assert!(hint(d).contains("`status = \"settled\"`"), "{d:#}");
+    check.assert_only_errors(&["curly-quote"]);
+}
+
+#[test]
+fn full_width_punctuation_gets_the_ascii_character_to_use() {
+    for (line, found, fixed) in [
+        ("status ＝ \"settled\"", '＝', "`status = \"settled\"`"),
+        (
+            "aliases = ［\"a\"， \"b\"］",
+            '［',
+            "`aliases = [\"a\", \"b\"]`",
+        ),
+        // A colon where the `=` belongs is named as the `=` it stands for.
+        ("name ： \"x\"", '：', "`name = \"x\"`"),
+    ] {
+        let site = Site::clean();
+        site.edit(TENANT, "status = \"settled\"", line);
+        let check = site.check(&[]);
+        check.assert_exit(1);
+        let d = check.all("full-width-punctuation");
+        assert!(!d.is_empty(), "{line}: {}", check.dump());
+        assert_at(d[0], "error", TENANT, 3, None);
+        assert!(message(d[0]).contains(found), "{d:#?}");
+        assert!(hint(d[0]).contains(fixed), "{line}: {d:#?}");
+    }
+}
+
+#[test]
+fn unquoted_spoken_date_says_how_to_write_dates_and_names_the_impossible_month() {
+    let site = Site::clean();
+    site.edit(NEWS, "date = 2026-05-20", "date = 2024/13/01");
+    let check = site.check(&[]);
+    check.assert_exit(1);
+    let d = check.one("invalid-date");
+    assert_at(d, "error", NEWS, 3, None);
+    assert!(message(d).contains("no month 13"), "{d:#}");
+    assert!(hint(d).contains("write dates as 2024-01-31"), "{d:#}");
+    assert!(!hint(d).contains("must be quoted"), "{d:#}");
+
+    site.edit(NEWS, "date = 2024/13/01", "date = 2024-02-30");
+    let d = site.check(&[]);
+    let d = d.one("invalid-date");
+    assert!(message(d).contains("2024-02 has no day 30"), "{d:#}");
+}
+
+#[test]
+fn chinese_yes_or_no_for_a_boolean_says_true_or_false() {
+    for (line, word) in [("draft = 是", "true"), ("draft = \"否\"", "false")] {
+        let check = check_tenant_line(line);
+        check.assert_exit(1);
+        let d = check.one("wrong-type");
+        assert_at(d, "error", TENANT, 4, None);
+        assert!(hint(d).contains(&format!("`{word}`")), "{line}: {d:#}");
+    }
+}
+
+#[test]
 fn text_caret_is_aligned_under_cjk_text() {
     let site = Site::clean();
     index_with(&site, "园区交通便利，是全国最大的数据湖。");
     let output = site.run(&["check"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("content/parks/p/index.md:8:11"), "{stderr}");
-    // Ten wide characters (园区交通便利，是全国) take 20 terminal columns before `最`.
-    let caret = format!("  | {}^", " ".repeat(20));
+    // Ten wide characters (园区交通便利，是全国) take 20 terminal columns before `最`, and
+    // the caret under the wide `最` takes two.
+    let caret = format!("  | {}^^", " ".repeat(20));
     assert!(
         stderr.lines().any(|l| l == caret),
         "expected `{caret}` under `最`:\n{stderr}"
@@ -1469,7 +1606,8 @@ fn chinese_text_shown_on_english_pages_is_a_translation_gap() {
         "{}",
         check.dump()
     );
-    assert_eq!(field("factors.value")["file"], PARK);
+    // A factor value is named with its line and column like any other field.
+    assert_at(field("factors.value"), "warning", PARK, 16, Some(9));
     let en = &check.json["translation"]["languages"]["en"];
     assert!(
         en["present"].as_u64() < en["total"].as_u64(),

@@ -362,7 +362,8 @@ fn first_deploy_uploads_everything_with_its_headers_and_the_second_nothing() {
 
         if let Some([kind, cache, _]) = backend.headers("index.html") {
             assert_eq!(kind.as_deref(), Some("text/html; charset=utf-8"));
-            assert_eq!(cache.as_deref(), Some("public, max-age=300"));
+            // no-transform: Baidu and carriers' proxies must not re-wrap pages on phones.
+            assert_eq!(cache.as_deref(), Some("public, max-age=300, no-transform"));
             let [kind, cache, _] = backend.headers("sitemap.xml").unwrap();
             assert_eq!(kind.as_deref(), Some("application/xml; charset=utf-8"));
             assert_eq!(cache.as_deref(), Some("public, max-age=300"));

@@ -409,3 +409,49 @@ fn partial_and_plain_builds_keep_current_pdfs_and_typeset_stale_ones_again() {
     );
     assert_eq!(pdfs(&site), made);
 }
+
+#[test]
+fn chinese_factor_value_on_the_english_flyer_is_flagged_not_silently_printed() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    let park = "content/parks/data-lake/park.toml";
+    let text = format!(
+        "{}\n[[factors]]\nkind = \"broadband\"\nvalue = \"已覆盖\"\n",
+        site.read(park)
+    );
+    site.write(park, &text);
+    let line = text
+        .lines()
+        .position(|l| l == "value = \"已覆盖\"")
+        .expect("the factor")
+        + 1;
+    let location = format!("{park}:{line}:9");
+
+    // `check --strict` fails on the gap, naming file, line and field.
+    let strict = site.run(&["check", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    let at = stderr
+        .find(&location)
+        .unwrap_or_else(|| panic!("no diagnostic at {location}:\n{stderr}"));
+    let header = stderr[..at].lines().rev().nth(1).unwrap_or_default();
+    assert!(
+        header.contains("translation-missing") && header.contains("`factors.value`"),
+        "{header}"
+    );
+
+    // The site's decision: the untranslated value is shown as is (like every missing
+    // translation, the default language) and the PDF run says so in its summary.
+    let output = site.run(&["pdf", "--park", "data-lake", "--lang", "en"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary = String::from_utf8_lossy(&output.stderr);
+    assert!(summary.contains("translation-missing"), "{summary}");
+    let flyer = site.tool("pdftotext", "pdf/flyers/data-lake.en.pdf");
+    assert!(flyer.contains("已覆盖"), "{flyer}");
+}

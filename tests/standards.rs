@@ -86,6 +86,31 @@ fn three_language_pages_pass_the_nu_html_checker() {
     assert_no_vnu_errors(&Site::fixture("three-langs"));
 }
 
+/// The investors' languages fixture (German, Japanese, Korean, Italian interface) as a
+/// government site: `site_code`, sponsor and filing numbers add head metadata and footer lines.
+fn investor_langs_government_site() -> Site {
+    let site = Site::fixture("investor-langs");
+    site.edit(
+        "content/site.toml",
+        "[zone]\n",
+        "[zone]\nsite_code = \"3701250001\"\nicp = \"鲁ICP备00000000号\"\n\
+         police_record = \"鲁公网安备 37012502000123号\"\n\
+         sponsor = { zh = \"港区人民政府\", en = \"Port District Government\", de = \"Bezirksregierung Hafen\" }\n\
+         organizer = \"港区管委会\"\n",
+    );
+    site
+}
+
+#[test]
+fn investor_language_government_pages_pass_the_nu_html_checker() {
+    let site = investor_langs_government_site();
+    site.build();
+    let de = site.out("de/index.html");
+    assert!(de.contains(r#"<meta name="SiteIDCode" content="3701250001">"#));
+    assert!(de.contains("Herausgeber: Bezirksregierung Hafen"));
+    assert_no_vnu_errors(&site);
+}
+
 /// axe-core violations on `paths` of the built site at 390 and 1280 px, one line each.
 fn axe_violations(site: &Site, paths: &[&str]) -> Vec<String> {
     let mut args: Vec<OsString> = vec![site.path("output").into()];

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::toml_text::format_number;
-use crate::diagnostics::Report;
+use crate::diagnostics::{Diagnostic, Report};
 use crate::model::{self, FactorValue, MoneyUnit, Quantity, ResolveOptions, Site, Text, Unit};
 
 /// The edition to compare the current content with.
@@ -141,7 +141,18 @@ pub struct DiffReport {
     pub sections: Vec<Section>,
     /// Remarks, e.g. content errors in an edition.
     pub notes: Vec<String>,
+    /// What the new edition would be warned about under the law and its dates: fair competition,
+    /// the Advertising Law, expired and expiring policies; shown above the signature line.
+    pub compliance: Vec<Diagnostic>,
 }
+
+/// The warnings a reviewer signs off with the edition, not only the changes.
+const COMPLIANCE_CODES: &[&str] = &[
+    "fair-competition",
+    "absolute-claim",
+    "policy-expired",
+    "policy-expiring",
+];
 
 const POLICIES: &str = "policies 优惠政策";
 const FACTORS: &str = "factors 要素保障";
@@ -150,6 +161,7 @@ const PIPELINE: &str = "pipeline 项目进展";
 const METRICS: &str = "metrics 主要数据";
 const TENANTS: &str = "tenants 企业";
 const TRANSLATIONS: &str = "translations 翻译";
+const PROFILE: &str = "profile 园区介绍";
 
 /// Loads both editions and compares them.
 pub fn diff(options: &DiffOptions) -> Result<DiffReport, DiffError> {
@@ -188,6 +200,12 @@ pub fn diff(options: &DiffOptions) -> Result<DiffReport, DiffError> {
     let old_date = old_date.min(options.build_date);
     let old = Snapshot::of(&old_site, old_date);
     let new = Snapshot::of(&new_site, options.build_date);
+    let mut compliance: Vec<Diagnostic> =
+        crate::checks::domain_warnings(&new_site, &std::collections::HashMap::new())
+            .into_iter()
+            .filter(|d| COMPLIANCE_CODES.contains(&d.code))
+            .collect();
+    compliance.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     Ok(DiffReport {
         old: EditionInfo {
             label: old_label,
@@ -201,6 +219,7 @@ pub fn diff(options: &DiffOptions) -> Result<DiffReport, DiffError> {
         },
         sections: compare(&old, &new),
         notes,
+        compliance,
     })
 }
 
@@ -295,8 +314,22 @@ struct ParkSnap {
     carriers: BTreeMap<String, Facts>,
     pipeline: Option<Facts>,
     tenants: BTreeMap<String, (String, Facts)>,
+    /// Positioning per language, highlights per language, the index page's body per language.
+    profile: Profile,
+    /// Tenant key → its body per language.
+    tenant_bodies: BTreeMap<String, BTreeMap<String, String>>,
     coverage: BTreeMap<String, (usize, usize)>,
     date: Option<NaiveDate>,
+}
+
+/// What a park says of itself in prose: positioning, highlights and the narrative of index.md.
+#[derive(Default)]
+struct Profile {
+    positioning: Facts,
+    /// Field (`highlights`, `highlights (en)`) → the highlights in that language.
+    highlights: BTreeMap<String, Vec<String>>,
+    /// Field (`body`, `body (en)`) → the Markdown body.
+    bodies: BTreeMap<String, String>,
 }
 
 impl Snapshot {
@@ -366,15 +399,26 @@ struct Flatten<'a> {
 
 impl Flatten<'_> {
     /// `field` in the default language, `field (en)` in the others.
+    fn field(&self, field: &str, lang: &str) -> String {
+        if lang == self.default {
+            field.to_owned()
+        } else {
+            format!("{field} ({lang})")
+        }
+    }
+
     fn text(&self, facts: &mut Facts, field: &str, text: &Text) {
         for lang in self.langs {
-            let name = if lang == self.default {
-                field.to_owned()
-            } else {
-                format!("{field} ({lang})")
-            };
-            facts.push((name, text.get(lang).to_owned()));
+            facts.push((self.field(field, lang), text.get(lang).to_owned()));
         }
+    }
+
+    /// The Markdown of each language that has its own file, as `body`, `body (en)`.
+    fn bodies(&self, body: &model::Body) -> BTreeMap<String, String> {
+        body.sources
+            .iter()
+            .map(|source| (self.field("body", &source.lang), source.text().to_owned()))
+            .collect()
     }
 
     fn opt_text(&self, facts: &mut Facts, field: &str, text: Option<&Text>) {
@@ -496,6 +540,19 @@ impl Flatten<'_> {
             );
         }
         snap.pipeline = park.pipeline.as_ref().map(Flatten::pipeline);
+        self.text(
+            &mut snap.profile.positioning,
+            "positioning",
+            &park.positioning,
+        );
+        for lang in self.langs {
+            let field = self.field("highlights", lang);
+            let list = park.highlights.iter().map(|h| h.get(lang).to_owned());
+            snap.profile.highlights.insert(field, list.collect());
+        }
+        if let Some(body) = &park.body {
+            snap.profile.bodies = self.bodies(body);
+        }
         for t in &park.tenants {
             let mut facts = Facts::new();
             self.text(&mut facts, "name", &t.name);
@@ -506,6 +563,8 @@ impl Flatten<'_> {
             facts.push(("featured".into(), t.featured.to_string()));
             snap.tenants
                 .insert(t.key.clone(), (t.name.get(lang).to_owned(), facts));
+            snap.tenant_bodies
+                .insert(t.key.clone(), self.bodies(&t.body));
         }
         snap
     }
@@ -675,6 +734,11 @@ fn compare(old: &Snapshot, new: &Snapshot) -> Vec<Section> {
             (None, None) => continue,
         };
         let mut groups = Vec::new();
+        push_group(
+            &mut groups,
+            PROFILE,
+            compare_profile(&before.profile, &after.profile),
+        );
         push_group(&mut groups, POLICIES, compare_policies(before, after));
         push_group(
             &mut groups,
@@ -794,7 +858,110 @@ fn compare_tenants(old_park: &ParkSnap, new_park: &ParkSnap) -> Vec<Entry> {
             entry.details.retain(|d| d.starts_with("status"));
         }
     }
+    // A tenant whose facts are the same but whose narrative changed is a change too.
+    for (key, new_bodies) in &new_park.tenant_bodies {
+        let Some(old_bodies) = old_park.tenant_bodies.get(key) else {
+            continue;
+        };
+        let lines = body_changes(old_bodies, new_bodies);
+        if lines.is_empty() {
+            continue;
+        }
+        let name = new_park.tenants.get(key).map_or("", |(n, _)| n.as_str());
+        let subject = format!("{key} {name}");
+        match entries.iter_mut().find(|e| e.subject == subject) {
+            Some(entry) => entry.details.extend(lines),
+            None => entries.push(Entry {
+                change: Change::Changed,
+                subject,
+                details: lines,
+            }),
+        }
+    }
     entries
+}
+
+/// Positioning (old → new), highlights added and removed, and the narrative by paragraph.
+fn compare_profile(old: &Profile, new: &Profile) -> Vec<Entry> {
+    let mut details = fact_changes(&old.positioning, &new.positioning);
+    for (field, after) in &new.highlights {
+        let before = old.highlights.get(field).map_or(&[][..], Vec::as_slice);
+        for line in paragraph_diff(before, after) {
+            details.push(format!("{field}: {line}"));
+        }
+    }
+    details.extend(body_changes(&old.bodies, &new.bodies));
+    if details.is_empty() {
+        return Vec::new();
+    }
+    vec![Entry {
+        change: Change::Changed,
+        subject: "positioning, highlights, narrative".into(),
+        details,
+    }]
+}
+
+/// `body: − paragraph` and `body: + paragraph` for each paragraph that went and came, per language.
+fn body_changes(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<String> {
+    let fields: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let mut out = Vec::new();
+    for field in fields {
+        let before = paragraphs(old.get(field).map_or("", String::as_str));
+        let after = paragraphs(new.get(field).map_or("", String::as_str));
+        for line in paragraph_diff(&before, &after) {
+            out.push(format!("{field}: {line}"));
+        }
+    }
+    out
+}
+
+/// The paragraphs of a Markdown text: blocks between blank lines, lines joined with a space.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim).chain(std::iter::once("")) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    out
+}
+
+/// `− old` and `+ new` lines for what differs between two lists, in order (a longest common
+/// subsequence keeps the unchanged items out of the report).
+fn paragraph_diff(old: &[String], new: &[String]) -> Vec<String> {
+    let (n, m) = (old.len(), new.len());
+    // lcs[i][j]: length of the longest common subsequence of old[i..] and new[j..].
+    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if old[i] == new[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < n || j < m {
+        if i < n && j < m && old[i] == new[j] {
+            i += 1;
+            j += 1;
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            out.push(format!("− {}", old[i]));
+            i += 1;
+        } else {
+            out.push(format!("+ {}", new[j]));
+            j += 1;
+        }
+    }
+    out
 }
 
 fn translation_entries(
@@ -920,6 +1087,12 @@ impl DiffReport {
             }
         }
         let _ = writeln!(out, "\n{} change(s).", self.change_count());
+        if !self.compliance.is_empty() {
+            let _ = writeln!(out, "\nCompliance warnings of the new edition:");
+            for d in &self.compliance {
+                let _ = writeln!(out, "  {} [{}] {}", d.location(), d.code, d.message);
+            }
+        }
         out
     }
 
@@ -1004,7 +1177,7 @@ ul {{ margin: 0; padding-left: 1.1em; }}
                     let details: String = entry
                         .details
                         .iter()
-                        .map(|d| format!("<li>{}</li>", html(d)))
+                        .map(|d| format!("<li>{}</li>", html(&sheet_detail(d))))
                         .collect();
                     let details = if details.is_empty() {
                         String::new()
@@ -1023,6 +1196,22 @@ ul {{ margin: 0; padding-left: 1.1em; }}
                 let _ = writeln!(out, "</table>");
             }
         }
+        if !self.compliance.is_empty() {
+            let _ = writeln!(
+                out,
+                "<h2>合规提示 Compliance warnings <small>（新版本 new edition）</small></h2>\n<table class=\"compliance\">\n<tr><th>类别 Kind</th><th>位置 Where</th><th>内容 Warning</th></tr>"
+            );
+            for d in &self.compliance {
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    compliance_kind(d.code),
+                    html(&d.location()),
+                    html(&d.message)
+                );
+            }
+            let _ = writeln!(out, "</table>");
+        }
         let _ = write!(
             out,
             r#"<div class="signoff">
@@ -1034,6 +1223,70 @@ ul {{ margin: 0; padding-left: 1.1em; }}
 "#
         );
         out
+    }
+}
+
+/// What a compliance warning is about, for the sheet.
+fn compliance_kind(code: &str) -> &'static str {
+    match code {
+        "fair-competition" => "公平竞争审查 Fair competition",
+        "absolute-claim" => "广告法 Advertising Law",
+        "policy-expired" => "政策已过期 Expired policy",
+        _ => "政策即将到期 Expiring policy",
+    }
+}
+
+/// The sheet's (Chinese) names of the fields in the report, as staff know them from the import
+/// sheets: `生效日期`, not `valid_from`.
+const FIELD_NAMES: &[(&str, &str)] = &[
+    ("title", "标题"),
+    ("category", "类别"),
+    ("summary", "摘要"),
+    ("benefit", "扶持内容"),
+    ("eligibility", "申请条件"),
+    ("document", "文号"),
+    ("issuer", "发文机关"),
+    ("source", "来源"),
+    ("source_url", "链接"),
+    ("valid_from", "生效日期"),
+    ("valid_until", "截止日期"),
+    ("value", "数值"),
+    ("unit", "单位"),
+    ("label", "名称"),
+    ("note", "备注"),
+    ("as_of", "截至日期"),
+    ("area", "面积"),
+    ("available", "可租售面积"),
+    ("price", "价格"),
+    ("signed", "已签约"),
+    ("to_sign", "待签约"),
+    ("negotiating", "在谈"),
+    ("name", "名称"),
+    ("status", "状态"),
+    ("industry", "行业"),
+    ("featured", "重点"),
+    ("positioning", "产业定位"),
+    ("highlights", "亮点"),
+    ("body", "正文"),
+    ("missing", "缺少翻译"),
+    ("translated", "已翻译"),
+];
+
+/// A detail line with its field named in the sheet's language: `生效日期 (en): …`.
+fn sheet_detail(detail: &str) -> String {
+    let Some((field, rest)) = detail.split_once(": ") else {
+        return detail.to_owned();
+    };
+    let (base, lang) = match field.split_once(" (") {
+        Some((base, lang)) => (base, Some(lang)),
+        None => (field, None),
+    };
+    match FIELD_NAMES.iter().find(|(code, _)| *code == base) {
+        Some((_, zh)) => match lang {
+            Some(lang) => format!("{zh} ({lang}: {rest}"),
+            None => format!("{zh}: {rest}"),
+        },
+        None => detail.to_owned(),
     }
 }
 

@@ -63,6 +63,8 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
     /// Report what would change, write nothing.
     pub dry_run: bool,
+    /// Publish the entries the sheet adds; without it they are drafts (as `new` makes them).
+    pub publish: bool,
 }
 
 /// A problem with the sheet: where (row and column as the spreadsheet shows them) and how to fix it.
@@ -418,7 +420,10 @@ pub fn import(options: &ImportOptions) -> Result<ImportSummary, ImportError> {
     };
     let (columns, header_row) = map_headers(&sheet, options.kind, &info).map_err(rows_error)?;
     let (rows, mut problems) = read_rows(&sheet, &columns, header_row, options.kind, &info);
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        publish: options.publish,
+        ..Plan::default()
+    };
     match options.kind {
         ImportKind::Tenants => plan.tenants(root, &park_dir, &rows, &info, &mut problems),
         ImportKind::Policies | ImportKind::Factors => {
@@ -917,6 +922,8 @@ fn lookup<T: Coded>(table: &[(T, &[&str])], text: &str, what: &str) -> Result<St
 struct Plan {
     files: BTreeMap<PathBuf, (Option<String>, String)>,
     changes: Vec<EntryChange>,
+    /// New entries are published rather than drafts.
+    publish: bool,
 }
 
 impl Plan {
@@ -997,10 +1004,14 @@ impl Plan {
                 continue;
             }
             // The key names the file; it is not a field of the front matter.
-            let Some(fields) = apply(doc.as_table_mut(), &TENANT_FIELDS[1..], row, info, problems)
+            let Some(mut fields) =
+                apply(doc.as_table_mut(), &TENANT_FIELDS[1..], row, info, problems)
             else {
                 continue;
             };
+            if old.is_none() {
+                fields.extend(self.draft_unless_published(doc.as_table_mut()));
+            }
             let new = format!("{prefix}{doc}{suffix}");
             let Some(front_new) = split_front(&new).map(|(_, f, _)| f) else {
                 continue;
@@ -1144,9 +1155,12 @@ impl Plan {
             let Some(table) = list.get_mut(index) else {
                 continue;
             };
-            let Some(fields) = apply(table, kind.fields(), row, info, problems) else {
+            let Some(mut fields) = apply(table, kind.fields(), row, info, problems) else {
                 continue;
             };
+            if created {
+                fields.extend(self.draft_unless_published(table));
+            }
             self.record(row.number, &shown, entry, created, fields);
         }
         let new = doc.to_string();
@@ -1157,6 +1171,14 @@ impl Plan {
             return;
         }
         self.files.insert(path, (Some(old), new));
+    }
+
+    /// Marks an entry the sheet adds as a draft, unless the import publishes: staff look at
+    /// imported rows on `serve --drafts` before they go live, as with what `new` writes.
+    fn draft_unless_published(&self, table: &mut dyn TableLike) -> Option<FieldChange> {
+        (!self.publish)
+            .then(|| toml_text::set_value(table, "draft", Value::from(true)))
+            .flatten()
     }
 
     fn record(

@@ -104,6 +104,9 @@ email = "invest@example.gov.cn"
 # wechat = "示例开发区"                        # 微信公众号 / WeChat official account
 # icp = "某ICP备00000000号"                    # 备案号（页脚显示）/ filing numbers shown in the footer
 # police_record = "某公网安备 00000000000000号"
+# site_code = "0000000000"                   # 网站标识码（政府网站）/ government site code
+# sponsor = "某区人民政府"                      # 主办单位 / the body that runs the site
+# organizer = "示例开发区管委会"                # 承办单位 / the office that maintains it
 
 [[zone.industries]]                          # 主导产业；园区和企业用 key 引用 / focus industries, referred to by key
 key = "equipment"

@@ -126,8 +126,9 @@ pub enum TextError {
 }
 
 /// Sets the languages in `texts` of the localized field `key` and leaves the others as they are.
-/// A field given in the default language only stays (or becomes) a plain string; otherwise it is
-/// written as `{ zh = "…", en = "…" }` in the order of `languages`.
+/// The field is written as `{ zh = "…", en = "…" }` in the order of `languages`, also when only
+/// the default language is given, so what is not yet translated shows as a gap; only a site of
+/// one language gets plain strings.
 pub fn set_text(
     table: &mut dyn TableLike,
     key: &str,
@@ -184,7 +185,7 @@ pub fn set_text(
     if !merged.contains_key(default) {
         return Err(TextError::NoDefault);
     }
-    let value = if merged.len() == 1 {
+    let value = if languages.len() <= 1 && merged.len() == 1 {
         Value::from(merged[default].as_str())
     } else {
         let mut inline = InlineTable::new();
@@ -245,6 +246,13 @@ mod tests {
         assert_eq!(
             doc.to_string(),
             "name = { zh = \"甲\", en = \"A\" }\nvalue = 100\n"
+        );
+        // Text in the default language only is a table too, so its missing `en` shows.
+        let zh = BTreeMap::from([("zh".to_owned(), "丙".to_owned())]);
+        set_text(doc.as_table_mut(), "summary", &zh, &langs()).unwrap();
+        assert!(
+            doc.to_string().ends_with("summary = { zh = \"丙\" }\n"),
+            "{doc}"
         );
         let mut empty: DocumentMut = "".parse().unwrap();
         assert_eq!(

@@ -88,6 +88,9 @@ pub(super) struct ImportArgs {
     /// Show what would change, write nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Publish the entries the sheet adds (default: they are drafts, `draft = true`).
+    #[arg(long)]
+    publish: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -180,6 +183,7 @@ pub(super) fn import(args: &ImportArgs, root: &Path) -> ExitCode {
         },
         sheet: args.sheet.clone(),
         dry_run: args.dry_run,
+        publish: args.publish,
     };
     match parkpress::authoring::import::import(&options) {
         Ok(summary) => {

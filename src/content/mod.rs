@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod codes;
+pub mod keyboard;
 pub mod parse;
 pub mod raw;
 
@@ -195,17 +196,10 @@ impl Loader<'_> {
                 Ok(file) => file,
                 Err(d) => return (None, vec![d]),
             };
-            match parse_toml::<T>(&file, 0..file.text.len()) {
-                Ok(raw) => (
-                    Some(Parsed {
-                        file: Arc::new(file),
-                        base: 0,
-                        raw,
-                    }),
-                    Vec::new(),
-                ),
-                Err(d) => (None, vec![d]),
-            }
+            let (raw, problems) = parse_toml::<T>(&file, 0..file.text.len());
+            let file = Arc::new(file);
+            let parsed = raw.map(|raw| Parsed { file, base: 0, raw });
+            (parsed, problems)
         });
         diagnostics.extend(problems);
         parsed
@@ -399,9 +393,9 @@ fn parse_original<T: DeserializeOwned>(
         .map_err(|d| problems.push(d))
         .ok()?;
     let range = split.front.clone().unwrap_or(0..0);
-    let raw = parse_toml::<T>(&file, range.clone())
-        .map_err(|d| problems.push(d))
-        .ok()?;
+    let (raw, parse_problems) = parse_toml::<T>(&file, range.clone());
+    problems.extend(parse_problems);
+    let raw = raw?;
     Some((
         Parsed {
             file: Arc::new(file),
@@ -448,9 +442,10 @@ fn parse_translation<T: TranslatableFields>(
         .ok()?;
     let mut overrides = BTreeMap::new();
     if let Some(range) = split.front.clone() {
-        let table: toml::Spanned<toml::Table> = parse_toml(&file, range.clone())
-            .map_err(|d| problems.push(d))
-            .ok()?;
+        let (table, parse_problems) =
+            parse_toml::<toml::Spanned<toml::Table>>(&file, range.clone());
+        problems.extend(parse_problems);
+        let table = table?;
         let text = &file.text[range.clone()];
         for (field, value) in table.into_inner() {
             let offset = range.start + find_key(text, &field);

@@ -112,23 +112,165 @@ pub fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
     .with_hint("end the TOML front matter with a line holding only `+++`"))
 }
 
-/// Parses TOML (the whole file, or the front matter `range`) into `T`, with a positioned error.
+/// At most this many field errors are reported per file (a file of garbage is not a list of 10 000).
+const MAX_FIELD_ERRORS: usize = 100;
+
+/// Parses TOML (the whole file, or the front matter `range`) into `T`, reporting every problem.
+///
+/// Every syntax error is reported (the parser recovers after each). Then the fields are checked
+/// one error at a time: each unknown field, wrong type or impossible value is reported and taken
+/// out, and the rest is read again, so one run lists all of a file's mistakes. The value is what
+/// could be read without the faulty fields, so later checks still run on the rest of the file;
+/// it is `None` after a syntax error or when a required field is missing.
 pub fn parse_toml<T: DeserializeOwned>(
     file: &SourceFile,
     range: Range<usize>,
-) -> Result<T, Diagnostic> {
+) -> (Option<T>, Vec<Diagnostic>) {
     let Some(source) = file.text.get(range.clone()) else {
-        return Err(
-            Diagnostic::error("toml-syntax", "front matter could not be read").in_file(file),
+        return (
+            None,
+            vec![Diagnostic::error("toml-syntax", "front matter could not be read").in_file(file)],
         );
     };
-    toml::from_str::<T>(source).map_err(|err| toml_diagnostic(file, range.start, &err))
+    let (mut root, mut syntax) = toml::de::DeTable::parse_recoverable(source);
+    // After a bracket or string that is never closed, the parser reads the rest of the file
+    // as part of it: what it finds there follows from the first error and is not reported.
+    let unclosed = syntax.iter().any(|e| e.message().starts_with("unclosed"));
+    if unclosed {
+        syntax.truncate(1);
+    }
+    let mut problems: Vec<Diagnostic> = syntax
+        .iter()
+        .map(|err| toml_diagnostic(file, range.start, err))
+        .collect();
+    if unclosed {
+        // What the parser made of the rest is no basis for checking fields.
+        return (None, problems);
+    }
+    let root_span = root.span();
+    let syntax_lines: Vec<Option<usize>> = problems.iter().map(|d| d.line).collect();
+    let mut removed: Vec<(String, Range<usize>)> = Vec::new();
+    let mut suggested: Vec<String> = Vec::new();
+    for _ in 0..MAX_FIELD_ERRORS {
+        let err = match T::deserialize(toml::de::Deserializer::from(root.clone())) {
+            Ok(value) => return (syntax.is_empty().then_some(value), problems),
+            Err(err) => err,
+        };
+        let span = err.span();
+        let missing = err
+            .message()
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next());
+        // A required field taken out for its wrong value is not missing as well.
+        // After a syntax error a field may be on a line that could not be read; a misspelt
+        // field already says which field it was meant to be.
+        let explained = (missing.is_some() && !syntax.is_empty())
+            || missing.is_some_and(|field| suggested.iter().any(|s| s == field))
+            || missing.is_some_and(|field| {
+                removed.iter().any(|(name, at)| {
+                    name == field
+                        && span
+                            .as_ref()
+                            .is_none_or(|s| s.start <= at.start && at.end <= s.end)
+                })
+            });
+        let diagnostic = toml_diagnostic(file, range.start, &err);
+        if let Some(near) = diagnostic
+            .hint
+            .as_deref()
+            .and_then(|h| h.strip_prefix("did you mean `"))
+            .and_then(|h| h.strip_suffix("`?"))
+        {
+            suggested.push(near.to_owned());
+        }
+        if !explained && !syntax_lines.contains(&diagnostic.line) {
+            problems.push(diagnostic);
+        }
+        // A required field missing from the file itself: nothing can be taken out to go on.
+        let Some(span) = span.filter(|s| missing.is_none() || *s != root_span) else {
+            break;
+        };
+        match remove_faulty(root.get_mut(), &span) {
+            Some(entry) => removed.push(entry),
+            None => break,
+        }
+    }
+    (None, problems)
+}
+
+/// Whether `outer` holds all of `inner`.
+fn holds(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// Whether `value` or anything inside it holds `span`.
+fn holds_deep(value: &toml::Spanned<toml::de::DeValue<'_>>, span: &Range<usize>) -> bool {
+    holds(&value.span(), span)
+        || match value.get_ref() {
+            toml::de::DeValue::Table(table) => table
+                .iter()
+                .any(|(k, v)| holds(&k.span(), span) || holds_deep(v, span)),
+            toml::de::DeValue::Array(items) => items.iter().any(|item| holds_deep(item, span)),
+            _ => false,
+        }
+}
+
+/// Takes the innermost entry (key and value, or array element) at `span` out of `table`, and
+/// says which key it was and where; `None` when nothing there can be taken out.
+fn remove_faulty(
+    table: &mut toml::de::DeTable<'_>,
+    span: &Range<usize>,
+) -> Option<(String, Range<usize>)> {
+    let key = table
+        .iter()
+        .find(|(k, v)| holds(&k.span(), span) || holds_deep(v, span))
+        .map(|(k, _)| k.clone())?;
+    let value = table.get_mut(&key)?;
+    if value.span() != *span {
+        match value.get_mut() {
+            toml::de::DeValue::Table(inner) => {
+                if let Some(found) = remove_faulty(inner, span) {
+                    return Some(found);
+                }
+            }
+            toml::de::DeValue::Array(items) => {
+                if let Some(index) = items.iter().position(|item| holds_deep(item, span)) {
+                    let whole = items[index].span() == *span;
+                    if !whole
+                        && let Some(toml::de::DeValue::Table(inner)) =
+                            items.get_mut(index).map(toml::Spanned::get_mut)
+                        && let Some(found) = remove_faulty(inner, span)
+                    {
+                        return Some(found);
+                    }
+                    let mut kept = toml::de::DeArray::new();
+                    let removed = items[index].span();
+                    for (i, item) in items.iter().enumerate() {
+                        if i != index {
+                            kept.push(item.clone());
+                        }
+                    }
+                    *items = kept;
+                    return Some((key.get_ref().to_string(), removed));
+                }
+            }
+            _ => {}
+        }
+    }
+    table.remove(&key);
+    Some((key.get_ref().to_string(), key.span()))
 }
 
 /// Turns a TOML error into a diagnostic with a code, position and a hint.
 fn toml_diagnostic(file: &SourceFile, base: usize, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().to_owned();
     let offset = base + err.span().map_or(0, |s| s.start);
+    let line_text = file.line_text(file.line_column(offset).0).unwrap_or("");
+    if let Some((code, message, hint)) = crate::content::keyboard::hint(line_text, &message) {
+        return Diagnostic::error(code, message)
+            .at(file, offset)
+            .with_hint(hint);
+    }
     let (code, hint) = classify(&message);
     let mut diagnostic = Diagnostic::error(code, message).at(file, offset);
     if let Some(hint) = hint {

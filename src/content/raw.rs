@@ -160,6 +160,23 @@ pub struct RawSiteConfig {
     pub zone: RawZone,
     /// Defaults for `parkpress deploy`.
     pub deploy: Option<RawDeployConfig>,
+    /// Search engines the site is registered with.
+    pub search_engines: Option<RawSearchEngines>,
+}
+
+/// `[search_engines]` in site.toml: the site verification code each search engine's webmaster
+/// tools give (the `content` of the meta tag they ask for).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSearchEngines {
+    /// Baidu (百度搜索资源平台): `baidu-site-verification`.
+    pub baidu: Option<Spanned<String>>,
+    /// Bing Webmaster Tools: `msvalidate.01`.
+    pub bing: Option<Spanned<String>>,
+    /// Sogou (搜狗站长平台): `sogou_site_verification`.
+    pub sogou: Option<Spanned<String>>,
+    /// 360 Search (360站长平台): `360-site-verification`.
+    pub so360: Option<Spanned<String>>,
 }
 
 /// `[deploy]` in site.toml: defaults for `parkpress deploy` (flags win; never credentials).
@@ -222,6 +239,10 @@ pub struct RawZone {
     pub wechat_qr: Option<Spanned<String>>,
     /// 网站标识码.
     pub site_code: Option<String>,
+    /// 主办单位: the body that runs the site (government site footer).
+    pub sponsor: Option<Spanned<RawText>>,
+    /// 承办单位: the office that maintains it.
+    pub organizer: Option<Spanned<RawText>>,
     /// Coordinates.
     pub location: Option<RawLocation>,
     /// ICP filing number.
@@ -502,13 +523,16 @@ pub struct RawFactor {
     /// Label overriding the theme's name for the kind.
     pub label: Option<Spanned<RawText>>,
     /// Figure or text.
-    pub value: Option<RawValue>,
+    pub value: Option<Spanned<RawValue>>,
     /// Unit.
     pub unit: Option<Spanned<RawText>>,
     /// Remark.
     pub note: Option<Spanned<RawText>>,
     /// Date of the figure.
     pub as_of: Option<Spanned<RawDate>>,
+    /// Not published (an imported row not yet reviewed).
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Factor kinds (要素).

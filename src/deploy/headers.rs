@@ -17,8 +17,11 @@ pub struct Headers {
 
 /// Files whose name carries a content hash: never change, kept for a year.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-/// Pages, feeds, the sitemap, search indexes and short links: checked again after five minutes.
+/// Feeds, the sitemap, search indexes and short links: checked again after five minutes.
 pub const SHORT: &str = "public, max-age=300";
+/// Pages: as [`SHORT`], and `no-transform`, so mobile search engines (Baidu) and carriers'
+/// proxies do not re-wrap them in their own ad-carrying pages (transcoding, 转码).
+pub const PAGE: &str = "public, max-age=300, no-transform";
 /// PDFs: replaced now and then under the same name, kept for a day.
 pub const PDF: &str = "public, max-age=86400";
 /// Other files without a hash in their name (theme CSS and JS, icons): an hour.
@@ -36,7 +39,8 @@ pub fn for_path(path: &str, zone: &str) -> Headers {
         IMMUTABLE
     } else {
         match extension.as_str() {
-            "html" | "xml" | "json" | "txt" => SHORT,
+            "html" => PAGE,
+            "xml" | "json" | "txt" => SHORT,
             "pdf" => PDF,
             _ => ASSET,
         }
@@ -147,7 +151,8 @@ mod tests {
     fn pages_are_short_lived_text() {
         let page = for_path("parks/data-lake/index.html", "");
         assert_eq!(page.content_type, "text/html; charset=utf-8");
-        assert_eq!(page.cache_control, SHORT);
+        assert_eq!(page.cache_control, PAGE);
+        assert!(page.cache_control.contains("no-transform"));
         assert_eq!(for_path("sitemap.xml", "").cache_control, SHORT);
         assert_eq!(for_path("search-index.zh.json", "").cache_control, SHORT);
         assert_eq!(for_path("css/site.css", "").cache_control, ASSET);

@@ -131,7 +131,10 @@ fn read_site_config(root: &Path) -> Result<RawSiteConfig, DeployError> {
         })
     };
     let file = read_source(root, root.join("content").join("site.toml")).map_err(content_error)?;
-    parse_toml::<RawSiteConfig>(&file, 0..file.text.len()).map_err(content_error)
+    match parse_toml::<RawSiteConfig>(&file, 0..file.text.len()) {
+        (Some(raw), problems) if problems.is_empty() => Ok(raw),
+        (_, diagnostics) => Err(DeployError::Content(Report { diagnostics })),
+    }
 }
 
 fn text_in(text: &RawText, lang: &str) -> String {

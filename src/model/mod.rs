@@ -86,6 +86,8 @@ pub struct Site {
     pub audiences: Vec<Audience>,
     /// Where the enquiry form sends.
     pub enquiry: Enquiry,
+    /// `[search_engines]`, when the site has the section.
+    pub search_engines: Option<SearchEngines>,
     /// Asset files under content/, content-relative.
     pub assets: BTreeSet<String>,
     /// Park folders whose park.toml did not load (already reported): links to them are not
@@ -126,6 +128,15 @@ pub struct Enquiry {
     pub email: Option<String>,
 }
 
+/// The search engines a site is registered with (`[search_engines]` in site.toml). With the
+/// section, pages also ask Baidu not to re-wrap them on phones.
+#[derive(Debug, Clone, Default)]
+pub struct SearchEngines {
+    /// Site verification meta tags for the home page: (meta name, code), codes already checked
+    /// to be plain tokens.
+    pub verifications: Vec<(&'static str, String)>,
+}
+
 /// The development zone.
 #[derive(Debug)]
 pub struct Zone {
@@ -147,6 +158,10 @@ pub struct Zone {
     pub wechat_qr: Option<Asset>,
     /// Government site code.
     pub site_code: Option<String>,
+    /// 主办单位: the body that runs the site.
+    pub sponsor: Option<Text>,
+    /// 承办单位: the office that maintains it.
+    pub organizer: Option<Text>,
     /// Coordinates (lat, lon).
     pub location: Option<(f64, f64)>,
     /// ICP filing.

@@ -63,6 +63,10 @@ pub fn resolve(
     let notice = cx.opt_text(loc, "notice", config.notice.as_ref());
     let zone = cx.zone(loc, &config.zone);
     let enquiry = cx.enquiry(loc, config.enquiry.as_ref(), zone.email.as_ref());
+    let search_engines = config
+        .search_engines
+        .as_ref()
+        .map(|raw| cx.search_engines(loc, raw));
     let languages = cx
         .langs
         .clone()
@@ -138,6 +142,7 @@ pub fn resolve(
         pages: resolved_pages,
         audiences: resolved_audiences,
         enquiry,
+        search_engines,
         unloaded_parks: park_folders
             .iter()
             .filter(|key| !loaded_keys.contains(*key))
@@ -270,6 +275,41 @@ impl<'a> Cx<'a> {
 
     fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Site verification codes: plain tokens (letters, digits, `-`, `_`, `.`), as the search
+    /// engines issue them, so nothing else can reach the home page's `<head>`.
+    fn search_engines(&mut self, loc: Loc, raw: &raw::RawSearchEngines) -> SearchEngines {
+        let engines = [
+            ("baidu", "baidu-site-verification", &raw.baidu),
+            ("bing", "msvalidate.01", &raw.bing),
+            ("sogou", "sogou_site_verification", &raw.sogou),
+            ("so360", "360-site-verification", &raw.so360),
+        ];
+        let mut verifications = Vec::new();
+        for (key, meta_name, code) in engines {
+            let Some(code) = code else { continue };
+            let text = code.get_ref().trim();
+            let token = (1..=128).contains(&text.len())
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if token {
+                verifications.push((meta_name, text.to_owned()));
+            } else {
+                self.push(
+                    loc.error(
+                        "invalid-verification-code",
+                        code,
+                        format!("`[search_engines] {key}` is not a verification code: `{text}`"),
+                    )
+                    .with_hint(format!(
+                        "paste only the content=\"…\" value of the `{meta_name}` meta tag the search engine gives, like \"codeva-AbC123xyz\""
+                    )),
+                );
+            }
+        }
+        SearchEngines { verifications }
     }
 
     fn base_url(&mut self, loc: Loc, raw: &Spanned<String>) -> String {
@@ -622,6 +662,8 @@ impl<'a> Cx<'a> {
                 .as_ref()
                 .and_then(|p| self.asset(loc, "", p, true)),
             site_code: raw.site_code.clone(),
+            sponsor: self.opt_text(loc, "zone.sponsor", raw.sponsor.as_ref()),
+            organizer: self.opt_text(loc, "zone.organizer", raw.organizer.as_ref()),
             location: raw.location.map(|l| (l.lat, l.lon)),
             icp: raw.icp.clone(),
             police_record: raw.police_record.clone(),
@@ -702,7 +744,13 @@ impl<'a> Cx<'a> {
             }
         }
         let policies = self.policies(loc, &raw.policies, industries);
-        let factors = raw.factors.iter().map(|f| self.factor(loc, f)).collect();
+        let mut factors = Vec::new();
+        for factor in &raw.factors {
+            self.leave_out(factor.draft, options);
+            if !factor.draft || options.drafts {
+                factors.push(self.factor(loc, factor));
+            }
+        }
         let carriers = raw.carriers.iter().map(|c| self.carrier(loc, c)).collect();
         let contacts = raw
             .contacts

@@ -1,6 +1,7 @@
 //! Stage 3: the theme's Tera templates, filled with typed contexts, every page of every language
 //! rendered in parallel into an in-memory list of output files.
 
+mod lastmod;
 mod pages;
 pub mod tools;
 

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::SiteLinks;
+use super::lastmod::LastModified;
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::files::{Contents, OutputFile};
 use crate::markdown::{LinkKind, Rendered};
@@ -154,6 +155,25 @@ impl Job {
         }
     }
 
+    /// The date the page's content last changed, for the sitemap (see [`LastModified`]).
+    fn lastmod(self, dates: &LastModified) -> Option<chrono::NaiveDate> {
+        match self {
+            Job::Home => dates.home(),
+            Job::Parks | Job::Tool(Tool::Compare) => dates.parks(),
+            Job::Park(p) => dates.park(p),
+            Job::Tenant(p, t) => dates.tenant(p, t),
+            Job::Tenants => dates.tenants(),
+            Job::Policies | Job::Tool(Tool::Finder) => dates.policies(),
+            Job::NewsList => dates.news_list(),
+            Job::News(n) => dates.news(n),
+            Job::Tool(Tool::Costs) => dates.costs(),
+            Job::Tool(Tool::Carriers) => dates.carriers(),
+            Job::Page(_) | Job::Tool(Tool::Enquiry) | Job::Feed | Job::NotFound | Job::Search => {
+                None
+            }
+        }
+    }
+
     /// The search index item whose body this job renders.
     fn search_item(self) -> Option<crate::search::Item> {
         use crate::search::Item;
@@ -231,7 +251,8 @@ impl PageRenderer<'_> {
             page_count: 0,
             referenced_assets: self.model_assets(),
         };
-        let mut sitemap_paths = Vec::new();
+        let dates = LastModified::new(site, self.cx.drafts);
+        let mut sitemap_entries = Vec::new();
         let mut page_files: HashMap<String, usize> = HashMap::new();
         let mut anchored = Vec::new();
         let mut texts = crate::search::BodyTexts::new();
@@ -252,7 +273,7 @@ impl PageRenderer<'_> {
             result.files.extend(output.extra);
             result.diagnostics.extend(output.diagnostics);
             result.referenced_assets.extend(output.assets);
-            sitemap_paths.extend(output.sitemap);
+            sitemap_entries.extend(output.sitemap.map(|path| (path, job.lastmod(&dates))));
         }
         // Only pages that `#anchor` links point at are scanned for their ids.
         let targets: HashSet<&str> = anchored.iter().map(|a| a.page_url.as_str()).collect();
@@ -267,9 +288,9 @@ impl PageRenderer<'_> {
             })
             .collect();
         result.diagnostics.extend(unknown_anchors(&anchored, &ids));
-        sitemap_paths.sort();
-        sitemap_paths.dedup();
-        result.files.push(self.sitemap(&sitemap_paths));
+        sitemap_entries.sort();
+        sitemap_entries.dedup();
+        result.files.push(self.sitemap(&sitemap_entries));
         result.files.push(self.robots());
         result.files.extend(self.alias_redirects());
         result
@@ -718,6 +739,7 @@ impl PageRenderer<'_> {
             description.to_owned()
         };
         let qr = self.page_qr(job, lang, &url);
+        let column = self.column(job, lang, &title);
         PageMeta {
             kind: job.kind(),
             title: trim_to(&title, lang, 40, 90),
@@ -728,6 +750,48 @@ impl PageRenderer<'_> {
             og_type,
             alternates,
             qr,
+            column,
+            article: self.article(job, lang),
+        }
+    }
+
+    /// The section (栏目) a page belongs to, in `lang`: `ColumnName` of government site checks.
+    fn column(&self, job: Job, lang: &str, title: &str) -> String {
+        let key = match job {
+            Job::Home => "nav.home",
+            Job::Parks | Job::Park(_) => "nav.parks",
+            Job::Tenants | Job::Tenant(..) => "nav.tenants",
+            Job::Policies => "nav.policies",
+            Job::NewsList | Job::News(_) | Job::Feed => "nav.news",
+            Job::Search => "nav.search",
+            Job::NotFound => "not_found.title",
+            Job::Tool(tool) => return self.cx.s(lang, &format!("nav.{}", tool.code())),
+            Job::Page(_) => return title.to_owned(),
+        };
+        self.cx.s(lang, key)
+    }
+
+    /// What government site checks read of an article page (news, park, tenant, free page).
+    fn article(&self, job: Job, lang: &str) -> Option<ArticleMeta> {
+        let zone = &self.cx.site.zone;
+        let publisher = zone.sponsor.as_ref().unwrap_or(&zone.name).get(lang);
+        match job {
+            Job::News(index) => {
+                let news = &self.cx.site.news[index];
+                Some(ArticleMeta {
+                    published: Some(format!("{} 00:00", news.date)),
+                    source: news
+                        .source
+                        .as_ref()
+                        .map_or(publisher, |(name, _)| name.get(lang))
+                        .to_owned(),
+                })
+            }
+            Job::Park(_) | Job::Tenant(..) | Job::Page(_) => Some(ArticleMeta {
+                published: None,
+                source: publisher.to_owned(),
+            }),
+            _ => None,
         }
     }
 
@@ -868,19 +932,24 @@ impl PageRenderer<'_> {
         assets
     }
 
-    fn sitemap(&self, paths: &[String]) -> OutputFile {
+    /// `sitemap.xml`: every page in every language with its alternates and, where the content
+    /// dates it, `<lastmod>`.
+    fn sitemap(&self, entries: &[(String, Option<chrono::NaiveDate>)]) -> OutputFile {
         let urls = self.cx.urls;
         let languages = &self.cx.site.languages;
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         );
-        for path in paths {
+        for (path, lastmod) in entries {
             for lang in languages {
                 let _ = writeln!(
                     xml,
                     "  <url>\n    <loc>{}</loc>",
                     crate::escape::escape_html(&urls.absolute(&urls.page(&lang.code, path)))
                 );
+                if let Some(date) = lastmod {
+                    let _ = writeln!(xml, "    <lastmod>{date}</lastmod>");
+                }
                 for alt in languages {
                     let _ = writeln!(
                         xml,

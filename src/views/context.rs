@@ -27,6 +27,8 @@ pub struct SiteView {
     pub base_path: String,
     /// Absolute base URL.
     pub base_url: String,
+    /// Host name of the base URL (`invest.example.gov.cn`), for government site metadata.
+    pub domain: String,
     /// URLs of the built-in listings in this language.
     pub nav: Nav,
     /// Free pages with `menu = true`.
@@ -41,6 +43,19 @@ pub struct SiteView {
     pub year: i32,
     /// URL of the zone brochure PDF in this language, when this build makes it.
     pub zone_pdf: Option<String>,
+    /// With `[search_engines]` in site.toml: its site verification meta tags (the default theme
+    /// writes them on the home page, and on every page the tags that keep Baidu from re-wrapping
+    /// it on phones); `None` without the section.
+    pub search_engines: Option<Vec<MetaTag>>,
+}
+
+/// A `<meta name content>` pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaTag {
+    /// `name`.
+    pub name: String,
+    /// `content`.
+    pub content: String,
 }
 
 /// URLs of the site's built-in pages in one language.
@@ -100,10 +115,17 @@ pub struct ZoneBrief {
     pub wechat_qr: Option<String>,
     /// Government site code.
     pub site_code: Option<String>,
+    /// 主办单位: the body that runs the site.
+    pub sponsor: Option<String>,
+    /// 承办单位: the office that maintains it.
+    pub organizer: Option<String>,
     /// ICP filing number.
     pub icp: Option<String>,
     /// Public security filing number.
     pub police_record: Option<String>,
+    /// The public security filing's lookup page on beian.mps.gov.cn (its record code is the
+    /// digits of `police_record`).
+    pub police_record_url: Option<String>,
 }
 
 /// What every page gets as `page`: its own metadata.
@@ -129,6 +151,21 @@ pub struct PageMeta {
     /// "Scan to open on your phone": the page's short link (home and parks) or tracked link
     /// (`utm_source=site&utm_medium=qr`), and its QR code as inline SVG.
     pub qr: Option<PageQr>,
+    /// The section (栏目) the page belongs to, named in this language: government site checks
+    /// read it as `ColumnName`.
+    pub column: String,
+    /// The article this page is (news, park, tenant, free page), for `ArticleTitle`, `PubDate`
+    /// and `ContentSource`; `None` for lists and tools.
+    pub article: Option<ArticleMeta>,
+}
+
+/// What government site checks read of an article page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleMeta {
+    /// Publication date as `YYYY-MM-DD HH:MM` (news items; content gives dates, so `00:00`).
+    pub published: Option<String>,
+    /// Where the text comes from: the news item's source, else the site's sponsor, else the zone.
+    pub source: String,
 }
 
 /// A QR code of the page, for desktop visitors to open it on their phone.

@@ -221,6 +221,7 @@ impl ViewCx<'_> {
             default_lang: site.default_lang().to_owned(),
             base_path: self.urls.prefix().to_owned(),
             base_url: site.base_url.clone(),
+            domain: crate::checks::release::host_of(&site.base_url),
             nav: Nav {
                 home: page(""),
                 parks: page("parks/"),
@@ -253,10 +254,23 @@ impl ViewCx<'_> {
                 wechat: zone.wechat.clone(),
                 wechat_qr: zone.wechat_qr.as_ref().map(|a| self.urls.root(&a.path)),
                 site_code: zone.site_code.clone(),
+                sponsor: zone.sponsor.as_ref().map(|t| t.get(code).to_owned()),
+                organizer: zone.organizer.as_ref().map(|t| t.get(code).to_owned()),
                 icp: zone.icp.clone(),
                 police_record: zone.police_record.clone(),
+                police_record_url: zone.police_record.as_deref().and_then(police_record_url),
             },
             zone_pdf: self.pdf_url(&format!("pdf/zone.{code}.pdf")),
+            search_engines: site.search_engines.as_ref().map(|engines| {
+                engines
+                    .verifications
+                    .iter()
+                    .map(|(name, content)| MetaTag {
+                        name: (*name).to_owned(),
+                        content: content.clone(),
+                    })
+                    .collect()
+            }),
             build_date: site.build_date.to_string(),
             build_date_display: self.date(site.build_date, code),
             year: chrono::Datelike::year(&site.build_date),
@@ -547,5 +561,31 @@ impl ViewCx<'_> {
             body,
             toc,
         }
+    }
+}
+
+/// The lookup page of a public security filing (公安备案) on beian.mps.gov.cn, as the ministry's
+/// own footer snippet links it: `鲁公网安备 37012502000123号` → `…webSearch?code=37012502000123`.
+/// Only the digits of the number go into the URL; a number without digits gets no link.
+fn police_record_url(record: &str) -> Option<String> {
+    let code: String = record.chars().filter(char::is_ascii_digit).collect();
+    (!code.is_empty()).then(|| format!("https://beian.mps.gov.cn/#/query/webSearch?code={code}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::police_record_url;
+
+    #[test]
+    fn police_record_links_carry_only_the_record_digits() {
+        assert_eq!(
+            police_record_url("鲁公网安备 37012502000123号").as_deref(),
+            Some("https://beian.mps.gov.cn/#/query/webSearch?code=37012502000123")
+        );
+        assert_eq!(
+            police_record_url("鲁公网安备 3701\"><script>1号").as_deref(),
+            Some("https://beian.mps.gov.cn/#/query/webSearch?code=37011")
+        );
+        assert_eq!(police_record_url("待备案"), None);
     }
 }

@@ -12,10 +12,11 @@ use crate::model::{Carrier, CarrierKind, Eligible, Enquiry, Factor, FactorValue,
 
 impl Cx<'_> {
     pub(super) fn factor(&mut self, loc: Loc, f: &raw::RawFactor) -> Factor {
-        let value = f.value.as_ref().map(|v| match v {
+        let value = f.value.as_ref().map(|v| match v.get_ref() {
             raw::RawValue::Number(n) => FactorValue::Number(*n),
             raw::RawValue::Text(t) => {
-                FactorValue::Text(self.localize(loc, None, "factors.value", t, &[]))
+                let at = Some(loc.base + v.span().start);
+                FactorValue::Text(self.localize(loc, at, "factors.value", t, &[]))
             }
         });
         let unit = self.opt_text(loc, "factors.unit", f.unit.as_ref());
