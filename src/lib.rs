@@ -505,11 +505,12 @@ pub fn build_files(
     } else {
         Vec::new()
     };
-    let fonts = (!done.pdf_jobs.is_empty() || !poster_jobs.is_empty())
-        .then(|| load_fonts(options, &done.theme, &done.pdf_jobs));
     let mut files = std::mem::take(&mut done.rendered.files);
     files.extend(image_files);
     let pdfs = carry_pdfs(options, &mut done, &mut files);
+    // After carrying: stale PDFs of the output folder are typeset again too.
+    let fonts = (!done.pdf_jobs.is_empty() || !poster_jobs.is_empty())
+        .then(|| load_fonts(options, &done.theme, &done.pdf_jobs));
     let (mut audience_pdfs, mut print_shop) = (Vec::new(), Vec::new());
     if let Some(fonts) = fonts.as_ref().filter(|_| !done.pdf_jobs.is_empty()) {
         print::check_fonts(fonts, &done.pdf_jobs).map_err(BuildError::Environment)?;
