@@ -333,14 +333,6 @@ impl SourceFile {
             .get(start..end)
             .map(|s| s.trim_end_matches(['\n', '\r']))
     }
-
-    /// Byte offset at which a 1-based line starts.
-    pub fn line_offset(&self, line: usize) -> usize {
-        line.checked_sub(1)
-            .and_then(|i| self.line_starts.get(i))
-            .copied()
-            .unwrap_or(self.text.len())
-    }
 }
 
 /// A relative path with `/` separators.
@@ -386,11 +378,6 @@ impl Report {
     /// Number of warnings.
     pub fn warning_count(&self) -> usize {
         self.diagnostics.len() - self.error_count()
-    }
-
-    /// Whether anything blocks the build; with `strict`, warnings do too.
-    pub fn has_blocking(&self, strict: bool) -> bool {
-        self.error_count() > 0 || (strict && self.warning_count() > 0)
     }
 
     /// Orders diagnostics by file, line, column, then errors before warnings, and drops exact repeats.

@@ -62,6 +62,28 @@ pub fn og_locale(tag: &str) -> String {
     format!("{language}_{region}")
 }
 
+/// Han ideographs (汉字, also written in Japanese), in every block Unicode gives them.
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'     // extension A
+        | '\u{4E00}'..='\u{9FFF}'   // unified ideographs
+        | '\u{F900}'..='\u{FAFF}'   // compatibility ideographs
+        | '\u{20000}'..='\u{3FFFF}' // extensions B and later
+    )
+}
+
+/// Characters of scripts written without spaces between words: Han, kana, CJK radicals and
+/// punctuation, full-width forms (Korean uses spaces, so Hangul is not here).
+pub fn is_cjk(c: char) -> bool {
+    is_han(c)
+        || matches!(c,
+            '\u{2E80}'..='\u{2FDF}'   // radicals
+            | '\u{3000}'..='\u{303F}' // CJK punctuation
+            | '\u{3040}'..='\u{30FF}' // kana
+            | '\u{FF00}'..='\u{FFEF}' // full-width forms and punctuation
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

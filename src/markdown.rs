@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use crate::locale::is_cjk;
 use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// How raw HTML in Markdown is treated (`[markdown] raw_html` in site.toml).
@@ -468,20 +469,6 @@ impl TextSink {
     }
 }
 
-/// Scripts written without spaces between words (Korean uses spaces, so Hangul is not here).
-fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{2E80}'..='\u{2FDF}'     // radicals
-        | '\u{3000}'..='\u{303F}'   // CJK punctuation
-        | '\u{3040}'..='\u{30FF}'   // kana
-        | '\u{3400}'..='\u{4DBF}'   // extension A
-        | '\u{4E00}'..='\u{9FFF}'   // unified ideographs
-        | '\u{F900}'..='\u{FAFF}'   // compatibility ideographs
-        | '\u{FF00}'..='\u{FFEF}'   // full-width forms and punctuation
-        | '\u{20000}'..='\u{3FFFF}' // extensions B and later
-    )
-}
-
 /// Where a link or image destination points, decided from its text alone.
 enum Destination<'d> {
     /// Another site, a scheme such as `mailto:`, a root-relative link or nothing: left alone.
@@ -608,35 +595,9 @@ fn join_normalized(file_dir: &str, relative: &str) -> Option<String> {
 
 /// Decodes `%XX` escapes; text that would not decode to UTF-8 is kept as written.
 fn percent_decode(text: &str) -> Cow<'_, str> {
-    if !text.contains('%') {
-        return Cow::Borrowed(text);
-    }
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
-        let escaped = match (byte, bytes.get(index + 1), bytes.get(index + 2)) {
-            (b'%', Some(&high), Some(&low)) => hex_value(high).zip(hex_value(low)),
-            _ => None,
-        };
-        match escaped {
-            Some((high, low)) => {
-                decoded.push(high << 4 | low);
-                index += 3;
-            }
-            None => {
-                decoded.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8(decoded).map_or(Cow::Borrowed(text), Cow::Owned)
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    char::from(digit)
-        .to_digit(16)
-        .and_then(|value| u8::try_from(value).ok())
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .unwrap_or(Cow::Borrowed(text))
 }
 
 /// Maps byte offsets in the body to 1-based line and character column in the file.

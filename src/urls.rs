@@ -1,6 +1,25 @@
 //! Every URL the site uses, built in one place: root-relative links that include the path of
 //! `base_url`, and absolute URLs for canonical, Open Graph, sitemap and feeds.
 
+/// Where the PDFs are, relative to the output folder: one place for the pages that link them
+/// and the typesetter that writes them.
+pub mod pdf {
+    /// The zone brochure in `lang`.
+    pub fn zone(lang: &str) -> String {
+        format!("pdf/zone.{lang}.pdf")
+    }
+
+    /// A park's brochure in `lang`.
+    pub fn park(park: &str, lang: &str) -> String {
+        format!("pdf/parks/{park}.{lang}.pdf")
+    }
+
+    /// A park's one-page flyer in `lang`.
+    pub fn flyer(park: &str, lang: &str) -> String {
+        format!("pdf/flyers/{park}.{lang}.pdf")
+    }
+}
+
 /// Builds URLs for one site.
 #[derive(Debug, Clone)]
 pub struct Urls {

@@ -716,25 +716,6 @@ fn prune(cache: &Path, keep: &BTreeSet<String>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn share_crops_keep_the_shape_and_never_upscale() {
-        assert_eq!(share_size(4000, 3000), Some((1200, 630)));
-        assert_eq!(share_size(800, 600), Some((800, 420)));
-        assert_eq!(share_size(500, 200), None);
-    }
-
-    #[test]
-    fn logos_fit_the_box() {
-        assert_eq!(fit(800, 800, LOGO_BOX), (200, 200));
-        assert_eq!(fit(1000, 100, LOGO_BOX), (400, 40));
-        assert_eq!(fit(100, 50, LOGO_BOX), (100, 50));
-    }
-}
-
 /// What planning needs to know of a raster image, read from its bytes.
 #[derive(Debug, Clone)]
 struct Probe {
@@ -815,4 +796,23 @@ fn probe(file: &Path, display: &str) -> Result<Probe, Diagnostic> {
         hash: format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes)),
         byte_len: bytes.len() as u64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn share_crops_keep_the_shape_and_never_upscale() {
+        assert_eq!(share_size(4000, 3000), Some((1200, 630)));
+        assert_eq!(share_size(800, 600), Some((800, 420)));
+        assert_eq!(share_size(500, 200), None);
+    }
+
+    #[test]
+    fn logos_fit_the_box() {
+        assert_eq!(fit(800, 800, LOGO_BOX), (200, 200));
+        assert_eq!(fit(1000, 100, LOGO_BOX), (400, 40));
+        assert_eq!(fit(100, 50, LOGO_BOX), (100, 50));
+    }
 }

@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 
 use super::toml_text::format_number;
 use crate::diagnostics::{Diagnostic, Report};
+use crate::escape::escape_html;
 use crate::model::{self, FactorValue, MoneyUnit, Quantity, ResolveOptions, Site, Text, Unit};
 
 /// The edition to compare the current content with.
@@ -1132,27 +1133,31 @@ ul {{ margin: 0; padding-left: 1.1em; }}
 <h1>内容变更审核单 <small>Content change report</small></h1>
 <p class="meta">原版本 Old edition: {} （{}）<br>新版本 New edition: {} （{}）<br>共 {} 项变更 / {} change(s)</p>
 "#,
-            html(&self.old.label),
+            escape_html(&self.old.label),
             self.old.date,
-            html(&self.new.label),
+            escape_html(&self.new.label),
             self.new.date,
             self.change_count(),
             self.change_count()
         );
         for note in &self.notes {
-            let _ = writeln!(out, "<p class=\"meta\">注意 Note: {}</p>", html(note));
+            let _ = writeln!(
+                out,
+                "<p class=\"meta\">注意 Note: {}</p>",
+                escape_html(note)
+            );
         }
         if self.is_empty() {
             let _ = writeln!(out, "<p>没有变更。 No facts changed.</p>");
         }
         for section in &self.sections {
             let title = if section.key == "zone" {
-                format!("开发区 Zone: {}", html(&section.name))
+                format!("开发区 Zone: {}", escape_html(&section.name))
             } else {
                 format!(
                     "园区 Park: {} <small>{}</small>",
-                    html(&section.name),
-                    html(&section.key)
+                    escape_html(&section.name),
+                    escape_html(&section.key)
                 )
             };
             let status = section
@@ -1171,13 +1176,13 @@ ul {{ margin: 0; padding-left: 1.1em; }}
                 let _ = writeln!(
                     out,
                     "<h3>{}</h3>\n<table>\n<tr><th>变更 Change</th><th>项目 Item</th><th>内容 Details</th></tr>",
-                    html(group.title)
+                    escape_html(group.title)
                 );
                 for entry in &group.entries {
                     let details: String = entry
                         .details
                         .iter()
-                        .map(|d| format!("<li>{}</li>", html(&sheet_detail(d))))
+                        .map(|d| format!("<li>{}</li>", escape_html(&sheet_detail(d))))
                         .collect();
                     let details = if details.is_empty() {
                         String::new()
@@ -1190,7 +1195,7 @@ ul {{ margin: 0; padding-left: 1.1em; }}
                         entry.change.word(),
                         entry.change.zh(),
                         entry.change.word(),
-                        html(&entry.subject)
+                        escape_html(&entry.subject)
                     );
                 }
                 let _ = writeln!(out, "</table>");
@@ -1206,8 +1211,8 @@ ul {{ margin: 0; padding-left: 1.1em; }}
                     out,
                     "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                     compliance_kind(d.code),
-                    html(&d.location()),
-                    html(&d.message)
+                    escape_html(&d.location()),
+                    escape_html(&d.message)
                 );
             }
             let _ = writeln!(out, "</table>");
@@ -1288,13 +1293,6 @@ fn sheet_detail(detail: &str) -> String {
         },
         None => detail.to_owned(),
     }
-}
-
-fn html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Extracts `content/` of the site at `root` as it was at `rev` into a temporary folder; returns

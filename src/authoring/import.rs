@@ -1288,25 +1288,14 @@ fn apply(
 /// Splits `+++` front matter: the opening line, the TOML, and the rest from the closing line on.
 fn split_front(text: &str) -> Option<(String, String, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    if text[..first_end].trim_end() != "+++" {
-        return None;
+    match crate::content::parse::locate_front_matter(text) {
+        crate::content::parse::FrontMatter::Closed { toml, .. } => Some((
+            text[..toml.start].to_owned(),
+            text[toml.clone()].to_owned(),
+            text[toml.end..].to_owned(),
+        )),
+        _ => None,
     }
-    let mut offset = first_end;
-    while offset < text.len() {
-        let end = text[offset..]
-            .find('\n')
-            .map_or(text.len(), |i| offset + i + 1);
-        if text[offset..end].trim_end() == "+++" {
-            return Some((
-                text[..first_end].to_owned(),
-                text[first_end..offset].to_owned(),
-                text[offset..].to_owned(),
-            ));
-        }
-        offset = end;
-    }
-    None
 }
 
 #[cfg(test)]

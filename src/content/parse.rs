@@ -73,16 +73,27 @@ pub struct Split {
     pub body_first_line: usize,
 }
 
-/// Splits `+++` front matter from the body.
-pub fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
-    let text = &file.text;
+/// Where `+++` front matter lies in a Markdown file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrontMatter {
+    /// The first line is not `+++`: the whole file is body.
+    Absent,
+    /// Opened with `+++` and never closed.
+    Unclosed,
+    /// The TOML between the `+++` lines, and where the closing line starts and ends.
+    Closed {
+        /// Byte range of the TOML.
+        toml: Range<usize>,
+        /// Byte offset just after the closing `+++` line, where the body starts.
+        body_start: usize,
+    },
+}
+
+/// Finds the `+++` lines of front matter in `text`.
+pub fn locate_front_matter(text: &str) -> FrontMatter {
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "+++" {
-        return Ok(Split {
-            front: None,
-            body_start: 0,
-            body_first_line: 1,
-        });
+        return FrontMatter::Absent;
     }
     let mut offset = first_line_end;
     while offset < text.len() {
@@ -90,26 +101,40 @@ pub fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
             .find('\n')
             .map_or(text.len(), |i| offset + i + 1);
         if text[offset..line_end].trim_end() == "+++" {
-            let (body_line, _) = file.line_column(line_end);
-            let body_first_line = if line_end >= text.len() && !text.ends_with('\n') {
-                body_line
-            } else {
-                file.line_column(line_end).0
-            };
-            return Ok(Split {
-                front: Some(first_line_end..offset),
+            return FrontMatter::Closed {
+                toml: first_line_end..offset,
                 body_start: line_end,
-                body_first_line,
-            });
+            };
         }
         offset = line_end;
     }
-    Err(Diagnostic::error(
+    FrontMatter::Unclosed
+}
+
+/// Splits `+++` front matter from the body.
+pub fn split_front_matter(file: &SourceFile) -> Result<Split, Diagnostic> {
+    match locate_front_matter(&file.text) {
+        FrontMatter::Absent => Ok(Split {
+            front: None,
+            body_start: 0,
+            body_first_line: 1,
+        }),
+        FrontMatter::Closed { toml, body_start } => Ok(Split {
+            front: Some(toml),
+            body_start,
+            body_first_line: file.line_column(body_start).0,
+        }),
+        FrontMatter::Unclosed => Err(unclosed_front_matter(file)),
+    }
+}
+
+fn unclosed_front_matter(file: &SourceFile) -> Diagnostic {
+    Diagnostic::error(
         "front-matter-unclosed",
         "front matter opened with `+++` is never closed",
     )
     .at(file, 0)
-    .with_hint("end the TOML front matter with a line holding only `+++`"))
+    .with_hint("end the TOML front matter with a line holding only `+++`")
 }
 
 /// At most this many field errors are reported per file (a file of garbage is not a list of 10 000).

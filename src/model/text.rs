@@ -105,10 +105,7 @@ pub struct MissingTranslation {
 /// with (every language but Chinese and Japanese).
 pub fn is_foreign_script(text: &str, lang: &str) -> bool {
     let primary = lang.split('-').next().unwrap_or(lang);
-    !matches!(primary, "zh" | "ja")
-        && text.chars().any(|c| {
-            matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFD)
-        })
+    !matches!(primary, "zh" | "ja") && text.chars().any(crate::locale::is_han)
 }
 
 /// Translation coverage, overall and per park.

@@ -130,11 +130,12 @@ pub fn plan(site: &Site, selection: &PdfSelection) -> anyhow::Result<Vec<PdfJob>
         (None, false) => (Dest::Site, "pdf/".to_owned()),
     };
     let mut jobs = Vec::new();
-    let mut push = |kind: Kind, lang: &str, path: String| {
+    // `site_path` is the path in the public site's `pdf/`; other folders get their own prefix.
+    let mut push = |kind: Kind, lang: &str, site_path: String| {
         jobs.push(PdfJob {
             kind,
             lang: lang.to_owned(),
-            path: format!("{prefix}{path}"),
+            path: format!("{prefix}{}", site_path.trim_start_matches("pdf/")),
             dest: dest.clone(),
         });
     };
@@ -146,22 +147,26 @@ pub fn plan(site: &Site, selection: &PdfSelection) -> anyhow::Result<Vec<PdfJob>
         .filter(|l| audience.is_none_or(|a| a.language == *l))
     {
         if selection.park.is_none() {
-            push(Kind::Zone, lang, format!("zone.{lang}.pdf"));
+            push(Kind::Zone, lang, crate::urls::pdf::zone(lang));
         }
         for (index, park) in site.parks.iter().enumerate() {
             if selection.park.as_deref().is_some_and(|p| p != park.key) {
                 continue;
             }
             let key = &park.key;
-            push(Kind::Park(index), lang, format!("parks/{key}.{lang}.pdf"));
-            push(Kind::Flyer(index), lang, format!("flyers/{key}.{lang}.pdf"));
+            push(Kind::Park(index), lang, crate::urls::pdf::park(key, lang));
+            push(Kind::Flyer(index), lang, crate::urls::pdf::flyer(key, lang));
             if selection.print_shop && audience.is_none() {
                 push(
                     Kind::Banner(index),
                     lang,
-                    format!("banners/{key}.{lang}.pdf"),
+                    format!("pdf/banners/{key}.{lang}.pdf"),
                 );
-                push(Kind::Cards(index), lang, format!("cards/{key}.{lang}.pdf"));
+                push(
+                    Kind::Cards(index),
+                    lang,
+                    format!("pdf/cards/{key}.{lang}.pdf"),
+                );
             }
         }
     }
@@ -418,7 +423,10 @@ fn print_tera(
             ))))
         },
     );
-    crate::share::register_share_link_for(&mut tera, links, audience);
+    tera.register_function(
+        "share_link",
+        crate::share::ShareLinkFunction::new(links).for_print_audience(audience),
+    );
     Ok(tera)
 }
 

@@ -1,6 +1,8 @@
 //! Stage 3: the theme's Tera templates, filled with typed contexts, every page of every language
 //! rendered in parallel into an in-memory list of output files.
 
+mod functions;
+mod kinds;
 mod lastmod;
 mod pages;
 pub mod tools;
@@ -179,52 +181,7 @@ fn build_tera(
         .with_hint("fix the template named above (Tera syntax, as in Zola)");
         place_in_template(diagnostic, theme, &message)
     })?;
-    let prefix_urls = urls.clone();
-    tera.register_function(
-        "get_url",
-        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
-            let path = args
-                .get("path")
-                .and_then(tera::Value::as_str)
-                .ok_or_else(|| {
-                    tera::Error::msg("get_url needs `path`, e.g. get_url(path=\"css/site.css\")")
-                })?;
-            let url = match args.get("lang").and_then(tera::Value::as_str) {
-                Some(lang) => prefix_urls.page(lang, path.trim_start_matches('/')),
-                None => prefix_urls.root(path),
-            };
-            Ok(tera::Value::String(url))
-        },
-    );
-    tera.register_filter(
-        "json_ld",
-        |value: &tera::Value, _: &HashMap<String, tera::Value>| {
-            Ok(tera::Value::String(crate::escape::json_in_script(value)))
-        },
-    );
-    crate::share::register_share_link(&mut tera, links);
-    let plan = Arc::clone(images);
-    tera.register_function(
-        "image",
-        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
-            let path = args
-                .get("path")
-                .and_then(tera::Value::as_str)
-                .ok_or_else(|| tera::Error::msg("image needs `path`, relative to content/, e.g. image(path=\"parks/x/cover.jpg\", width=960)"))?;
-            let info = plan
-                .get(path.trim_start_matches('/'))
-                .ok_or_else(|| tera::Error::msg(format!("image `{path}` is not an image under content/")))?;
-            let width = args.get("width").and_then(tera::Value::as_u64).unwrap_or(0) as u32;
-            let chosen = info.at_least(width);
-            let value = serde_json::json!({
-                "url": chosen.map_or(info.url.as_str(), |v| v.url.as_str()),
-                "width": chosen.map(|v| v.width).or(info.width),
-                "height": chosen.map(|v| v.height).or(info.height),
-                "srcset": info.srcset,
-            });
-            Ok(value)
-        },
-    );
+    functions::register(&mut tera, urls, images, links);
     Ok(tera)
 }
 

@@ -2,11 +2,11 @@
 //! exist once: 404, sitemap, robots, and redirects from old park keys.
 
 use rayon::prelude::*;
-use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::SiteLinks;
+use super::kinds::Head;
 use super::lastmod::LastModified;
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::files::{Contents, OutputFile};
@@ -65,7 +65,7 @@ pub struct PagesResult {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Job {
+pub(super) enum Job {
     Home,
     Parks,
     Park(usize),
@@ -83,7 +83,7 @@ enum Job {
 
 /// The investor tools' pages, each with its own context (see [`super::tools`]).
 #[derive(Debug, Clone, Copy)]
-enum Tool {
+pub(super) enum Tool {
     Costs,
     Finder,
     Carriers,
@@ -101,7 +101,7 @@ impl Tool {
     ];
 
     /// The page's folder, its template's stem and its `page.kind`.
-    fn code(self) -> &'static str {
+    pub(super) fn code(self) -> &'static str {
         match self {
             Tool::Costs => "costs",
             Tool::Finder => "finder",
@@ -189,7 +189,7 @@ impl Job {
 
 /// What one job produced.
 #[derive(Default)]
-struct JobOutput {
+pub(super) struct JobOutput {
     file: Option<OutputFile>,
     diagnostics: Vec<Diagnostic>,
     assets: Vec<String>,
@@ -199,7 +199,7 @@ struct JobOutput {
     /// Links with an anchor, checked once every page is rendered.
     anchored: Vec<AnchoredLink>,
     /// Files that belong to the page (vCards of a park's contacts).
-    extra: Vec<OutputFile>,
+    pub(super) extra: Vec<OutputFile>,
     /// Plain text of the page's Markdown body, for the search index.
     text: Option<String>,
 }
@@ -300,247 +300,22 @@ impl PageRenderer<'_> {
     }
 
     fn render_job(&self, job: Job, views: &LangViews) -> JobOutput {
-        let site = self.cx.site;
         let lang = views.lang.as_str();
         let mut out = JobOutput::default();
-        let mut context = tera::Context::new();
-        let (path, title, description, og_image, og_type): (
-            String,
-            String,
-            String,
-            Option<Asset>,
-            &str,
-        ) = match job {
-            Job::Home => {
-                context.insert("zone", &views.zone);
-                context.insert("parks", &views.parks);
-                let featured: Vec<&TenantCard> = views
-                    .tenants
-                    .iter()
-                    .flatten()
-                    .filter(|t| t.featured)
-                    .collect();
-                context.insert("featured_tenants", &featured);
-                context.insert("news", &views.news.iter().take(3).collect::<Vec<_>>());
-                let description = site
-                    .zone
-                    .summary
-                    .as_ref()
-                    .or(site.description.as_ref())
-                    .map(|t| t.get(lang).to_owned())
-                    .unwrap_or_default();
-                (
-                    String::new(),
-                    views.site.title.clone(),
-                    description,
-                    None,
-                    "website",
-                )
+        let page = match self.page_context(job, views, &mut out) {
+            Ok(page) => page,
+            Err(error) => {
+                let file_path = self.file_path(job, lang, "");
+                out.diagnostics
+                    .push(self.template_error(job, &file_path, &error));
+                return out;
             }
-            Job::Parks => {
-                context.insert("parks", &views.parks);
-                let title = self.cx.s(lang, "nav.parks");
-                let description = views
-                    .parks
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" · ");
-                ("parks/".into(), title, description, None, "website")
-            }
-            Job::Park(index) => {
-                let park = &site.parks[index];
-                let url = self.cx.urls.page(lang, &ViewCx::park_path(&park.key));
-                let (body, toc) = self.body(park.body.as_ref(), lang, &url, &mut out);
-                let view = self.cx.park_view(views, index, body, toc);
-                for (i, contact) in park.contacts.iter().enumerate() {
-                    let page_url = self.cx.urls.absolute(&url);
-                    out.extra.push(OutputFile {
-                        path: self
-                            .cx
-                            .urls
-                            .lang_file(lang, &ViewCx::vcard_path(&park.key, i)),
-                        contents: Contents::Bytes(
-                            vcard(contact, park.name.get(lang), &page_url, lang).into_bytes(),
-                        ),
-                    });
-                }
-                let card = view.card;
-                context.insert("park", &view);
-                let description = card.summary.clone();
-                (
-                    ViewCx::park_path(&park.key),
-                    card.name.clone(),
-                    description,
-                    park.cover.clone(),
-                    "website",
-                )
-            }
-            Job::Tenant(p, t) => {
-                let park = &site.parks[p];
-                let tenant = &park.tenants[t];
-                let card = &views.tenants[p][t];
-                let url = self
-                    .cx
-                    .urls
-                    .page(lang, &ViewCx::tenant_path(&park.key, &tenant.key));
-                let (body, toc) = self.body(Some(&tenant.body), lang, &url, &mut out);
-                let view = TenantView {
-                    card,
-                    website: tenant.website.clone(),
-                    since: tenant.since.map(|d| crate::views::format::date(d, lang)),
-                    body,
-                    toc,
-                };
-                context.insert("tenant", &view);
-                context.insert("park", &views.parks[p]);
-                let description = card
-                    .summary
-                    .clone()
-                    .unwrap_or_else(|| format!("{} · {}", card.name, card.park_name));
-                // Logos are small and oddly shaped for chat previews: share the park's cover.
-                let image = park.cover.clone();
-                (
-                    ViewCx::tenant_path(&park.key, &tenant.key),
-                    card.name.clone(),
-                    description,
-                    image,
-                    "website",
-                )
-            }
-            Job::Tenants => {
-                let tenants: Vec<&TenantCard> = views.tenants.iter().flatten().collect();
-                context.insert("tenants", &tenants);
-                context.insert("parks", &views.parks);
-                context.insert("industries", &views.zone.industries);
-                let title = self.cx.s(lang, "nav.tenants");
-                let description = tenants
-                    .iter()
-                    .map(|t| t.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" · ");
-                ("tenants/".into(), title, description, None, "website")
-            }
-            Job::Policies => {
-                let policies: Vec<&PolicyView> = views.policies.iter().flatten().collect();
-                context.insert("policies", &policies);
-                context.insert("filters", &self.policy_filters(views, &policies));
-                let title = self.cx.s(lang, "nav.policies");
-                let description = policies
-                    .iter()
-                    .map(|p| p.title.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" · ");
-                ("policies/".into(), title, description, None, "website")
-            }
-            Job::NewsList => {
-                context.insert("news", &views.news);
-                let title = self.cx.s(lang, "nav.news");
-                let description = views
-                    .news
-                    .iter()
-                    .map(|n| n.title.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" · ");
-                ("news/".into(), title, description, None, "website")
-            }
-            Job::News(index) => {
-                let news = &site.news[index];
-                let card = &views.news[index];
-                let url = self.cx.urls.page(lang, &format!("news/{}/", news.key));
-                let (body, toc) = self.body(Some(&news.body), lang, &url, &mut out);
-                context.insert("news", &NewsView { card, body, toc });
-                let image = news.cover.clone().or_else(|| {
-                    news.parks
-                        .first()
-                        .and_then(|k| site.park(k))
-                        .and_then(|p| p.cover.clone())
-                });
-                let description = card.summary.clone().unwrap_or_default();
-                (
-                    format!("news/{}/", news.key),
-                    card.title.clone(),
-                    description,
-                    image,
-                    "article",
-                )
-            }
-            Job::Page(index) => {
-                let page = &site.pages[index];
-                let url = self.cx.urls.page(lang, &format!("{}/", page.key));
-                let rendered = self.rendered(&page.body, lang, &url, &mut out);
-                let summary = page
-                    .summary
-                    .as_ref()
-                    .map(|s| s.get(lang).to_owned())
-                    .or_else(|| rendered.as_ref().map(|r| r.summary.clone()));
-                let (body, toc) = rendered.map(|r| (r.html, r.toc)).unwrap_or_default();
-                let view = FreePageView {
-                    key: page.key.clone(),
-                    title: page.title.get(lang).to_owned(),
-                    summary: summary.clone(),
-                    body,
-                    toc,
-                };
-                context.insert("content", &view);
-                (
-                    format!("{}/", page.key),
-                    view.title.clone(),
-                    summary.unwrap_or_default(),
-                    None,
-                    "website",
-                )
-            }
-            Job::Feed => {
-                context.insert("news", &views.news);
-                let feed_path = "news/atom.xml";
-                context.insert(
-                    "feed_url",
-                    &self.cx.urls.absolute(&self.cx.urls.page(lang, feed_path)),
-                );
-                let updated = site.news.first().map_or(site.build_date, |n| n.date);
-                context.insert("updated", &format!("{updated}T00:00:00Z"));
-                context.insert("origin", &self.cx.urls.absolute(""));
-                (
-                    feed_path.into(),
-                    views.site.title.clone(),
-                    String::new(),
-                    None,
-                    "website",
-                )
-            }
-            Job::NotFound => {
-                let versions = self.not_found_versions();
-                let title = versions
-                    .iter()
-                    .map(|v| v["title"].as_str().unwrap_or_default())
-                    .collect::<Vec<_>>()
-                    .join(" · ");
-                context.insert("versions", &versions);
-                ("404.html".into(), title, String::new(), None, "website")
-            }
-            Job::Search => {
-                let title = self.cx.s(lang, "nav.search");
-                ("search/".into(), title, String::new(), None, "website")
-            }
-            Job::Tool(tool) => self.tool_page(tool, views, &mut context),
         };
-        let meta = self.page_meta(
-            job,
-            views,
-            &path,
-            title,
-            &description,
-            og_image.as_ref(),
-            og_type,
-        );
+        let (mut context, path) = (page.context, page.head.path.clone());
+        let meta = self.page_meta(job, views, page.head);
         context.insert("page", &meta);
 
-        let file_path = match job {
-            Job::NotFound => "404.html".to_owned(),
-            Job::Feed => self.cx.urls.lang_file(lang, &path),
-            _ => self.cx.urls.page_file(lang, &path),
-        };
+        let file_path = self.file_path(job, lang, &path);
         let cache = self.links.cache;
         // The page's own values are hashed; the language's shared ones were hashed once.
         let key = cache.map(|_| {
@@ -584,30 +359,62 @@ impl PageRenderer<'_> {
                 }
             }
             Err(error) => {
-                let message = crate::diagnostics::error_chain(&error);
-                let diagnostic = Diagnostic::error(
-                    "template-error",
-                    format!(
-                        "template `{}` failed for {} page `{file_path}`: {message}",
-                        job.template(),
-                        job.kind(),
-                    ),
-                )
-                .with_hint(
-                    "fix the template (see docs/themes.md for the variables each template gets)",
-                );
-                out.diagnostics.push(crate::theme::place_in_template(
-                    diagnostic,
-                    self.cx.theme,
-                    &message,
-                ));
+                let diagnostic = self.template_error(job, &file_path, &error);
+                out.diagnostics.push(diagnostic);
             }
         }
         out
     }
 
+    /// Where a job's page is written.
+    fn file_path(&self, job: Job, lang: &str, path: &str) -> String {
+        match job {
+            Job::NotFound => "404.html".to_owned(),
+            Job::Feed => self.cx.urls.lang_file(lang, path),
+            _ => self.cx.urls.page_file(lang, path),
+        }
+    }
+
+    /// A template that failed for one page, placed at its line in the theme when the error says.
+    fn template_error(&self, job: Job, file_path: &str, error: &tera::Error) -> Diagnostic {
+        let message = crate::diagnostics::error_chain(error);
+        let diagnostic = Diagnostic::error(
+            "template-error",
+            format!(
+                "template `{}` failed for {} page `{file_path}`: {message}",
+                job.template(),
+                job.kind(),
+            ),
+        )
+        .with_hint("fix the template (see docs/themes.md for the variables each template gets)");
+        crate::theme::place_in_template(diagnostic, self.cx.theme, &message)
+    }
+
+    /// A vCard for each of a park's contacts, beside its page.
+    pub(super) fn vcards(
+        &self,
+        park: &crate::model::Park,
+        lang: &str,
+        url: &str,
+    ) -> Vec<OutputFile> {
+        let page_url = self.cx.urls.absolute(url);
+        park.contacts
+            .iter()
+            .enumerate()
+            .map(|(i, contact)| OutputFile {
+                path: self
+                    .cx
+                    .urls
+                    .lang_file(lang, &ViewCx::vcard_path(&park.key, i)),
+                contents: Contents::Bytes(
+                    vcard(contact, park.name.get(lang), &page_url, lang).into_bytes(),
+                ),
+            })
+            .collect()
+    }
+
     /// Renders a body, collecting its problems and the assets it uses.
-    fn rendered(
+    pub(super) fn rendered(
         &self,
         body: &Body,
         lang: &str,
@@ -656,7 +463,7 @@ impl PageRenderer<'_> {
         Some(rendered)
     }
 
-    fn body(
+    pub(super) fn body(
         &self,
         body: Option<&Body>,
         lang: &str,
@@ -672,41 +479,16 @@ impl PageRenderer<'_> {
         }
     }
 
-    /// The 404 page's text in every site language, default first, with links to that language's
-    /// home page and park list (pages that exist).
-    fn not_found_versions(&self) -> Vec<serde_json::Value> {
-        let urls = self.cx.urls;
-        self.cx
-            .site
-            .languages
-            .iter()
-            .map(|l| {
-                let s = |key: &str| self.cx.s(&l.code, key);
-                serde_json::json!({
-                    "lang": l.code,
-                    "tag": l.tag,
-                    "title": s("not_found.title"),
-                    "text": s("not_found.text"),
-                    "home_label": s("not_found.home"),
-                    "home": urls.page(&l.code, ""),
-                    "parks_label": s("nav.parks"),
-                    "parks": urls.page(&l.code, "parks/"),
-                })
-            })
-            .collect()
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn page_meta(
-        &self,
-        job: Job,
-        views: &LangViews,
-        path: &str,
-        title: String,
-        description: &str,
-        image: Option<&Asset>,
-        og_type: &'static str,
-    ) -> PageMeta {
+    /// The page's `page` variable: its head, canonical URL, language versions and QR code.
+    fn page_meta(&self, job: Job, views: &LangViews, head: Head) -> PageMeta {
+        let Head {
+            path,
+            title,
+            description,
+            image,
+            og_type,
+        } = head;
+        let path = path.as_str();
         let urls = self.cx.urls;
         let lang = views.lang.as_str();
         let url = match job {
@@ -736,7 +518,7 @@ impl PageRenderer<'_> {
         let description = if description.trim().is_empty() {
             views.site.description.clone()
         } else {
-            description.to_owned()
+            description
         };
         let qr = self.page_qr(job, lang, &url);
         let column = self.column(job, lang, &title);
@@ -746,7 +528,7 @@ impl PageRenderer<'_> {
             description: trim_description(&description, lang),
             canonical: urls.absolute(&url),
             url,
-            og_image: self.og_image(image),
+            og_image: self.og_image(image.as_ref()),
             og_type,
             alternates,
             qr,
@@ -836,71 +618,6 @@ impl PageRenderer<'_> {
             .and_then(large)
             .or_else(|| site.zone.share_image.as_ref().and_then(large))
             .or_else(|| self.theme_share_image.clone())
-    }
-
-    /// Inserts a tool page's context; returns its path, title and description.
-    fn tool_page(
-        &self,
-        tool: Tool,
-        views: &LangViews,
-        context: &mut tera::Context,
-    ) -> (String, String, String, Option<Asset>, &'static str) {
-        use super::tools;
-        let cx = self.cx;
-        let code = tool.code();
-        match tool {
-            Tool::Costs => context.insert(code, &tools::costs::view(cx, views)),
-            Tool::Finder => context.insert(code, &tools::finder::view(cx, views)),
-            Tool::Carriers => context.insert(code, &tools::carriers::view(cx, views)),
-            Tool::Compare => context.insert(code, &tools::compare::view(cx, views)),
-            Tool::Enquiry => context.insert(code, &tools::enquiry::view(cx, views)),
-        }
-        let lang = views.lang.as_str();
-        (
-            format!("{code}/"),
-            cx.s(lang, &format!("nav.{code}")),
-            cx.s(lang, &format!("{code}.intro")),
-            None,
-            "website",
-        )
-    }
-
-    fn policy_filters(&self, views: &LangViews, policies: &[&PolicyView]) -> serde_json::Value {
-        let parks: Vec<FilterOption> = views
-            .parks
-            .iter()
-            .map(|p| FilterOption {
-                value: p.key.clone(),
-                label: p.name.clone(),
-            })
-            .collect();
-        let mut categories: Vec<FilterOption> = Vec::new();
-        for policy in policies {
-            if !categories.iter().any(|c| c.value == policy.category) {
-                categories.push(FilterOption {
-                    value: policy.category.to_owned(),
-                    label: policy.category_label.clone(),
-                });
-            }
-        }
-        let industries: Vec<FilterOption> = views
-            .zone
-            .industries
-            .iter()
-            .map(FilterOption::from)
-            .collect();
-        #[derive(Serialize)]
-        struct Filters {
-            parks: Vec<FilterOption>,
-            categories: Vec<FilterOption>,
-            industries: Vec<FilterOption>,
-        }
-        serde_json::to_value(Filters {
-            parks,
-            categories,
-            industries,
-        })
-        .unwrap_or_default()
     }
 
     /// Content files used by published model data (covers, logos, gallery, QR).

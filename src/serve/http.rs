@@ -206,21 +206,18 @@ pub fn site_path(raw: &str) -> Option<String> {
     Some(trimmed.to_owned())
 }
 
+/// Decodes `%XX` escapes; None for a `%` without two hex digits after it or text that is not
+/// UTF-8 once decoded.
 fn percent_decode(raw: &str) -> Option<String> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    let well_formed = raw.split('%').skip(1).all(|rest| {
+        rest.as_bytes()
+            .get(..2)
+            .is_some_and(|digits| digits.iter().all(u8::is_ascii_hexdigit))
+    });
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    well_formed.then(|| decoded.into_owned())
 }
 
 fn inject(page: &[u8]) -> Vec<u8> {

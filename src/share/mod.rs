@@ -424,48 +424,69 @@ pub fn redirect_html(target: &str) -> String {
     )
 }
 
-/// Registers `share_link(target, audience, lang)`: the short link, tracked link and QR code (SVG)
-/// of a target for an audience, for web and print templates alike.
-pub fn register_share_link(tera: &mut tera::Tera, links: &Arc<ShareLinks>) {
-    register_share_link_for(tera, links, None);
+/// `share_link(target, audience, lang)`: the short link, tracked link and QR code (SVG) of a
+/// target for an audience, for web and print templates alike.
+pub struct ShareLinkFunction {
+    links: Arc<ShareLinks>,
+    print_audience: Option<String>,
 }
 
-/// [`register_share_link`], with `print_audience` (when given) answering for the built-in
-/// `brochure` audience: the print templates of one audience's brochures ask for `brochure` links
-/// and get that audience's.
-pub fn register_share_link_for(
-    tera: &mut tera::Tera,
-    links: &Arc<ShareLinks>,
-    print_audience: Option<&str>,
-) {
-    let share = Arc::clone(links);
-    let print_audience = print_audience.map(str::to_owned);
-    tera.register_function(
-        "share_link",
-        move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
-            let arg = |name: &str| args.get(name).and_then(tera::Value::as_str);
-            let target = arg("target").unwrap_or(HOME);
-            let audience = match (arg("audience").unwrap_or(SITE), &print_audience) {
-                (BROCHURE, Some(instead)) => instead.as_str(),
-                (asked, _) => asked,
-            };
-            let lang = arg("lang").ok_or_else(|| {
-                tera::Error::msg("share_link needs `lang`, e.g. share_link(target=\"data-lake\", audience=\"brochure\", lang=lang)")
-            })?;
-            let link = share.get(audience, target, lang).ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "no share link for audience `{audience}`, target `{target}`, language `{lang}` (targets: home or a park key)"
-                ))
-            })?;
-            let qr = qr::Matrix::new(&link.short_url).map_err(tera::Error::msg)?;
-            Ok(serde_json::json!({
-                "code": link.code,
-                "short": link.short_url,
-                "tracked": link.tracked_url,
-                "qr_svg": qr.svg(&link.short_url),
-            }))
-        },
-    );
+impl ShareLinkFunction {
+    /// The function over a build's links.
+    pub fn new(links: &Arc<ShareLinks>) -> ShareLinkFunction {
+        ShareLinkFunction {
+            links: Arc::clone(links),
+            print_audience: None,
+        }
+    }
+
+    /// With `audience` (when given) answering for the built-in `brochure` audience: the print
+    /// templates of one audience's brochures (`pdf --audience`) ask for `brochure` links and get
+    /// that audience's.
+    pub fn for_print_audience(mut self, audience: Option<&str>) -> ShareLinkFunction {
+        self.print_audience = audience.map(str::to_owned);
+        self
+    }
+}
+
+/// What `share_link()` returns.
+#[derive(Serialize)]
+struct ShareLinkValue<'a> {
+    /// The short code (`/s/<code>`).
+    code: &'a str,
+    /// The short URL, which the QR code encodes.
+    short: &'a str,
+    /// The tracked long URL.
+    tracked: &'a str,
+    /// The QR code as an SVG element.
+    qr_svg: String,
+}
+
+impl tera::Function for ShareLinkFunction {
+    fn call(&self, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+        let arg = |name: &str| args.get(name).and_then(tera::Value::as_str);
+        let target = arg("target").unwrap_or(HOME);
+        let audience = match (arg("audience").unwrap_or(SITE), &self.print_audience) {
+            (BROCHURE, Some(instead)) => instead.as_str(),
+            (asked, _) => asked,
+        };
+        let lang = arg("lang").ok_or_else(|| {
+            tera::Error::msg("share_link needs `lang`, e.g. share_link(target=\"data-lake\", audience=\"brochure\", lang=lang)")
+        })?;
+        let link = self.links.get(audience, target, lang).ok_or_else(|| {
+            tera::Error::msg(format!(
+                "no share link for audience `{audience}`, target `{target}`, language `{lang}` (targets: home or a park key)"
+            ))
+        })?;
+        let qr = qr::Matrix::new(&link.short_url).map_err(tera::Error::msg)?;
+        let value = tera::to_value(ShareLinkValue {
+            code: &link.code,
+            short: &link.short_url,
+            tracked: &link.tracked_url,
+            qr_svg: qr.svg(&link.short_url),
+        })?;
+        Ok(value)
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::locale::is_cjk;
 use crate::model::{MoneyUnit, Quantity, Unit};
 
 /// A figure split into number and unit text, plus both joined, in one language.
@@ -38,10 +39,6 @@ pub fn join_unit(number: &str, unit: &str) -> String {
         Some(c) if is_cjk(c) => format!("{number}{unit}"),
         Some(_) => format!("{number} {unit}"),
     }
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFD)
 }
 
 fn money_parts(value: f64, unit: MoneyUnit, lang: &str) -> (String, String) {

@@ -260,7 +260,7 @@ impl ViewCx<'_> {
                 police_record: zone.police_record.clone(),
                 police_record_url: zone.police_record.as_deref().and_then(police_record_url),
             },
-            zone_pdf: self.pdf_url(&format!("pdf/zone.{code}.pdf")),
+            zone_pdf: self.pdf_url(&crate::urls::pdf::zone(code)),
             search_engines: site.search_engines.as_ref().map(|engines| {
                 engines
                     .verifications
@@ -333,8 +333,8 @@ impl ViewCx<'_> {
                 .collect(),
             cover: park.cover.as_ref().map(|c| self.picture(c, &name)),
             area: park.area.as_ref().map(|a| figure(a, lang)),
-            pdf: self.pdf_url(&format!("pdf/parks/{}.{lang}.pdf", park.key)),
-            flyer: self.pdf_url(&format!("pdf/flyers/{}.{lang}.pdf", park.key)),
+            pdf: self.pdf_url(&crate::urls::pdf::park(&park.key, lang)),
+            flyer: self.pdf_url(&crate::urls::pdf::flyer(&park.key, lang)),
             tenant_count: park.tenants.len(),
             policy_count: park
                 .policies
