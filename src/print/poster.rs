@@ -348,8 +348,30 @@ fn poster_view<'a>(cx: &ViewCx<'_>, views: &LangViews, link: &'a ShareLink) -> P
             as_of: None,
         });
     }
-    if let Some(p) = park.as_ref().and_then(|p| p.pipeline.as_ref()) {
-        figures.extend(pipeline_figures(p));
+    if let Some(park) = &park {
+        figures.extend(park.pipeline.as_ref().map(pipeline_figures).unwrap_or_default());
+        // A park without a pipeline shows its space to let and its dated factor figures.
+        let space = park.carriers.iter().filter_map(|c| {
+            let available = c.available.as_ref()?;
+            Some(PosterFigure {
+                label: format!("{} · {}", cx.s(lang, "carrier.available"), c.name),
+                number: available.number.clone(),
+                unit: available.unit.clone(),
+                as_of: c.as_of.clone(),
+            })
+        });
+        let factors = park.factors.iter().filter_map(|f| {
+            let value = f.value.as_ref()?;
+            value.parse::<f64>().ok()?;
+            Some(PosterFigure {
+                label: f.label.clone(),
+                number: value.clone(),
+                unit: f.unit.clone().unwrap_or_default(),
+                as_of: Some(f.as_of.clone()?),
+            })
+        });
+        let room = 4usize.saturating_sub(figures.len());
+        figures.extend(space.chain(factors).take(room));
     }
     PosterView {
         target: &link.target,
