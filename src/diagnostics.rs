@@ -38,6 +38,10 @@ pub struct Diagnostic {
     /// How many characters from the column the caret underlines: the whole key or value there.
     #[serde(skip)]
     pub width: usize,
+    /// Where in a spreadsheet (`import`): ``sheet `tenants`, row 3, column E (`入驻时间`)``; `line`
+    /// is then the row and `column` the column's number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl Diagnostic {
@@ -62,6 +66,7 @@ impl Diagnostic {
             hint: None,
             source_line: None,
             width: 1,
+            cell: None,
         }
     }
 
@@ -100,6 +105,27 @@ impl Diagnostic {
         self
     }
 
+    /// Points at a row of a spreadsheet and, when known, a column (its letter and header).
+    pub fn at_row(mut self, row: u32, column: Option<(String, String)>) -> Self {
+        self.line = Some(row as usize);
+        self.column = column.as_ref().map(|(letter, _)| column_number(letter));
+        self.cell = Some(match column {
+            Some((letter, header)) => format!("row {row}, column {letter} (`{header}`)"),
+            None => format!("row {row}"),
+        });
+        self
+    }
+
+    /// Names the spreadsheet file and the sheet a problem is in.
+    pub fn in_sheet(mut self, file: &str, sheet: &str) -> Self {
+        self.file = Some(file.to_owned());
+        self.cell = Some(match self.cell.take() {
+            Some(cell) => format!("sheet `{sheet}`, {cell}"),
+            None => format!("sheet `{sheet}`"),
+        });
+        self
+    }
+
     /// Adds a hint on how to fix the problem.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -109,6 +135,9 @@ impl Diagnostic {
     /// Where it is, as `file:line:column` (or as much of it as is known).
     pub fn location(&self) -> String {
         let file = self.file.as_deref().unwrap_or("");
+        if let Some(cell) = &self.cell {
+            return format!("{file}, {cell}");
+        }
         match (self.line, self.column) {
             (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
             (Some(line), None) => format!("{file}:{line}"),
@@ -131,7 +160,14 @@ impl Diagnostic {
             self.code,
             terminal_safe(&self.message)
         );
-        if let Some(file) = &self.file {
+        if let (Some(file), Some(cell)) = (&self.file, &self.cell) {
+            let _ = writeln!(
+                out,
+                "  --> {}, {}",
+                terminal_safe(file),
+                terminal_safe(cell)
+            );
+        } else if let Some(file) = &self.file {
             let file = terminal_safe(file);
             match (self.line, self.column) {
                 (Some(line), Some(column)) => {
@@ -333,6 +369,16 @@ impl SourceFile {
             .get(start..end)
             .map(|s| s.trim_end_matches(['\n', '\r']))
     }
+}
+
+/// The number of a spreadsheet column from its letters: A is 1, Z 26, AA 27.
+fn column_number(letters: &str) -> usize {
+    letters
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .fold(0, |n, b| {
+            n * 26 + usize::from(b.to_ascii_uppercase() - b'A' + 1)
+        })
 }
 
 /// A relative path with `/` separators.

@@ -365,12 +365,20 @@ fn a_bad_row_leaves_every_file_untouched_and_names_row_and_column() {
     assert_eq!(code(&output), 1, "{}", stdout(&output));
     let err = stderr(&output);
     assert!(
-        err.contains("sheet `tenants`, row 3, column E (`入驻时间`): `2026-13-45` is not a date"),
+        located(
+            &err,
+            "error[import-row]: `2026-13-45` is not a date",
+            "tenants.csv, sheet `tenants`, row 3, column E (`入驻时间`)"
+        ),
         "{err}"
     );
     assert!(err.contains("YYYY-MM-DD or YYYY/M/D"), "{err}");
     assert!(
-        err.contains("row 4, column C (`状态`): `倒闭` is not a status"),
+        located(
+            &err,
+            "`倒闭` is not a status",
+            "sheet `tenants`, row 4, column C (`状态`)"
+        ),
         "every bad row is reported: {err}"
     );
     assert!(err.contains("no file was changed"), "{err}");
@@ -389,11 +397,15 @@ fn unknown_headers_and_languages_are_errors_naming_the_column() {
     assert_eq!(code(&output), 1);
     let err = stderr(&output);
     assert!(
-        err.contains("row 1, column D (`name.fr`): `fr` is not a language of this site"),
+        located(
+            &err,
+            "`fr` is not a language of this site",
+            "row 1, column D (`name.fr`)"
+        ),
         "{err}"
     );
     assert!(
-        err.contains("row 1, column E (`staus`): unknown column `staus`"),
+        located(&err, "unknown column `staus`", "row 1, column E (`staus`)"),
         "{err}"
     );
     assert!(err.contains("did you mean `status`?"), "{err}");
@@ -786,4 +798,13 @@ fn diff_against_a_git_revision() {
         "{}",
         stderr(&unknown)
     );
+}
+
+/// Whether `stderr` has a diagnostic whose first line ends with `message` and whose location
+/// line (`  --> file, sheet …`) ends with `place`.
+fn located(stderr: &str, message: &str, place: &str) -> bool {
+    let lines: Vec<&str> = stderr.lines().collect();
+    lines.windows(2).any(|pair| {
+        pair[0].ends_with(message) && pair[1].starts_with("  --> ") && pair[1].ends_with(place)
+    })
 }

@@ -17,6 +17,7 @@ use super::toml_text::{self, FieldChange, TextError};
 use super::{SiteInfo, display, write_atomic};
 use crate::content::codes::Coded;
 use crate::content::parse::{is_slug, nearest, suggest_slug};
+use crate::diagnostics::Diagnostic;
 use crate::model::{FactorKind, PolicyCategory, TenantStatus};
 
 /// What the rows of a sheet are.
@@ -67,51 +68,6 @@ pub struct ImportOptions {
     pub publish: bool,
 }
 
-/// A problem with the sheet: where (row and column as the spreadsheet shows them) and how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Row number (the header is row 1), when the problem is in a row.
-    pub row: Option<u32>,
-    /// Column letter and its header, when the problem is in a cell.
-    pub column: Option<(String, String)>,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub hint: Option<String>,
-}
-
-impl Problem {
-    fn at(row: u32, column: Option<(String, String)>, message: impl Into<String>) -> Self {
-        Self {
-            row: Some(row),
-            column,
-            message: message.into(),
-            hint: None,
-        }
-    }
-
-    fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-
-    /// One problem as text: `error: file, sheet S, row 3, column E (入驻时间): …` and a hint.
-    pub fn render(&self, file: &str, sheet: &str) -> String {
-        let mut out = format!("error: {file}, sheet `{sheet}`");
-        if let Some(row) = self.row {
-            let _ = write!(out, ", row {row}");
-        }
-        if let Some((letter, header)) = &self.column {
-            let _ = write!(out, ", column {letter} (`{header}`)");
-        }
-        let _ = writeln!(out, ": {}", self.message);
-        if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  = help: {hint}");
-        }
-        out
-    }
-}
-
 /// Why an import wrote nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -124,7 +80,7 @@ pub enum ImportError {
         /// The sheet's name.
         sheet: String,
         /// Every problem found.
-        problems: Vec<Problem>,
+        problems: Vec<Diagnostic>,
     },
 }
 
@@ -414,9 +370,12 @@ pub fn import(options: &ImportOptions) -> Result<ImportSummary, ImportError> {
     }
     let info = SiteInfo::read(root).map_err(ImportError::Usage)?;
     let sheet = sheet::read(&options.file, options.sheet.as_deref()).map_err(ImportError::Usage)?;
-    let rows_error = |problems: Vec<Problem>| ImportError::Rows {
+    let file = options.file.display().to_string();
+    let rows_error = |problems: Vec<Diagnostic>| ImportError::Rows {
+        problems: (problems.into_iter())
+            .map(|problem| problem.in_sheet(&file, &sheet.name))
+            .collect(),
         sheet: sheet.name.clone(),
-        problems,
     };
     let (columns, header_row) = map_headers(&sheet, options.kind, &info).map_err(rows_error)?;
     let (rows, mut problems) = read_rows(&sheet, &columns, header_row, options.kind, &info);
@@ -431,7 +390,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportSummary, ImportError> {
         }
     }
     if !problems.is_empty() {
-        problems.sort_by_key(|p| p.row);
+        problems.sort_by_key(|p| p.line);
         return Err(rows_error(problems));
     }
     let mut files = Vec::new();
@@ -459,21 +418,18 @@ fn map_headers(
     sheet: &Sheet,
     kind: ImportKind,
     info: &SiteInfo,
-) -> Result<(Vec<Column>, u32), Vec<Problem>> {
+) -> Result<(Vec<Column>, u32), Vec<Diagnostic>> {
     let Some(header) = sheet
         .rows
         .iter()
         .find(|r| r.cells.iter().any(|c| !c.is_blank()))
     else {
-        return Err(vec![Problem {
-            row: None,
-            column: None,
-            message: "the sheet is empty".into(),
-            hint: Some(format!(
+        return Err(vec![
+            Diagnostic::error("import-sheet", "the sheet is empty").with_hint(format!(
                 "the first row holds the column headers, e.g. {}",
                 known_headers(kind)
             )),
-        }]);
+        ]);
     };
     let default = info.default_lang();
     let mut problems = Vec::new();
@@ -493,12 +449,12 @@ fn map_headers(
                 .any(|r| r.cells.get(index).is_some_and(|c| !c.is_blank()));
             if has_data {
                 problems.push(
-                    Problem::at(
+                    row_problem(
                         header.number,
                         Some((letter, String::new())),
                         "this column has data but no header",
                     )
-                    .hint(format!(
+                    .with_hint(format!(
                         "name it in row {}: {}",
                         header.number,
                         known_headers(kind)
@@ -521,15 +477,15 @@ fn map_headers(
                 Some((base, lang, field)) => {
                     if !field.ty.localized() {
                         problems.push(
-                            Problem::at(header.number, here, format!("`{base}` is the same in every language; it has no `.{lang}` column"))
-                                .hint(format!("name the column `{base}`")),
+                            row_problem(header.number, here, format!("`{base}` is the same in every language; it has no `.{lang}` column"))
+                                .with_hint(format!("name the column `{base}`")),
                         );
                         continue;
                     }
                     if !info.languages.iter().any(|l| l == lang) {
                         problems.push(
-                            Problem::at(header.number, here, format!("`{lang}` is not a language of this site"))
-                                .hint(format!(
+                            row_problem(header.number, here, format!("`{lang}` is not a language of this site"))
+                                .with_hint(format!(
                                     "the site's languages are {} (site.toml); name the column `{base}` for {default}, or `{base}.<lang>`",
                                     info.languages.join(", ")
                                 )),
@@ -557,8 +513,8 @@ fn map_headers(
                         ),
                     };
                     problems.push(
-                        Problem::at(header.number, here, format!("unknown column `{text}`"))
-                            .hint(hint),
+                        row_problem(header.number, here, format!("unknown column `{text}`"))
+                            .with_hint(hint),
                     );
                     continue;
                 }
@@ -569,7 +525,7 @@ fn map_headers(
             .find(|c| c.field.name == field.name && c.lang == lang)
         {
             problems.push(
-                Problem::at(
+                row_problem(
                     header.number,
                     here,
                     format!(
@@ -577,7 +533,7 @@ fn map_headers(
                         first.letter, first.header
                     ),
                 )
-                .hint("keep one of the two columns"),
+                .with_hint("keep one of the two columns"),
             );
             continue;
         }
@@ -593,8 +549,8 @@ fn map_headers(
     if problems.is_empty() && !columns.iter().any(|c| c.field.name == identity) {
         let headers = kind.fields()[0].headers.join("`/`");
         problems.push(
-            Problem::at(header.number, None, format!("the sheet has no `{headers}` column"))
-                .hint(match kind {
+            row_problem(header.number, None, format!("the sheet has no `{headers}` column"))
+                .with_hint(match kind {
                     ImportKind::Factors => "add a column `kind` (or `类型`) naming each factor's kind, e.g. 电 or electricity".to_owned(),
                     _ => format!("add a column `key` (or `标识`) with a slug for each row, e.g. `rent-subsidy`; rows update the {} with the same key", kind.name()),
                 }),
@@ -622,7 +578,7 @@ fn read_rows(
     header_row: u32,
     kind: ImportKind,
     info: &SiteInfo,
-) -> (Vec<RowData>, Vec<Problem>) {
+) -> (Vec<RowData>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut rows = Vec::new();
     let identity = kind.fields()[0].name;
@@ -644,7 +600,7 @@ fn read_rows(
                 Ok(Some(value)) => value,
                 Ok(None) => continue,
                 Err((message, hint)) => {
-                    let mut problem = Problem::at(row.number, here, message);
+                    let mut problem = row_problem(row.number, here, message);
                     problem.hint = hint;
                     problems.push(problem);
                     continue;
@@ -669,8 +625,8 @@ fn read_rows(
                             map.insert(column.lang.clone(), text);
                         }
                         _ => problems.push(
-                            Problem::at(row.number, here, "a number is the same in every language")
-                                .hint(format!(
+                            row_problem(row.number, here, "a number is the same in every language")
+                                .with_hint(format!(
                                     "leave `{}` empty when `{}` is a number",
                                     column.header, column.field.name
                                 )),
@@ -682,8 +638,8 @@ fn read_rows(
                     // when no translation was given.
                     if matches!(o.get(), Val::Text(_)) {
                         problems.push(
-                            Problem::at(row.number, here, "a number is the same in every language")
-                                .hint(format!(
+                            row_problem(row.number, here, "a number is the same in every language")
+                                .with_hint(format!(
                                     "leave the other `{}.<lang>` columns empty when it is a number",
                                     column.field.name
                                 )),
@@ -712,7 +668,7 @@ fn read_rows(
         let Some(id) = id else {
             let headers = kind.fields()[0].headers.join("`/`");
             problems.push(
-                Problem::at(row.number, None, format!("the row has no `{headers}`")).hint(
+                row_problem(row.number, None, format!("the row has no `{headers}`")).with_hint(
                     match kind {
                         ImportKind::Factors => {
                             "fill in the kind (e.g. 电, 水, 土地), or delete the row".to_owned()
@@ -730,12 +686,12 @@ fn read_rows(
                 _ => format!("key `{}`", data.str(identity).unwrap_or_default()),
             };
             problems.push(
-                Problem::at(
+                row_problem(
                     row.number,
                     data.cell(identity),
                     format!("row {first} has the same {what}"),
                 )
-                .hint("merge the two rows into one"),
+                .with_hint("merge the two rows into one"),
             );
             continue;
         }
@@ -933,7 +889,7 @@ impl Plan {
         park_dir: &Path,
         rows: &[RowData],
         info: &SiteInfo,
-        problems: &mut Vec<Problem>,
+        problems: &mut Vec<Diagnostic>,
     ) {
         let default = info.default_lang();
         for row in rows {
@@ -945,12 +901,12 @@ impl Plan {
                     Ok(text) => Some(text),
                     Err(e) => {
                         problems.push(
-                            Problem::at(
+                            row_problem(
                                 row.number,
                                 row.cell("key"),
                                 format!("cannot read `{shown}`: {e}"),
                             )
-                            .hint("save it as UTF-8 and check that you may read it"),
+                            .with_hint("save it as UTF-8 and check that you may read it"),
                         );
                         continue;
                     }
@@ -963,8 +919,8 @@ impl Plan {
                     Some(parts) => parts,
                     None => {
                         problems.push(
-                            Problem::at(row.number, row.cell("key"), format!("`{shown}` has no +++ front matter"))
-                                .hint("a tenant file starts with a +++ line, its fields, and another +++ line; fix it, then import again"),
+                            row_problem(row.number, row.cell("key"), format!("`{shown}` has no +++ front matter"))
+                                .with_hint("a tenant file starts with a +++ line, its fields, and another +++ line; fix it, then import again"),
                         );
                         continue;
                     }
@@ -975,7 +931,7 @@ impl Plan {
                 Ok(doc) => doc,
                 Err(e) => {
                     problems.push(
-                        Problem::at(
+                        row_problem(
                             row.number,
                             row.cell("key"),
                             format!(
@@ -983,7 +939,7 @@ impl Plan {
                                 e.message()
                             ),
                         )
-                        .hint(
+                        .with_hint(
                             "fix the file first (`parkpress check` shows where), then import again",
                         ),
                     );
@@ -992,12 +948,12 @@ impl Plan {
             };
             if old.is_none() && row.text("name", default).is_none() {
                 problems.push(
-                    Problem::at(
+                    row_problem(
                         row.number,
                         row.cell("key"),
                         format!("tenant `{key}` is new, and the row has no name"),
                     )
-                    .hint(format!(
+                    .with_hint(format!(
                         "fill in `name`/`名称` ({default}); a new tenant needs a name"
                     )),
                 );
@@ -1045,17 +1001,13 @@ impl Plan {
         kind: ImportKind,
         rows: &[RowData],
         info: &SiteInfo,
-        problems: &mut Vec<Problem>,
+        problems: &mut Vec<Diagnostic>,
     ) {
         let path = park_dir.join("park.toml");
         let shown = display(root, &path);
-        let file_problem = |message: String| Problem {
-            row: None,
-            column: None,
-            message,
-            hint: Some(
-                "fix the file first (`parkpress check` shows where), then import again".into(),
-            ),
+        let file_problem = |message: String| {
+            Diagnostic::error("import-file", message)
+                .with_hint("fix the file first (`parkpress check` shows where), then import again")
         };
         let old = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -1128,7 +1080,7 @@ impl Plan {
                     .collect();
                 if !missing.is_empty() {
                     problems.push(
-                        Problem::at(
+                        row_problem(
                             row.number,
                             row.cell("key"),
                             format!(
@@ -1136,7 +1088,7 @@ impl Plan {
                                 missing.join(" and ")
                             ),
                         )
-                        .hint(format!(
+                        .with_hint(format!(
                             "a new policy needs `title`/`标题` and `summary`/`摘要` in {default}"
                         )),
                     );
@@ -1214,28 +1166,36 @@ fn invalid_result(
     old: &str,
     message: &str,
     old_is_valid: impl Fn(&str) -> bool,
-) -> Problem {
-    let row = (row > 0).then_some(row);
-    if old_is_valid(old) {
-        Problem {
-            row,
-            column: None,
-            message: format!(
+) -> Diagnostic {
+    let problem = if old_is_valid(old) {
+        Diagnostic::error(
+            "import-invalid",
+            format!(
                 "the import would leave `{file}` invalid: {}",
                 message.trim()
             ),
-            hint: Some("check the row's values against the README's content format".into()),
-        }
+        )
+        .with_hint("check the row's values against the README's content format")
     } else {
-        Problem {
-            row,
-            column: None,
-            message: format!("`{file}` has errors already: {}", message.trim()),
-            hint: Some(
-                "fix the file first (`parkpress check` shows where), then import again".into(),
-            ),
-        }
+        Diagnostic::error(
+            "import-invalid",
+            format!("`{file}` has errors already: {}", message.trim()),
+        )
+        .with_hint("fix the file first (`parkpress check` shows where), then import again")
+    };
+    match row {
+        0 => problem,
+        row => problem.at_row(row, None),
     }
+}
+
+/// A problem in a row of the sheet (the header is row 1), at a column when one is named.
+fn row_problem(
+    row: u32,
+    column: Option<(String, String)>,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error("import-row", message).at_row(row, column)
 }
 
 /// Sets the row's fields in `table` in the order of `fields`; `None` when a value cannot be set.
@@ -1244,7 +1204,7 @@ fn apply(
     fields: &[Field],
     row: &RowData,
     info: &SiteInfo,
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<Diagnostic>,
 ) -> Option<Vec<FieldChange>> {
     let mut changes = Vec::new();
     let default = info.default_lang();
@@ -1267,8 +1227,8 @@ fn apply(
                     Ok(c) => changes.extend(c),
                     Err(TextError::NoDefault) => {
                         problems.push(
-                            Problem::at(row.number, row.cell(field.name), format!("`{}` has no {default} text", field.name))
-                                .hint(format!("fill in the `{}` column too: every text needs the default language ({default})", field.headers[0])),
+                            row_problem(row.number, row.cell(field.name), format!("`{}` has no {default} text", field.name))
+                                .with_hint(format!("fill in the `{}` column too: every text needs the default language ({default})", field.headers[0])),
                         );
                         return None;
                     }

@@ -191,11 +191,10 @@ pub(super) fn import(args: &ImportArgs, root: &Path) -> ExitCode {
             let _ = write!(out, "{}", summary.render());
             ExitCode::SUCCESS
         }
-        Err(ImportError::Rows { sheet, problems }) => {
-            let file = args.file.display().to_string();
+        Err(ImportError::Rows { problems, .. }) => {
             let mut err = std::io::stderr().lock();
             for problem in &problems {
-                let _ = writeln!(err, "{}", problem.render(&file, &sheet));
+                let _ = writeln!(err, "{}", problem.render_text());
             }
             let _ = writeln!(
                 err,
