@@ -349,7 +349,12 @@ fn poster_view<'a>(cx: &ViewCx<'_>, views: &LangViews, link: &'a ShareLink) -> P
         });
     }
     if let Some(park) = &park {
-        figures.extend(park.pipeline.as_ref().map(pipeline_figures).unwrap_or_default());
+        figures.extend(
+            park.pipeline
+                .as_ref()
+                .map(pipeline_figures)
+                .unwrap_or_default(),
+        );
         // A park without a pipeline shows its space to let and its dated factor figures.
         let space = park.carriers.iter().filter_map(|c| {
             let available = c.available.as_ref()?;
