@@ -643,10 +643,8 @@ fn assert_fixture_changes(out: &str) {
     }
 }
 
-#[test]
-fn diff_lists_exactly_the_changed_facts() {
-    let new = Site::fixture("authoring-diff-new");
-    let old = Site::fixture("authoring-diff-old");
+/// `parkpress diff OLD --html FILE` in `new`: the text report and the HTML sheet.
+fn diff_with_sheet(new: &Site, old: &Site) -> (String, String) {
     let html = new.root().join("review.html");
     let output = new.run(&[
         "diff",
@@ -655,14 +653,21 @@ fn diff_lists_exactly_the_changed_facts() {
         html.to_str().expect("path"),
     ]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    let out = stdout(&output);
+    let page = std::fs::read_to_string(&html).expect("html report");
+    (stdout(&output), page)
+}
+
+#[test]
+fn diff_lists_exactly_the_changed_facts() {
+    let new = Site::fixture("authoring-diff-new");
+    let old = Site::fixture("authoring-diff-old");
+    let (out, page) = diff_with_sheet(&new, &old);
     assert!(
         out.contains("(as of 2026-03-01, its newest dated fact)"),
         "{out}"
     );
     assert_fixture_changes(&out);
 
-    let page = std::fs::read_to_string(&html).expect("html report");
     assert!(page.contains("<html lang=\"zh-CN\">"));
     assert!(page.contains("审核人"), "sign-off line");
     assert!(page.contains("日期"));
@@ -701,15 +706,7 @@ fn diff_shows_narrative_highlight_and_positioning_changes_and_the_compliance_war
     let tenant = "content/parks/alpha/tenants/data-co.md";
     new.append_text(tenant, "\n公司已扩产。\n");
 
-    let html = new.root().join("review.html");
-    let output = new.run(&[
-        "diff",
-        old.root().to_str().expect("path"),
-        "--html",
-        html.to_str().expect("path"),
-    ]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
-    let out = stdout(&output);
+    let (out, page) = diff_with_sheet(&new, &old);
     for expected in [
         "changed  positioning, highlights, narrative",
         "positioning: 云计算 → 云计算与数据中心",
@@ -731,7 +728,6 @@ fn diff_shows_narrative_highlight_and_positioning_changes_and_the_compliance_war
         "an unchanged highlight is listed:\n{out}"
     );
 
-    let page = std::fs::read_to_string(&html).expect("html report");
     // Field names in the sheet's language.
     assert!(page.contains("截止日期: 2030-12-31"), "{page}");
     assert!(

@@ -455,3 +455,68 @@ fn chinese_factor_value_on_the_english_flyer_is_flagged_not_silently_printed() {
     let flyer = site.tool("pdftotext", "pdf/flyers/data-lake.en.pdf");
     assert!(flyer.contains("已覆盖"), "{flyer}");
 }
+
+/// A broadband factor whose English label is long and whose value is only in Chinese: the row
+/// that squeezed the flyer's Terms column to one character per line.
+const LONG_LABEL_FACTOR: &str = "\n[[factors]]\nkind = \"broadband\"\nlabel = { zh = \"千兆光纤宽带与5G网络覆盖情况\", en = \"Gigabit fibre broadband and 5G mobile network coverage across the park\" }\nvalue = \"园区全域千兆光纤入户，5G信号全覆盖\"\n";
+
+#[test]
+fn a_long_label_no_longer_squeezes_the_flyer_terms_column() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    let park = "content/parks/data-lake/park.toml";
+    site.write(park, &format!("{}{LONG_LABEL_FACTOR}", site.read(park)));
+    site.pdf(&["--park", "data-lake", "--lang", "en"]);
+    let flyer = site.tool("pdftotext", "pdf/flyers/data-lake.en.pdf");
+    // The value wraps in lines of several characters, not one character per line.
+    let longest = flyer
+        .lines()
+        .map(|line| {
+            line.chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    assert!(longest >= 5, "the value is squeezed:\n{flyer}");
+    assert!(flyer.contains("Gigabit fibre"), "{flyer}");
+}
+
+#[test]
+fn a_squeezed_flyer_column_is_an_error_naming_park_document_and_field() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    // A theme whose factor table gives the label column all the room it wants (as the
+    // default theme did).
+    let flyer = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/print/flyer.typ"),
+    )
+    .expect("default flyer");
+    let squeezing = "#table(columns: (auto, 1fr), fill: head-fill,\n  table.header(th[Item], th[Terms]),\n{%- for f in park.factors %}\n  [{{ f.label | typst }}], [{{ f.value | default(value=\"–\") | typst }}],\n{%- endfor %}\n)\n";
+    let flyer = flyer.replace(
+        "{{ m::factors(list=park.factors | slice(end=7), t=t, notes=false) }}",
+        squeezing,
+    );
+    let site = with_flyer_template(&flyer);
+    let park = "content/parks/data-lake/park.toml";
+    site.write(park, &format!("{}{LONG_LABEL_FACTOR}", site.read(park)));
+    let output = site.run(&["pdf", "--park", "data-lake", "--lang", "en"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&output.stderr);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("error[print-layout]"))
+        .unwrap_or_else(|| panic!("no layout error:\n{err}"));
+    for named in [
+        "flyer `pdf/flyers/data-lake.en.pdf`",
+        "park `data-lake`",
+        "`factors.value` of the `broadband` factor",
+        "squeezed",
+    ] {
+        assert!(line.contains(named), "`{named}` not in: {line}");
+    }
+    assert!(!site.path("output/pdf/flyers/data-lake.en.pdf").exists());
+}

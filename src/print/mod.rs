@@ -7,6 +7,7 @@
 pub mod bleed;
 pub mod carry;
 pub mod fonts;
+pub mod layout;
 pub mod markup;
 pub mod poster;
 pub mod world;
@@ -254,7 +255,19 @@ pub fn typeset(
                 .ok_or_else(Vec::new)?;
             let tera = &teras[&print_audience(job)];
             let (template, source) = generate(tera, cx, lang_views, job)?;
-            compile(&shared, job, template, source, &sources_dir, &site.root)
+            let fields = printed_fields(cx, job);
+            let printed = Printed {
+                job,
+                fields: &fields,
+            };
+            compile(
+                &shared,
+                &printed,
+                template,
+                source,
+                &sources_dir,
+                &site.root,
+            )
         })
         .collect();
     let mut files = Vec::new();
@@ -559,15 +572,82 @@ fn generate(
         })
 }
 
+/// A job with the texts of the fields it prints, to name the field of a layout problem.
+struct Printed<'a> {
+    job: &'a PdfJob,
+    /// (field, text as printed), e.g. (`factors.value` of the `broadband` factor, `已覆盖`).
+    fields: &'a [(String, String)],
+}
+
+/// The fields of a park's brochure or flyer with the text they print in the job's language.
+fn printed_fields(cx: &ViewCx<'_>, job: &PdfJob) -> Vec<(String, String)> {
+    let (Kind::Park(index) | Kind::Flyer(index)) = job.kind else {
+        return Vec::new();
+    };
+    let Some(park) = cx.site.parks.get(index) else {
+        return Vec::new();
+    };
+    let lang = job.lang.as_str();
+    let mut out = vec![
+        ("`name`".to_owned(), park.name.get(lang).to_owned()),
+        (
+            "`positioning`".to_owned(),
+            park.positioning.get(lang).to_owned(),
+        ),
+        ("`operator`".to_owned(), park.operator.get(lang).to_owned()),
+    ];
+    for (i, highlight) in park.highlights.iter().enumerate() {
+        out.push((
+            format!("`highlights` item {}", i + 1),
+            highlight.get(lang).to_owned(),
+        ));
+    }
+    for factor in &park.factors {
+        let view = cx.factor_view(factor, lang);
+        let of = format!("of the `{}` factor", view.kind);
+        out.push((format!("`factors.label` {of}"), view.label));
+        out.extend(view.value.map(|v| (format!("`factors.value` {of}"), v)));
+        out.extend(view.note.map(|v| (format!("`factors.note` {of}"), v)));
+    }
+    for policy in &park.policies {
+        let of = format!("of policy `{}`", policy.key);
+        out.push((format!("`title` {of}"), policy.title.get(lang).to_owned()));
+        out.push((
+            format!("`summary` {of}"),
+            policy.summary.get(lang).to_owned(),
+        ));
+    }
+    out
+}
+
+/// The field whose printed text holds `found` (the shortest such field), as the report names it.
+fn field_of<'a>(fields: &'a [(String, String)], found: &str) -> Option<&'a str> {
+    let plain = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '‐'))
+            .collect()
+    };
+    let found = plain(found);
+    if found.is_empty() {
+        return None;
+    }
+    fields
+        .iter()
+        .filter(|(_, text)| plain(text).contains(&found))
+        .min_by_key(|(_, text)| text.chars().count())
+        .map(|(field, _)| field.as_str())
+}
+
 /// Compiles generated Typst source to a PDF; keeps the source under the cache for inspection.
 fn compile(
     shared: &Shared<'_>,
-    job: &PdfJob,
+    printed: &Printed<'_>,
     template: &str,
     source: String,
     sources_dir: &Path,
     root: &Path,
 ) -> Result<Compiled, Vec<Diagnostic>> {
+    let job = printed.job;
     let folder = match &job.dest {
         Dest::Site => "",
         Dest::Audience(_) => "share-kit.",
@@ -580,7 +660,7 @@ fn compile(
             .replace('/', ".")
             .replace(".pdf", ".typ")
     );
-    let document = layout(
+    let document = lay_out(
         shared,
         &name,
         &job.path,
@@ -597,6 +677,10 @@ fn compile(
                 format!("the flyer `{}` runs to {} pages; a flyer must fit one A4 page", job.path, document.pages().len()),
             )
             .with_hint("shorten the park's highlights or policy summaries, or mark fewer tenants `featured`")]);
+    }
+    let damaged = layout_problems(printed, &document);
+    if !damaged.is_empty() {
+        return Err(damaged);
     }
     let print_shop = job.dest == Dest::PrintShop;
     let options = typst_pdf::PdfOptions {
@@ -638,7 +722,7 @@ fn compile(
 
 /// Lays generated Typst `source` out into pages, keeping it as `<sources_dir>/<name>` for
 /// inspection; Typst errors name the template and the line of the kept source.
-fn layout(
+fn lay_out(
     shared: &Shared<'_>,
     name: &str,
     path: &str,
@@ -670,4 +754,50 @@ fn layout(
             })
             .collect::<Vec<_>>()
     })
+}
+
+/// Text of a park's brochure or flyer that the layout squeezed into a column too narrow for it,
+/// or that runs past its cell or box: errors naming the park, the document and the field.
+fn layout_problems(
+    printed: &Printed<'_>,
+    document: &typst_layout::PagedDocument,
+) -> Vec<Diagnostic> {
+    let job = printed.job;
+    let what = match job.kind {
+        Kind::Flyer(_) => "flyer",
+        Kind::Park(_) => "brochure",
+        Kind::Zone | Kind::Banner(_) | Kind::Cards(_) => return Vec::new(),
+    };
+    let park = job
+        .path
+        .rsplit('/')
+        .next()
+        .and_then(|name| name.split('.').next())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let pages = document.pages().iter().map(|page| &page.frame);
+    for problem in layout::problems(pages) {
+        let field = field_of(printed.fields, &problem.text)
+            .map_or_else(|| "text".to_owned(), str::to_owned);
+        let shown: String = problem.text.chars().take(24).collect();
+        let (message, hint) = match problem.damage {
+            layout::Damage::Squeezed { lines } => (
+                format!(
+                    "in the {what} `{}` of park `{park}`, {field} (`{shown}`) is squeezed into a column one or two characters wide ({lines} lines, page {})",
+                    job.path, problem.page
+                ),
+                "shorten the text or its neighbour in the row (a long label leaves the value no room), or translate it: text in another script cannot wrap between words",
+            ),
+            layout::Damage::Overflows => (
+                format!(
+                    "in the {what} `{}` of park `{park}`, {field} (`{shown}`) runs past the edge of its cell or box (page {})",
+                    job.path, problem.page
+                ),
+                "shorten the text, or break a long word or web address with spaces",
+            ),
+        };
+        out.push(Diagnostic::error("print-layout", message).with_hint(hint));
+    }
+    out.dedup();
+    out
 }

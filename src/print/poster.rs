@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::fonts::Fonts;
-use super::{PrintInputs, doc_info, layout, print_tera, shared, source_fingerprint};
+use super::{PrintInputs, doc_info, lay_out, print_tera, shared, source_fingerprint};
 use crate::diagnostics::Diagnostic;
 use crate::files::{Contents, OutputFile};
 use crate::share::{HOME, ShareLink};
@@ -147,7 +147,7 @@ pub fn render(
                 return Ok((file, key, true));
             }
             let name = format!("poster.{}.{}.typ", job.link.audience, job.link.target);
-            let document = layout(
+            let document = lay_out(
                 &shared,
                 &name,
                 &job.path,
