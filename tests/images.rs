@@ -177,6 +177,46 @@ fn pages_use_srcset_and_intrinsic_sizes() {
     assert!(std::fs::metadata(&share).expect("meta").len() < 300 * 1024);
 }
 
+/// The file of a page's hidden first image, the one old WeChat clients take as the thumbnail.
+fn wechat_image(site: &Site, page: &str) -> PathBuf {
+    let html = site.out(page);
+    let src = html
+        .split(r#"<div style="display:none"><img src=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("{page} has no hidden share image"));
+    let rel = src
+        .strip_prefix("/invest/")
+        .unwrap_or_else(|| panic!("{page}: {src} is not root-relative"));
+    site.path("output").join(rel)
+}
+
+#[test]
+fn the_hidden_wechat_image_is_a_small_square_thumbnail() {
+    let site = Site::with_images();
+    site.build();
+    // A park shares its cover; the home page, with no image of its own, the theme's default.
+    for (page, made_from) in [
+        ("parks/data-lake/index.html", "parks/data-lake/cover."),
+        ("en/parks/data-lake/index.html", "parks/data-lake/cover."),
+        ("index.html", "images/share."),
+    ] {
+        let file = wechat_image(&site, page);
+        let rel = file.strip_prefix(site.path("output")).expect("in output");
+        assert!(
+            rel.to_string_lossy().starts_with(made_from),
+            "{page}: {}",
+            rel.display()
+        );
+        let (width, height) = dimensions(&file);
+        assert!(width >= 300 && height >= 300, "{page}: {width}×{height}");
+        let bytes = std::fs::metadata(&file).expect("thumbnail").len();
+        assert!(bytes <= 30 * 1024, "{page}: {bytes} bytes");
+        // Chat previews that read og:image still get the large crop.
+        assert!(site.out(page).contains("og:image:width\" content=\"1200\""));
+    }
+}
+
 #[test]
 fn variants_are_never_larger_than_the_source() {
     let site = Site::with_images();

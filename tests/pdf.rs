@@ -128,6 +128,173 @@ fn brochures_and_flyers_are_a4_with_metadata_and_extractable_text() {
     );
 }
 
+/// The PDF's bookmarks (outline) as `pdftohtml -xml` lists them: (depth, title, page), in order.
+fn bookmarks(site: &Site, pdf: &str) -> Vec<(usize, String, u32)> {
+    let output = Command::new("pdftohtml")
+        .args(["-xml", "-i", "-stdout", "-q"])
+        .arg(site.path("output").join(pdf))
+        .output()
+        .expect("pdftohtml (poppler-utils)");
+    let xml = String::from_utf8_lossy(&output.stdout);
+    let mut depth = 0;
+    let mut marks = Vec::new();
+    for line in xml.lines().map(str::trim) {
+        if line.starts_with("<outline") {
+            depth += 1;
+        } else if line.starts_with("</outline>") {
+            depth -= 1;
+        } else if let Some(rest) = line.strip_prefix("<item page=\"") {
+            let (page, rest) = rest.split_once("\">").expect("item");
+            let title = rest.trim_end_matches("</item>").to_owned();
+            marks.push((depth, title, page.parse().expect("page number")));
+        }
+    }
+    marks
+}
+
+#[test]
+fn the_zone_brochure_has_a_bookmark_for_every_park_with_its_sections_under_it() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    site.pdf(&["--lang", "en"]);
+    let marks = bookmarks(&site, "pdf/zone.en.pdf");
+    let top: Vec<&str> = marks
+        .iter()
+        .filter(|(depth, ..)| *depth == 1)
+        .map(|(_, title, _)| title.as_str())
+        .collect();
+    let parks = ["Data Lake Park", "Smart Manufacturing Town"];
+    let at = |name: &str| {
+        top.iter()
+            .position(|t| *t == name)
+            .unwrap_or_else(|| panic!("no top-level bookmark {name}: {marks:?}"))
+    };
+    assert!(at(parks[0]) < at(parks[1]), "parks in listing order");
+    // Each park's sections are bookmarks under it, on its pages.
+    let park = marks
+        .iter()
+        .position(|(d, t, _)| *d == 1 && t == parks[0])
+        .expect("park");
+    let (_, _, park_page) = marks[park];
+    let sections: Vec<&(usize, String, u32)> = marks[park + 1..]
+        .iter()
+        .take_while(|(d, ..)| *d > 1)
+        .collect();
+    assert!(
+        sections
+            .iter()
+            .any(|(d, t, p)| *d == 2 && t == "Preferential policies" && *p >= park_page),
+        "{marks:?}"
+    );
+}
+
+/// Raster images on page 1 of a PDF as `pdfimages -list` gives them: (width, height).
+fn cover_images(site: &Site, pdf: &str) -> Vec<(u32, u32)> {
+    let output = Command::new("pdfimages")
+        .args(["-list", "-f", "1", "-l", "1"])
+        .arg(site.path("output").join(pdf))
+        .output()
+        .expect("pdfimages (poppler-utils)");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .skip(2)
+        .filter_map(|row| {
+            let columns: Vec<&str> = row.split_whitespace().collect();
+            Some((columns.get(3)?.parse().ok()?, columns.get(4)?.parse().ok()?))
+        })
+        .collect()
+}
+
+#[test]
+fn the_zone_brochure_cover_shows_the_cover_photo_when_the_zone_has_one() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    site.pdf(&["--lang", "zh"]);
+    let without = cover_images(&site, "pdf/zone.zh.pdf");
+    assert!(!without.contains(&(1600, 900)), "{without:?}");
+
+    image::RgbImage::from_fn(1600, 900, |x, y| {
+        image::Rgb([(x / 7) as u8, (y / 4) as u8, ((x + y) / 10) as u8])
+    })
+    .save(site.path("content/zone-cover.jpg"))
+    .expect("cover photo");
+    site.edit(
+        "content/site.toml",
+        "icp = ",
+        "cover = \"zone-cover.jpg\"\nicp = ",
+    );
+    site.pdf(&["--lang", "zh"]);
+    let with = cover_images(&site, "pdf/zone.zh.pdf");
+    assert!(
+        with.contains(&(1600, 900)),
+        "the photo is on the cover at full resolution: {with:?}"
+    );
+    assert_eq!(with.len(), without.len() + 1, "{without:?} → {with:?}");
+    let text = site.tool("pdftotext", "pdf/zone.zh.pdf");
+    assert!(
+        text.contains("测试经济开发区"),
+        "the cover text is still there"
+    );
+}
+
+#[test]
+fn a_park_brochure_does_not_end_on_a_page_with_only_a_few_lines() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    // Narratives of 26, 29 and 32 one-line paragraphs: set as the theme sets them, each brochure
+    // runs one page over, onto a last page holding the contact card alone (four lines).
+    let park = site.read("content/parks/data-lake/park.toml");
+    for lines in [26, 29, 32] {
+        let dir = format!("content/parks/long-{lines}");
+        site.write(
+            &format!("{dir}/park.toml"),
+            &park
+                .replace("数据湖产业园", &format!("长文园区{lines}"))
+                .replace("Data Lake Park", &format!("Long Park {lines}"))
+                .replace("order = 1", &format!("order = {lines}")),
+        );
+        let body: Vec<String> = (1..=lines)
+            .map(|i| format!("第{i}段：园区提供标准厂房、人才公寓和一站式服务。"))
+            .collect();
+        site.write(&format!("{dir}/index.md"), &body.join("\n\n"));
+    }
+    site.pdf(&["--lang", "zh"]);
+    for lines in [26, 29, 32] {
+        let pdf = format!("pdf/parks/long-{lines}.zh.pdf");
+        let pages: usize = info_field(&site.tool("pdfinfo", &pdf), "Pages")
+            .parse()
+            .expect("pages");
+        let output = Command::new("pdftotext")
+            .args(["-layout", "-enc", "UTF-8", "-f", &pages.to_string()])
+            .args(["-l", &pages.to_string()])
+            .arg(site.path("output").join(&pdf))
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        let last = String::from_utf8_lossy(&output.stdout).into_owned();
+        let text_lines = last.lines().filter(|l| !l.trim().is_empty()).count();
+        assert!(
+            text_lines >= 8,
+            "{pdf} ends on a page of {text_lines} lines (footer included):\n{last}"
+        );
+        let all: String = site
+            .tool("pdftotext", &pdf)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(
+            all.contains(&format!("第{lines}段")) && all.contains("张经理"),
+            "nothing is left out: {pdf}"
+        );
+    }
+}
+
 #[test]
 fn fonts_are_embedded_and_chinese_uses_simplified_glyphs() {
     if !pdf_tools_ready() {

@@ -113,11 +113,25 @@ fn investor_language_government_pages_pass_the_nu_html_checker() {
 
 /// axe-core violations on `paths` of the built site at 390 and 1280 px, one line each.
 fn axe_violations(site: &Site, paths: &[&str]) -> Vec<String> {
-    let mut args: Vec<OsString> = vec![site.path("output").into()];
+    axe_violations_in(site, paths, false)
+}
+
+/// As [`axe_violations`], with elderly mode on or off.
+fn axe_violations_in(site: &Site, paths: &[&str], elderly: bool) -> Vec<String> {
+    let mut args: Vec<OsString> = Vec::new();
+    if elderly {
+        args.push("--elderly".into());
+    }
+    args.push(site.path("output").into());
     args.extend(paths.iter().map(OsString::from));
     let report = run_browser_script("axe.mjs", &args);
     let mut lines = Vec::new();
     for page in report.as_array().expect("array of pages") {
+        assert_eq!(
+            page["elderly"], elderly,
+            "{} opened in the wrong mode",
+            page["path"]
+        );
         for v in page["violations"].as_array().expect("violations") {
             lines.push(format!(
                 "{} at {} px: {} ({}) {}",
@@ -189,6 +203,54 @@ fn three_language_pages_have_no_axe_violations() {
     assert!(
         violations.is_empty(),
         "axe-core violations:\n{}",
+        violations.join("\n")
+    );
+}
+
+#[test]
+fn german_japanese_and_korean_pages_have_no_axe_violations() {
+    if !browser_tools_ready() {
+        return;
+    }
+    let site = investor_langs_government_site();
+    site.build();
+    let mut paths = Vec::new();
+    for lang in ["de", "ja", "ko"] {
+        for page in ["/", "/parks/port/", "/policies/", "/search/"] {
+            paths.push(format!("/{lang}{page}"));
+        }
+    }
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let violations = axe_violations(&site, &paths);
+    assert!(
+        violations.is_empty(),
+        "axe-core violations:\n{}",
+        violations.join("\n")
+    );
+}
+
+#[test]
+fn elderly_mode_pages_have_no_axe_violations() {
+    if !browser_tools_ready() {
+        return;
+    }
+    let site = example();
+    site.build();
+    let paths = [
+        "/",
+        "/parks/",
+        "/parks/dawo/",
+        "/parks/dawo/tenants/huawei-cloud/",
+        "/policies/",
+        "/news/",
+        "/en/",
+        "/en/parks/dawo/",
+        "/costs/",
+    ];
+    let violations = axe_violations_in(&site, &paths, true);
+    assert!(
+        violations.is_empty(),
+        "axe-core violations with elderly mode on:\n{}",
         violations.join("\n")
     );
 }

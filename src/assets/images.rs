@@ -23,6 +23,9 @@ use crate::urls::Urls;
 
 /// Size of share images (Open Graph, WeChat previews).
 pub const SHARE_SIZE: (u32, u32) = (1200, 630);
+/// The small square share image kept in each page for WeChat clients that take the first image
+/// of the body as the chat thumbnail: WeChat asks for at least 300×300.
+pub const WECHAT_THUMB: (u32, u32) = (300, 300);
 /// Box logos are fitted into for tenant grids.
 pub const LOGO_BOX: (u32, u32) = (400, 200);
 /// Widths used when the theme sets none.
@@ -33,6 +36,8 @@ pub const MAX_SIDE: u32 = 16_384;
 pub const MAX_PIXELS: u64 = 80_000_000;
 /// JPEG quality of variants.
 const JPEG_QUALITY: u8 = 82;
+/// JPEG quality of the WeChat thumbnail: shown at chat-list size, it stays far under 30 KB.
+const THUMB_QUALITY: u8 = 70;
 /// Changes whenever the encoding changes, so old cache entries are not reused.
 const CACHE_VERSION: &str = "v3";
 
@@ -64,6 +69,9 @@ pub struct ImageInfo {
     pub share: Option<Variant>,
     /// The image fitted into the logo box.
     pub logo: Option<Variant>,
+    /// The 300×300 WeChat thumbnail (JPEG), made beside the share crop when the image is at
+    /// least that large.
+    pub thumb: Option<Variant>,
 }
 
 impl ImageInfo {
@@ -99,13 +107,18 @@ enum Operation {
     Share(u32, u32),
     /// Fit inside the logo box.
     Logo(u32, u32),
+    /// Cover-crop to the WeChat thumbnail.
+    Thumb(u32, u32),
 }
 
 impl Operation {
     /// Width and height of the result.
     fn target(self) -> (u32, u32) {
         match self {
-            Operation::Width(w, h) | Operation::Share(w, h) | Operation::Logo(w, h) => (w, h),
+            Operation::Width(w, h)
+            | Operation::Share(w, h)
+            | Operation::Logo(w, h)
+            | Operation::Thumb(w, h) => (w, h),
         }
     }
 
@@ -114,6 +127,7 @@ impl Operation {
             Operation::Width(w, _) => format!("{w}w"),
             Operation::Share(w, h) => format!("share{w}x{h}"),
             Operation::Logo(w, h) => format!("logo{w}x{h}"),
+            Operation::Thumb(w, h) => format!("thumb{w}x{h}"),
         }
     }
 }
@@ -351,6 +365,7 @@ fn plan_one(
             variants: Vec::new(),
             share: None,
             logo: None,
+            thumb: None,
         };
         return Ok((info, Prepared::Svg(svg)));
     }
@@ -406,6 +421,17 @@ fn plan_one(
                 height: h,
             }
         });
+    let (tw, th) = WECHAT_THUMB;
+    let thumb = (purpose.share && width >= tw && height >= th).then(|| {
+        let op = Operation::Thumb(tw, th);
+        let out = name(op, "jpg");
+        jobs.push((op, out.clone()));
+        Variant {
+            url: urls.root(&out),
+            width: tw,
+            height: th,
+        }
+    });
     let logo = purpose.logo.then(|| {
         let (lw, lh) = fit(width, height, LOGO_BOX);
         let op = Operation::Logo(lw, lh);
@@ -435,6 +461,7 @@ fn plan_one(
         variants,
         share,
         logo,
+        thumb,
     };
     let source = Source {
         path: file,
@@ -565,12 +592,12 @@ fn process_source(path: &str, source: &Source, cache: &Path, mode: Mode) -> Sour
                 .min_by_key(|m| m.width())
                 .unwrap_or(full);
             let transformed = transform(base, *op);
-            let encoding = if matches!(op, Operation::Share(..)) {
-                Encoding::Jpeg
-            } else {
-                source.encoding
+            let (encoding, quality) = match op {
+                Operation::Share(..) => (Encoding::Jpeg, JPEG_QUALITY),
+                Operation::Thumb(..) => (Encoding::Jpeg, THUMB_QUALITY),
+                _ => (source.encoding, JPEG_QUALITY),
             };
-            let mut bytes = match encode(&transformed, encoding) {
+            let mut bytes = match encode(&transformed, encoding, quality) {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     result.diagnostic = Some(Diagnostic::error(
@@ -658,11 +685,27 @@ fn transform(image: &DynamicImage, op: Operation) -> DynamicImage {
                 image.resize_exact(w, h, filter)
             }
         }
-        Operation::Share(w, h) => image.resize_to_fill(w, h, filter),
+        Operation::Share(w, h) | Operation::Thumb(w, h) => image.resize_to_fill(w, h, filter),
     }
 }
 
-fn encode(image: &DynamicImage, encoding: Encoding) -> image::ImageResult<Vec<u8>> {
+/// The WeChat thumbnail of an image file's bytes (the theme's default share image), or `None`
+/// when it does not decode or is smaller than [`WECHAT_THUMB`].
+pub fn wechat_thumb(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    reader.limits(decoder_limits());
+    let image = reader.decode().ok()?;
+    let (tw, th) = WECHAT_THUMB;
+    if image.width() < tw || image.height() < th {
+        return None;
+    }
+    let thumb = transform(&image, Operation::Thumb(tw, th));
+    encode(&thumb, Encoding::Jpeg, THUMB_QUALITY).ok()
+}
+
+fn encode(image: &DynamicImage, encoding: Encoding, quality: u8) -> image::ImageResult<Vec<u8>> {
     let mut bytes = Vec::new();
     match encoding {
         Encoding::Jpeg => {
@@ -677,7 +720,7 @@ fn encode(image: &DynamicImage, encoding: Encoding) -> image::ImageResult<Vec<u8
                     ),
                 ));
             };
-            let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, JPEG_QUALITY);
+            let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, quality);
             encoder.set_progressive(true);
             encoder.set_optimized_huffman_tables(true);
             encoder

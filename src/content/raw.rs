@@ -251,6 +251,8 @@ pub struct RawZone {
     pub police_record: Option<String>,
     /// Fallback share image, relative to content/.
     pub share_image: Option<Spanned<String>>,
+    /// Cover photo of the zone brochure, relative to content/.
+    pub cover: Option<Spanned<String>>,
     /// Focus industries.
     #[serde(default)]
     pub industries: Vec<RawIndustry>,

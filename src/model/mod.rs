@@ -170,6 +170,8 @@ pub struct Zone {
     pub police_record: Option<String>,
     /// Fallback share image.
     pub share_image: Option<Asset>,
+    /// Cover photo of the zone brochure.
+    pub cover: Option<Asset>,
     /// Focus industries.
     pub industries: Vec<Industry>,
     /// Headline figures.

@@ -671,6 +671,10 @@ impl<'a> Cx<'a> {
                 .share_image
                 .as_ref()
                 .and_then(|p| self.asset(loc, "", p, true)),
+            cover: raw
+                .cover
+                .as_ref()
+                .and_then(|p| self.asset(loc, "", p, true)),
             industries,
             metrics,
             pipeline: raw.pipeline.as_ref().map(|p| self.pipeline(loc, p)),

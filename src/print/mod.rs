@@ -6,6 +6,7 @@
 
 pub mod bleed;
 pub mod carry;
+mod fit;
 pub mod fonts;
 pub mod layout;
 pub mod markup;
@@ -219,6 +220,9 @@ struct DocInfo {
     /// Bleed on every side (`3mm` in the print shop's files, else `0mm`): what
     /// `#set page(bleed: …)` gets, and what full-bleed backgrounds add to their size.
     bleed: String,
+    /// 0: the theme's own setting; 1, 2: a step tighter, for a park brochure that would end on a
+    /// page holding only a few lines (see `fit`).
+    tighten: u8,
 }
 
 /// Everything typesetting needs from the build.
@@ -254,20 +258,37 @@ pub fn typeset(
                 .find(|v| v.lang == job.lang)
                 .ok_or_else(Vec::new)?;
             let tera = &teras[&print_audience(job)];
-            let (template, source) = generate(tera, cx, lang_views, job)?;
+            let (template, source) = generate(tera, cx, lang_views, job, 0)?;
             let fields = printed_fields(cx, job);
             let printed = Printed {
                 job,
                 fields: &fields,
             };
-            compile(
-                &shared,
-                &printed,
-                template,
-                source,
-                &sources_dir,
-                &site.root,
-            )
+            let lay_out_job = |template: &str, source: String| {
+                lay_out(
+                    &shared,
+                    &source_name(job),
+                    &job.path,
+                    template,
+                    source,
+                    &sources_dir,
+                    &site.root,
+                )
+            };
+            let mut document = lay_out_job(template, source)?;
+            if let Kind::Park(_) = job.kind {
+                for step in 1..=fit::STEPS {
+                    if !fit::ends_short(&document) {
+                        break;
+                    }
+                    let (template, source) = generate(tera, cx, lang_views, job, step)?;
+                    let tighter = lay_out_job(template, source)?;
+                    if !fit::ends_short(&tighter) {
+                        document = tighter;
+                    }
+                }
+            }
+            write_pdf(&document, &printed)
         })
         .collect();
     let mut files = Vec::new();
@@ -349,7 +370,7 @@ pub fn fingerprints(inputs: &PrintInputs<'_>, jobs: &[PdfJob]) -> HashMap<String
     jobs.par_iter()
         .filter_map(|job| {
             let views = inputs.views.iter().find(|v| v.lang == job.lang)?;
-            let (_, source) = generate(&teras[&print_audience(job)], cx, views, job).ok()?;
+            let (_, source) = generate(&teras[&print_audience(job)], cx, views, job, 0).ok()?;
             Some((job.path.clone(), source_fingerprint(cx, &source)))
         })
         .collect()
@@ -487,6 +508,7 @@ fn doc_info(site: &Site, lang: &str, title: String, kind: &'static str, author: 
         day: chrono::Datelike::day(&date),
         edition: crate::views::format::date(date, lang),
         bleed: "0mm".to_owned(),
+        tighten: 0,
     }
 }
 
@@ -496,6 +518,7 @@ fn generate(
     cx: &ViewCx<'_>,
     views: &LangViews,
     job: &PdfJob,
+    tighten: u8,
 ) -> Result<(&'static str, String), Vec<Diagnostic>> {
     let site = cx.site;
     let lang = job.lang.as_str();
@@ -550,6 +573,7 @@ fn generate(
         }
     };
     let mut doc = doc_info(site, lang, title, kind, zone_name);
+    doc.tighten = tighten;
     if job.dest == Dest::PrintShop {
         doc.bleed = format!("{BLEED_MM}mm");
     }
@@ -638,37 +662,31 @@ fn field_of<'a>(fields: &'a [(String, String)], found: &str) -> Option<&'a str> 
         .map(|(field, _)| field.as_str())
 }
 
-/// Compiles generated Typst source to a PDF; keeps the source under the cache for inspection.
-fn compile(
-    shared: &Shared<'_>,
-    printed: &Printed<'_>,
-    template: &str,
-    source: String,
-    sources_dir: &Path,
-    root: &Path,
-) -> Result<Compiled, Vec<Diagnostic>> {
-    let job = printed.job;
+/// The name a job's generated source is kept under in the cache (`parks.data-lake.zh.typ`),
+/// prefixed `share-kit.` or `print-shop.` for the kit's and the print shop's PDFs.
+fn source_name(job: &PdfJob) -> String {
     let folder = match &job.dest {
         Dest::Site => "",
         Dest::Audience(_) => "share-kit.",
         Dest::PrintShop => "print-shop.",
     };
-    let name = format!(
+    format!(
         "{folder}{}",
         job.path
             .trim_start_matches("pdf/")
             .replace('/', ".")
             .replace(".pdf", ".typ")
-    );
-    let document = lay_out(
-        shared,
-        &name,
-        &job.path,
-        template,
-        source,
-        sources_dir,
-        root,
-    )?;
+    )
+}
+
+/// Writes a laid-out document as the job's PDF; a flyer must be one page, and no text may be
+/// squeezed or run past its box (see `layout_problems`). The print shop's are PDF/A-2b and get
+/// their boxes and crop marks, with a warning for each image too coarse for print.
+fn write_pdf(
+    document: &typst_layout::PagedDocument,
+    printed: &Printed<'_>,
+) -> Result<Compiled, Vec<Diagnostic>> {
+    let job = printed.job;
     if let Kind::Flyer(_) = job.kind
         && document.pages().len() != 1
     {
@@ -678,7 +696,7 @@ fn compile(
             )
             .with_hint("shorten the park's highlights or policy summaries, or mark fewer tenants `featured`")]);
     }
-    let damaged = layout_problems(printed, &document);
+    let damaged = layout_problems(printed, document);
     if !damaged.is_empty() {
         return Err(damaged);
     }
@@ -698,14 +716,14 @@ fn compile(
             format!("cannot write `{}`: {message}", job.path),
         )
     };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
+    let bytes = typst_pdf::pdf(document, &options).map_err(|errors| {
         errors
             .iter()
             .map(|e| pdf_error(e.message.to_string()))
             .collect::<Vec<_>>()
     })?;
     let (bytes, warnings) = if print_shop {
-        let warnings = bleed::low_resolution_images(&document, &format!("print-shop/{}", job.path));
+        let warnings = bleed::low_resolution_images(document, &format!("print-shop/{}", job.path));
         let bytes = bleed::finish(&bytes).map_err(|e| vec![pdf_error(e.to_string())])?;
         (bytes, warnings)
     } else {

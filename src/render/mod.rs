@@ -98,6 +98,7 @@ pub fn render_site(
             };
         }
     };
+    let (theme_share_image, theme_thumb) = pages::theme_share_image(theme, urls).unzip();
     let mut links = SiteLinks::new(site, urls, images);
     links.cache = cache;
     let renderer = pages::PageRenderer {
@@ -106,9 +107,10 @@ pub fn render_site(
         links: &links,
         lang_views,
         theme_key: xxhash_rust::xxh3::xxh3_128(format!("{:?}", theme.templates).as_bytes()),
-        theme_share_image: pages::theme_share_image(theme, urls),
+        theme_share_image,
     };
     let mut result = renderer.render_all();
+    result.files.extend(theme_thumb.flatten());
     result.files.extend(static_files(theme));
     result.files.extend(cx.links.redirect_pages());
     result

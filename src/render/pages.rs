@@ -33,23 +33,34 @@ pub struct PageRenderer<'a> {
     pub theme_share_image: Option<ImageRef>,
 }
 
-/// The theme's default share image with its size, for pages with no image of their own.
+/// The theme's default share image with its size, for pages with no image of their own, and
+/// its WeChat thumbnail (`<stem>.thumb300x300.jpg` beside it), made from it on each build.
 pub fn theme_share_image(
     theme: &crate::theme::Theme,
     urls: &crate::urls::Urls,
-) -> Option<ImageRef> {
+) -> Option<(ImageRef, Option<OutputFile>)> {
     let path = theme.config.share_image.as_ref()?;
     let bytes = theme.static_files.get(path)?.bytes().ok()?;
-    let (width, height) = image::ImageReader::new(std::io::Cursor::new(bytes))
+    let (width, height) = image::ImageReader::new(std::io::Cursor::new(&bytes))
         .with_guessed_format()
         .ok()?
         .into_dimensions()
         .ok()?;
-    Some(ImageRef {
+    let (tw, th) = crate::assets::images::WECHAT_THUMB;
+    let stem = path
+        .rsplit_once('.')
+        .map_or(path.as_str(), |(stem, _)| stem);
+    let thumb = crate::assets::images::wechat_thumb(&bytes).map(|jpeg| OutputFile {
+        path: format!("{stem}.thumb{tw}x{th}.jpg"),
+        contents: Contents::Bytes(jpeg),
+    });
+    let image = ImageRef {
         url: urls.absolute(&urls.root(path)),
         width,
         height,
-    })
+        thumb: thumb.as_ref().map(|file| urls.root(&file.path)),
+    };
+    Some((image, thumb))
 }
 
 /// Output of all page jobs.
@@ -607,11 +618,13 @@ impl PageRenderer<'_> {
         let site = self.cx.site;
         let urls = self.cx.urls;
         let large = |asset: &Asset| {
-            let share = self.cx.images.get(&asset.path)?.share.as_ref()?;
+            let info = self.cx.images.get(&asset.path)?;
+            let share = info.share.as_ref()?;
             Some(ImageRef {
                 url: urls.absolute(&share.url),
                 width: share.width,
                 height: share.height,
+                thumb: info.thumb.as_ref().map(|t| t.url.clone()),
             })
         };
         image

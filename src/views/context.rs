@@ -186,6 +186,8 @@ pub struct ImageRef {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
+    /// Root-relative URL of its 300×300 WeChat thumbnail (a small JPEG), when it has one.
+    pub thumb: Option<String>,
 }
 
 /// The same page in another language.
@@ -295,6 +297,8 @@ pub struct ZoneView {
     pub services: Vec<StepView>,
     /// Map link (lat, lon) when given.
     pub location: Option<(f64, f64)>,
+    /// Cover photo of the zone brochure (`[zone] cover`).
+    pub cover: Option<Picture>,
 }
 
 /// A responsive image reference for templates.

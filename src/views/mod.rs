@@ -308,6 +308,10 @@ impl ViewCx<'_> {
             process: self.steps(&zone.process, lang),
             services: self.steps(&zone.services, lang),
             location: zone.location,
+            cover: zone
+                .cover
+                .as_ref()
+                .map(|c| self.picture(c, zone.name.get(lang))),
         }
     }
 
