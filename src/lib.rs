@@ -293,11 +293,12 @@ fn published_paths(
 ) -> anyhow::Result<std::collections::BTreeSet<String>> {
     let mut paths: std::collections::BTreeSet<String> =
         rendered.files.iter().map(|f| f.path.clone()).collect();
+    // Back from URLs to output paths: image URLs are percent-encoded (`Urls::file`).
     let unprefixed = |url: &str| {
-        url.strip_prefix(urls.prefix())
-            .unwrap_or(url)
-            .trim_start_matches('/')
-            .to_owned()
+        let path = url.strip_prefix(urls.prefix()).unwrap_or(url);
+        percent_encoding::percent_decode_str(path.trim_start_matches('/'))
+            .decode_utf8_lossy()
+            .into_owned()
     };
     for info in rendered.used_images.iter().filter_map(|p| images.get(p)) {
         let variants = info.variants.iter().chain(&info.share).chain(&info.logo);
@@ -683,7 +684,7 @@ pub fn build(
         .unwrap_or_else(|| options.root.join("output"));
     let kit_dir = share_kit_dir(&options.root);
     let kit_written = options.kit && is_own_build(options, &output);
-    output::check_output_dir(&options.root, &output).map_err(BuildError::Environment)?;
+    output::check_site_output(&options.root, &output).map_err(BuildError::Environment)?;
     if kit_written {
         output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
     }
@@ -707,33 +708,25 @@ pub fn build(
         })
         .filter(|path| !built.files.iter().any(|f| &f.path == path))
         .count();
-    // The marker says how this output was built; while a build of another kind (staging over
-    // production) writes it, it says unfinished. An unchanged rebuild leaves it untouched.
+    // The marker says how this output was built; it moves in with the files, and while a
+    // killed build's journal is there the output counts as unfinished.
     let record = output::BuildRecord {
         base_url: options.base_url.clone(),
         drafts: options.drafts,
         finished: true,
     };
-    let previous = output::read_build_record(&output).ok().flatten();
-    if previous.as_ref().is_some_and(|p| *p != record) {
-        let unfinished = output::BuildRecord {
-            finished: false,
-            ..record.clone()
-        };
-        output::record_build(&output, &unfinished).map_err(BuildError::Environment)?;
-    }
-    let written = output::write_site(&output, &built.files).map_err(BuildError::Environment)?;
-    if previous.as_ref() != Some(&record) {
-        output::record_build(&output, &record).map_err(BuildError::Environment)?;
-    }
+    let written =
+        output::write_site(&output, &built.files, &record).map_err(BuildError::Environment)?;
     remember_pdfs(options, &built);
     let print_shop = (!built.print_shop.is_empty()).then(|| print_shop_dir(&options.root));
     if let Some(dir) = &print_shop {
         output::check_output_dir(&options.root, dir).map_err(BuildError::Environment)?;
-        output::write_site(dir, &built.print_shop).map_err(BuildError::Environment)?;
+        output::write_site(dir, &built.print_shop, &output::BuildRecord::finished())
+            .map_err(BuildError::Environment)?;
     }
     if kit_written {
-        output::write_site(&kit_dir, &built.kit).map_err(BuildError::Environment)?;
+        output::write_site(&kit_dir, &built.kit, &output::BuildRecord::finished())
+            .map_err(BuildError::Environment)?;
     }
     Ok(BuildSummary {
         print_shop: print_shop.map(|dir| (dir, built.print_shop.len())),
@@ -848,7 +841,8 @@ pub fn share(options: &BuildOptions, audience: Option<&str>) -> Result<ShareSumm
     }
     let kit_dir = share_kit_dir(&options.root);
     output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
-    output::write_site(&kit_dir, &kit).map_err(BuildError::Environment)?;
+    output::write_site(&kit_dir, &kit, &output::BuildRecord::finished())
+        .map_err(BuildError::Environment)?;
     let site = &done.site;
     let default = site.default_lang();
     let selected: Vec<share::ShareLink> = links

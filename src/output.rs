@@ -1,17 +1,30 @@
-//! Stage 4: writing the site safely. What changed goes to a staging folder beside the output and
-//! moves into place only when every file was written, so a failed build leaves the output as it
-//! was. parkpress only ever changes folders it made itself (marked by [`MARKER`]).
+//! Stage 4: writing the site safely. What changed goes to a staging folder inside the output and
+//! moves into place, under a journal, only when every file was written, so a failed or killed
+//! build leaves the output as it was. parkpress only ever changes folders it made itself, and in
+//! them only files it wrote (both proven by the record in [`MARKER`]).
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::files::{Contents, OutputFile};
 
-/// File parkpress leaves in every output folder it makes.
+/// File parkpress leaves in every output folder it makes: how the site was built, and the digest
+/// of every file it wrote there.
 pub const MARKER: &str = ".parkpress-output";
+/// The marker while it is being written.
+const MARKER_PART: &str = ".parkpress-output.part";
+/// The moves of a commit in progress, in the output folder; the next build plays back what a
+/// killed one left.
+const JOURNAL: &str = ".parkpress-journal";
+/// The journal while it is being written.
+const JOURNAL_PART: &str = ".parkpress-journal.part";
+/// Name prefix of the staging folders inside an output folder.
+const STAGING: &str = ".parkpress-staging-";
+/// File in each staging folder, so that parkpress only ever removes staging folders it made.
+const STAGING_TAG: &str = ".parkpress-staging";
 
 /// Absolute, lexically normalized form of `path` (it need not exist).
 pub fn absolute(path: &Path) -> PathBuf {
@@ -52,8 +65,22 @@ pub fn absolute(path: &Path) -> PathBuf {
     resolved
 }
 
+/// [`check_output_dir`] for the site's output folder, which must not be the share kit either
+/// (`parkpress share` writes it, and the site would replace it).
+pub fn check_site_output(root: &Path, output: &Path) -> Result<()> {
+    let kit = absolute(&crate::share_kit_dir(root));
+    if absolute(output).starts_with(&kit) {
+        bail!(
+            "refusing to write the site into `{}`: it is the share kit (share-kit/, made by `parkpress share`)\n  = help: use an output folder of its own, e.g. --output output",
+            absolute(output).display()
+        );
+    }
+    check_output_dir(root, output)
+}
+
 /// Refuses output folders that would destroy something: the site root, `content/`, a folder that
-/// holds either, or a non-empty folder parkpress did not make.
+/// holds either, a non-empty folder parkpress did not make, or one holding files parkpress did
+/// not write. A commit a killed build left in it is rolled back first.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     let root = absolute(root);
     let output = absolute(output);
@@ -87,6 +114,11 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
                 output.display()
             );
         }
+        if output.join(MARKER).exists() {
+            recover(&output)?;
+            let marker = Marker::read(&output)?;
+            refuse_foreign(&output, &existing_entries(&output)?, marker.owned(&output)?)?;
+        }
     }
     Ok(())
 }
@@ -102,48 +134,229 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
-/// Writes `files` to `output` so that a failure leaves the previous output as it was.
+/// Writes `files` to `output` so that a failure, or a kill, leaves the previous output as it was.
 ///
-/// A new output folder is written whole beside its final place and renamed into it. An output
-/// folder parkpress made before is updated: only files whose bytes changed are written, first
-/// into a staging folder inside it; then, in one journaled step, files this build no longer makes
-/// and files about to be replaced move aside and the new ones move in. If any move fails, the
-/// journal is played backwards and the previous output is back. Unchanged files keep their
-/// modification times, so a deploy with `rsync` or an object-store sync uploads only what changed.
-pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<WriteStats> {
+/// parkpress writes into the output folder and never replaces the folder itself, so an output
+/// folder that is a mount point (a Docker volume) works. Only files whose bytes changed are
+/// written, first into a staging folder inside the output; then, in one journaled step, files
+/// this build no longer makes and files about to be replaced move aside and the new ones move in,
+/// the marker last. The journal is on disk: if a move fails it is played backwards at once, and
+/// if the build is killed the next one plays it backwards before anything else. Unchanged files
+/// keep their modification times, so a deploy with `rsync` or an object-store sync uploads only
+/// what changed. Nothing parkpress did not write (by the marker's record) is removed or replaced.
+pub fn write_site(output: &Path, files: &[OutputFile], record: &BuildRecord) -> Result<WriteStats> {
     let output = absolute(output);
-    if output.join(MARKER).is_file() {
-        return update_tree(&output, files);
+    if !output.join(MARKER).is_file() {
+        // New, or empty (check_output_dir refuses anything else): marked first, so a build
+        // killed while filling it leaves a folder the next build recognizes and cleans up.
+        std::fs::create_dir_all(&output)
+            .with_context(|| format!("cannot create `{}`", output.display()))?;
+        let empty = std::fs::read_dir(&output)
+            .with_context(|| format!("cannot read `{}`", output.display()))?
+            .next()
+            .is_none();
+        if !empty {
+            bail!(
+                "refusing to replace `{}`: it is not empty and was not made by parkpress",
+                output.display()
+            );
+        }
+        let unfinished = BuildRecord {
+            finished: false,
+            ..record.clone()
+        };
+        Marker::new(&unfinished, BTreeMap::new()).write(&output)?;
     }
-    // New, or empty (check_output_dir refuses anything else): write it whole.
-    let parent = output
-        .parent()
-        .context("the output folder has no parent folder")?
-        .to_path_buf();
-    let name = output
-        .file_name()
-        .context("the output folder has no name")?
-        .to_string_lossy()
-        .into_owned();
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create `{}`", parent.display()))?;
-    let staging =
-        Staging::new(parent.join(format!(".{name}.parkpress-staging-{}", std::process::id())))?;
-    write_tree(&staging.0, files.iter())?;
-    mark(&staging.0)?;
-    if output.exists() {
-        std::fs::remove_dir(&output)
-            .with_context(|| format!("cannot replace the empty `{}`", output.display()))?;
-    }
-    std::fs::rename(&staging.0, &output)
-        .with_context(|| format!("cannot create `{}`", output.display()))?;
-    Ok(WriteStats {
-        written: files.len(),
-        ..WriteStats::default()
-    })
+    update_tree(&output, files, record)
 }
 
-/// A staging folder, removed with whatever is left in it when it goes out of scope.
+/// Brings an output folder parkpress made up to date with `files`.
+fn update_tree(output: &Path, files: &[OutputFile], record: &BuildRecord) -> Result<WriteStats> {
+    match prepare(output, files, record)? {
+        Prepared::Done(stats) => Ok(stats),
+        Prepared::Commit(commit) => commit.carry_out(output),
+    }
+}
+
+/// What [`prepare`] left to do.
+enum Prepared {
+    /// Nothing to move: the output already was the site (its marker updated if need be).
+    Done(WriteStats),
+    /// The changed files staged and the journal written: only the moves are left.
+    Commit(Commit),
+}
+
+/// A staged commit whose journal is on disk.
+struct Commit {
+    staging: Staging,
+    plan: Plan,
+    stale: Vec<String>,
+    stats: WriteStats,
+}
+
+/// Everything before the first move: rolls back what a killed build left, refuses a folder
+/// holding what parkpress did not write, finds what changed, stages it and writes the journal.
+fn prepare(output: &Path, files: &[OutputFile], record: &BuildRecord) -> Result<Prepared> {
+    recover(output)?;
+    let previous = Marker::read(output)?;
+    let existing = existing_entries(output)?;
+    let recorded = previous.owned(output)?;
+    refuse_foreign(output, &existing, recorded)?;
+    let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    // Only regular files reached without following links count as already there: a file under
+    // another letter case is written anew.
+    let kept: Vec<Option<String>> = files
+        .par_iter()
+        .map(|file| {
+            if existing.files.contains(Path::new(&file.path)) {
+                same_bytes(&output.join(&file.path), &file.contents)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let changed: Vec<&OutputFile> = files
+        .iter()
+        .zip(&kept)
+        .filter(|(_, digest)| digest.is_none())
+        .map(|(file, _)| file)
+        .collect();
+    let stale: Vec<String> = recorded
+        .keys()
+        .filter(|path| !wanted.contains(path.as_str()))
+        .filter(|path| existing.files.contains(Path::new(path)))
+        .cloned()
+        .collect();
+    let replaced = changed
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|path| existing.files.contains(Path::new(path)));
+    refuse_changed_since(
+        output,
+        recorded,
+        stale.iter().map(String::as_str).chain(replaced),
+    )?;
+
+    let mut digests: BTreeMap<String, String> = files
+        .iter()
+        .zip(kept)
+        .filter_map(|(file, digest)| Some((file.path.clone(), digest?)))
+        .collect();
+    let stats = WriteStats {
+        written: changed.len(),
+        unchanged: files.len() - changed.len(),
+        removed: stale.len(),
+    };
+    if changed.is_empty() && stale.is_empty() {
+        if previous.record() != *record {
+            Marker::new(record, digests).write(output)?;
+        }
+        return Ok(Prepared::Done(stats));
+    }
+    // Inside the output folder, so every move below stays on one file system.
+    let staging_name = format!("{STAGING}{}", std::process::id());
+    let staging = Staging::new(output.join(&staging_name))?;
+    // Everything that can fail for lack of space happens here, before the output changes.
+    let new = staging.0.join("new");
+    digests.extend(write_tree(&new, changed.iter().copied())?);
+    Marker::new(record, digests).write(&new)?;
+    let old = staging.0.join("old");
+    std::fs::create_dir_all(&old)
+        .and_then(|()| std::fs::copy(output.join(MARKER), old.join(MARKER)))
+        .context("cannot keep a copy of the output marker")?;
+    let plan = Plan::new(&staging_name, &stale, &changed);
+    plan.write(output)?;
+    Ok(Prepared::Commit(Commit {
+        staging,
+        plan,
+        stale,
+        stats,
+    }))
+}
+
+impl Commit {
+    /// Makes the moves; if one fails, undoes those made and reports why.
+    fn carry_out(self, output: &Path) -> Result<WriteStats> {
+        if let Err(error) = make_moves(output, &self.plan.moves) {
+            self.plan.roll_back(output);
+            let _ = std::fs::remove_file(output.join(JOURNAL));
+            return Err(error);
+        }
+        // The commit point: from here the new site stands.
+        std::fs::remove_file(output.join(JOURNAL)).context("cannot remove the build journal")?;
+        drop(self.staging);
+        let stale: Vec<PathBuf> = self.stale.iter().map(PathBuf::from).collect();
+        remove_empty_folders(output, &stale);
+        Ok(self.stats)
+    }
+}
+
+/// Refuses to touch an output folder holding what parkpress did not write: a file its record
+/// does not list, or a link.
+fn refuse_foreign(
+    output: &Path,
+    existing: &Existing,
+    recorded: &BTreeMap<String, String>,
+) -> Result<()> {
+    let mut foreign: Vec<String> = existing
+        .files
+        .iter()
+        .filter(|path| path.to_str().is_none_or(|p| !recorded.contains_key(p)))
+        .chain(&existing.others)
+        .map(|path| path.to_string_lossy().into_owned())
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    bail!(
+        "refusing to write into `{}`: parkpress did not write {}\n  = help: move them out of the output folder (each build makes it hold exactly the site), or choose another --output",
+        output.display(),
+        listing(&foreign)
+    )
+}
+
+/// Refuses to remove or replace a file that changed since parkpress wrote it.
+fn refuse_changed_since<'a>(
+    output: &Path,
+    recorded: &BTreeMap<String, String>,
+    paths: impl Iterator<Item = &'a str>,
+) -> Result<()> {
+    let paths: Vec<&str> = paths.collect();
+    let mut edited: Vec<String> = paths
+        .par_iter()
+        .filter(|path| {
+            let now = std::fs::read(output.join(path)).map(|bytes| digest(&bytes));
+            now.ok().as_ref() != recorded.get(**path)
+        })
+        .map(|path| (*path).to_owned())
+        .collect();
+    if edited.is_empty() {
+        return Ok(());
+    }
+    edited.sort();
+    bail!(
+        "refusing to replace {} in `{}`: changed since parkpress wrote it\n  = help: copy your changes elsewhere (the output folder is rewritten by each build) and remove the file",
+        listing(&edited),
+        output.display()
+    )
+}
+
+/// Up to five paths in backticks, and how many more.
+fn listing(paths: &[String]) -> String {
+    let shown: Vec<String> = paths
+        .iter()
+        .take(5)
+        .map(|p| format!("`{}`", crate::diagnostics::terminal_safe(p)))
+        .collect();
+    match paths.len() {
+        n if n > 5 => format!("{} and {} more", shown.join(", "), n - 5),
+        _ => shown.join(", "),
+    }
+}
+
+/// A staging folder, tagged as parkpress's and removed with whatever is left in it when it goes
+/// out of scope.
 struct Staging(PathBuf);
 
 impl Staging {
@@ -152,6 +365,9 @@ impl Staging {
             std::fs::remove_dir_all(&path)
                 .with_context(|| format!("cannot remove `{}`", path.display()))?;
         }
+        std::fs::create_dir_all(&path)
+            .and_then(|()| std::fs::write(path.join(STAGING_TAG), ""))
+            .with_context(|| format!("cannot create `{}`", path.display()))?;
         Ok(Self(path))
     }
 }
@@ -162,138 +378,174 @@ impl Drop for Staging {
     }
 }
 
-/// Brings an output folder parkpress made up to date with `files`.
-fn update_tree(output: &Path, files: &[OutputFile]) -> Result<WriteStats> {
-    let existing = existing_entries(output)?;
-    let wanted: HashSet<&Path> = files.iter().map(|f| Path::new(f.path.as_str())).collect();
-    // Only regular files reached without following links count as already there: a file behind
-    // a linked folder, or under another letter case, is written anew.
-    let changed: Vec<&OutputFile> = files
-        .par_iter()
-        .filter(|file| {
-            !(existing.files.contains(Path::new(&file.path))
-                && same_bytes(&output.join(&file.path), &file.contents))
-        })
-        .collect();
-    let staging_name = format!(".parkpress-staging-{}", std::process::id());
-    let stale: Vec<PathBuf> = existing
-        .files
-        .iter()
-        .filter(|path| !wanted.contains(path.as_path()) && path.as_path() != Path::new(MARKER))
-        .chain(&existing.others)
-        .filter(|path| !path.starts_with(&staging_name))
-        .cloned()
-        .collect();
-    if changed.is_empty() && stale.is_empty() {
-        return Ok(WriteStats {
-            unchanged: files.len(),
-            ..WriteStats::default()
-        });
-    }
-    // Inside the output folder, so every move below stays on one file system; a staging folder
-    // left by an interrupted run is just stale, and goes with the rest.
-    let staging = Staging::new(output.join(staging_name))?;
-    let (new, aside) = (staging.0.join("new"), staging.0.join("old"));
-    // Everything that can fail for lack of space happens here, before the output changes.
-    write_tree(&new, changed.iter().copied())?;
-    let mut journal = Journal::default();
-    if let Err(error) = commit(output, &new, &aside, &stale, &changed, &mut journal) {
-        journal.roll_back();
-        return Err(error);
-    }
-    drop(staging);
-    remove_empty_folders(output, &stale);
-    Ok(WriteStats {
-        written: changed.len(),
-        unchanged: files.len() - changed.len(),
-        removed: stale.len(),
-    })
-}
-
-/// Moves stale entries and replaced files aside, then the staged files in, noting each step.
-fn commit(
-    output: &Path,
-    new: &Path,
-    aside: &Path,
-    stale: &[PathBuf],
-    changed: &[&OutputFile],
-    journal: &mut Journal,
-) -> Result<()> {
-    for path in stale {
-        journal.move_aside(&output.join(path), &aside.join(path))?;
-    }
-    for file in changed {
-        let target = output.join(&file.path);
-        match std::fs::symlink_metadata(&target) {
-            // A folder where this build puts a file: every file in it was stale and is aside.
-            Ok(meta) if meta.is_dir() => journal.remove_empty_tree(&target)?,
-            Ok(_) => journal.move_aside(&target, &aside.join(&file.path))?,
-            Err(_) => {}
+/// Before anything else in an output folder: plays backwards the journal of a commit a killed
+/// build left, and removes the staging folders killed builds left (those tagged as parkpress's).
+pub fn recover(output: &Path) -> Result<()> {
+    let journal = output.join(JOURNAL);
+    match std::fs::read_to_string(&journal) {
+        Ok(text) => {
+            let plan = serde_json::from_str::<Plan>(&text)
+                .ok()
+                .filter(Plan::stays_inside)
+                .with_context(|| {
+                    format!(
+                        "`{}` is not a journal parkpress can read\n  = help: the last build was interrupted; remove the output folder and build again",
+                        journal.display()
+                    )
+                })?;
+            plan.roll_back(output);
+            std::fs::remove_file(&journal)
+                .with_context(|| format!("cannot remove `{}`", journal.display()))?;
         }
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder)
-                .with_context(|| format!("cannot create `{}`", folder.display()))?;
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read `{}`", journal.display()));
         }
-        std::fs::rename(new.join(&file.path), &target)
-            .with_context(|| format!("cannot write `{}`", target.display()))?;
-        journal.steps.push(Step::Added(target));
+    }
+    let _ = std::fs::remove_file(output.join(JOURNAL_PART));
+    let _ = std::fs::remove_file(output.join(MARKER_PART));
+    let entries =
+        std::fs::read_dir(output).with_context(|| format!("cannot read `{}`", output.display()))?;
+    for entry in entries.flatten() {
+        let ours = entry.file_name().to_string_lossy().starts_with(STAGING)
+            && entry.file_type().is_ok_and(|kind| kind.is_dir())
+            && entry.path().join(STAGING_TAG).is_file();
+        if ours {
+            std::fs::remove_dir_all(entry.path())
+                .with_context(|| format!("cannot remove the stale `{}`", entry.path().display()))?;
+        } else if entry.file_name().to_string_lossy().starts_with(STAGING) {
+            // Killed before it was tagged: nothing in it yet.
+            let _ = std::fs::remove_dir(entry.path());
+        }
     }
     Ok(())
 }
 
-/// What a commit did so far, to undo it.
-#[derive(Default)]
-struct Journal {
-    steps: Vec<Step>,
+/// The moves of one commit, in order, as paths relative to the output folder. Written to the
+/// journal before the first move, removed after the last: what a killed build leaves is undone
+/// by moving back each move that was made.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Plan {
+    /// Files moving in, whose new folders a roll-back removes.
+    added: Vec<String>,
+    /// `(from, to)` renames.
+    moves: Vec<(String, String)>,
 }
 
-enum Step {
-    /// An entry of the previous output moved from the first path to the second.
-    MovedAside(PathBuf, PathBuf),
-    /// An empty folder of the previous output removed.
-    RemovedFolder(PathBuf),
-    /// A new file put in place.
-    Added(PathBuf),
+impl Plan {
+    fn new(staging: &str, stale: &[String], changed: &[&OutputFile]) -> Self {
+        let aside = |path: &str| format!("{staging}/old/{path}");
+        let staged = |path: &str| format!("{staging}/new/{path}");
+        let mut moves: Vec<(String, String)> = stale
+            .iter()
+            .map(|path| (path.clone(), aside(path)))
+            .collect();
+        for path in changed.iter().map(|f| f.path.as_str()) {
+            moves.push((path.to_owned(), aside(path)));
+            moves.push((staged(path), path.to_owned()));
+        }
+        // Last, replacing the old marker in one step (a copy of it waits aside): the folder is
+        // never without one.
+        moves.push((staged(MARKER), MARKER.to_owned()));
+        let added = changed.iter().map(|f| f.path.clone()).collect();
+        Self { added, moves }
+    }
+
+    /// Whether every path is a plain path inside the output folder (a journal from disk).
+    fn stays_inside(&self) -> bool {
+        let plain = |path: &String| {
+            !path.is_empty()
+                && Path::new(path)
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_)))
+        };
+        self.added.iter().all(plain) && self.moves.iter().all(|(a, b)| plain(a) && plain(b))
+    }
+
+    /// Writes the journal, whole or not at all.
+    fn write(&self, output: &Path) -> Result<()> {
+        let part = output.join(JOURNAL_PART);
+        let text = serde_json::to_string(self).context("cannot describe the commit")?;
+        let file = std::fs::File::create(&part).and_then(|mut file| {
+            std::io::Write::write_all(&mut file, text.as_bytes())?;
+            file.sync_all()
+        });
+        file.and_then(|()| std::fs::rename(&part, output.join(JOURNAL)))
+            .context("cannot write the build journal")
+    }
+
+    /// Undoes the moves that were made, last first, as far as the disk allows.
+    fn roll_back(&self, output: &Path) {
+        for (from, to) in self.moves.iter().rev() {
+            if to == MARKER {
+                if !output.join(from).exists() {
+                    let kept = from.replacen("/new/", "/old/", 1);
+                    let _ = std::fs::rename(output.join(kept), output.join(MARKER));
+                }
+                continue;
+            }
+            let (from, to) = (output.join(from), output.join(to));
+            if !std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_file()) {
+                continue;
+            }
+            if std::fs::symlink_metadata(&from).is_ok_and(|m| m.is_dir()) {
+                let _ = remove_empty_tree(&from);
+            } else if from.exists() {
+                continue;
+            }
+            if let Some(folder) = from.parent() {
+                let _ = std::fs::create_dir_all(folder);
+            }
+            let _ = std::fs::rename(&to, &from);
+        }
+        let made: Vec<PathBuf> = self.added.iter().map(PathBuf::from).collect();
+        remove_empty_folders(output, &made);
+    }
 }
 
-impl Journal {
-    fn move_aside(&mut self, from: &Path, to: &Path) -> Result<()> {
+/// Makes `moves` (relative to `output`), in order. Moving aside a file that is not there is
+/// skipped; a folder where a file moves, which held only stale files, is removed.
+fn make_moves(output: &Path, moves: &[(String, String)]) -> Result<()> {
+    for (from, to) in moves {
+        let staged = from.starts_with(STAGING);
+        let (from, to) = (output.join(from), output.join(to));
+        let meta = match std::fs::symlink_metadata(&from) {
+            Ok(meta) => meta,
+            Err(_) if !staged => continue,
+            Err(error) => {
+                return Err(error)
+                    .with_context(|| format!("cannot find the staged `{}`", from.display()));
+            }
+        };
+        if meta.is_dir() {
+            remove_empty_tree(&from)?;
+            continue;
+        }
         if let Some(folder) = to.parent() {
             std::fs::create_dir_all(folder)
                 .with_context(|| format!("cannot create `{}`", folder.display()))?;
         }
-        std::fs::rename(from, to)
-            .with_context(|| format!("cannot move `{}` aside", from.display()))?;
-        self.steps
-            .push(Step::MovedAside(from.to_path_buf(), to.to_path_buf()));
-        Ok(())
-    }
-
-    /// Removes a tree of empty folders, deepest first.
-    fn remove_empty_tree(&mut self, path: &Path) -> Result<()> {
-        for entry in WalkDir::new(path).contents_first(true) {
-            let entry = entry.with_context(|| format!("cannot read `{}`", path.display()))?;
-            std::fs::remove_dir(entry.path()).with_context(|| {
-                format!("cannot replace the folder `{}`", entry.path().display())
-            })?;
-            self.steps.push(Step::RemovedFolder(entry.into_path()));
+        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+            remove_empty_tree(&to)?;
         }
-        Ok(())
+        std::fs::rename(&from, &to)
+            .with_context(|| format!("cannot move `{}` into place", from.display()))?;
     }
-
-    /// Undoes the steps, last first, as far as the disk allows.
-    fn roll_back(self) {
-        for step in self.steps.into_iter().rev() {
-            let _ = match step {
-                Step::Added(path) => std::fs::remove_file(path),
-                Step::RemovedFolder(path) => std::fs::create_dir(path),
-                Step::MovedAside(from, to) => std::fs::rename(to, from),
-            };
-        }
-    }
+    Ok(())
 }
 
-/// What an output folder holds, as paths relative to it, without following links.
+/// Removes a tree of empty folders, deepest first; fails on the first that is not empty.
+fn remove_empty_tree(path: &Path) -> Result<()> {
+    for entry in WalkDir::new(path).contents_first(true) {
+        let entry = entry.with_context(|| format!("cannot read `{}`", path.display()))?;
+        std::fs::remove_dir(entry.path())
+            .with_context(|| format!("cannot replace the folder `{}`", entry.path().display()))?;
+    }
+    Ok(())
+}
+
+/// What an output folder holds, as paths relative to it, without following links; its marker
+/// left out.
 struct Existing {
     /// Regular files.
     files: HashSet<PathBuf>,
@@ -318,6 +570,9 @@ fn existing_entries(output: &Path) -> Result<Existing> {
             .strip_prefix(output)
             .unwrap_or(entry.path())
             .to_path_buf();
+        if relative == Path::new(MARKER) {
+            continue;
+        }
         if kind.is_file() {
             existing.files.insert(relative);
         } else {
@@ -327,8 +582,11 @@ fn existing_entries(output: &Path) -> Result<Existing> {
     Ok(existing)
 }
 
-/// Writes `files` under `dir`.
-fn write_tree<'a>(dir: &Path, files: impl Iterator<Item = &'a OutputFile>) -> Result<()> {
+/// Writes `files` under `dir`, and returns the digest of each by path.
+fn write_tree<'a>(
+    dir: &Path,
+    files: impl Iterator<Item = &'a OutputFile>,
+) -> Result<Vec<(String, String)>> {
     let files: Vec<&OutputFile> = files.collect();
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
     let folders: BTreeSet<PathBuf> = files
@@ -341,11 +599,10 @@ fn write_tree<'a>(dir: &Path, files: impl Iterator<Item = &'a OutputFile>) -> Re
         std::fs::create_dir_all(&path)
             .with_context(|| format!("cannot create `{}`", path.display()))?;
     }
-    files.par_iter().try_for_each(|file| write_file(dir, file))
-}
-
-fn mark(dir: &Path) -> Result<()> {
-    record_build(dir, &BuildRecord::default())
+    files
+        .par_iter()
+        .map(|file| Ok((file.path.clone(), write_file(dir, file)?)))
+        .collect()
 }
 
 /// How the site in an output folder was built, kept in its marker so that `deploy` can refuse a
@@ -360,62 +617,131 @@ pub struct BuildRecord {
     pub finished: bool,
 }
 
-/// Writes `record` into the marker of the output folder `dir`.
-pub fn record_build(dir: &Path, record: &BuildRecord) -> Result<()> {
-    let fields = toml::to_string(record).context("cannot describe the build")?;
-    std::fs::write(
-        dir.join(MARKER),
-        format!(
-            "# This folder is made by parkpress; `parkpress build` keeps it equal to the site it builds.\n{fields}"
-        ),
-    )
-    .context("cannot write the output marker")
+impl BuildRecord {
+    /// A finished build of the site's own kind (no `--base-url`, no drafts): the share kit's.
+    pub fn finished() -> Self {
+        Self {
+            finished: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// The marker file: the build record, and the digest of every file parkpress wrote into the
+/// folder, which is what proves the folder's files are parkpress's to replace.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Marker {
+    base_url: Option<String>,
+    drafts: bool,
+    finished: bool,
+    /// Output path → xxh3-128 of the bytes written; missing in a marker of an older parkpress.
+    files: Option<BTreeMap<String, String>>,
+}
+
+impl Marker {
+    fn new(record: &BuildRecord, files: BTreeMap<String, String>) -> Self {
+        Self {
+            base_url: record.base_url.clone(),
+            drafts: record.drafts,
+            finished: record.finished,
+            files: Some(files),
+        }
+    }
+
+    fn record(&self) -> BuildRecord {
+        BuildRecord {
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            finished: self.finished,
+        }
+    }
+
+    /// The marker of `dir`, or an error when it is missing or unreadable.
+    fn read(dir: &Path) -> Result<Self> {
+        let path = dir.join(MARKER);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        toml::from_str(&text).map_err(|_| {
+            anyhow::anyhow!(
+                "`{}` holds no build record\n  = help: if parkpress made this folder, remove it and build again",
+                path.display()
+            )
+        })
+    }
+
+    /// The files parkpress wrote, or an error for a marker that does not record them.
+    fn owned(&self, dir: &Path) -> Result<&BTreeMap<String, String>> {
+        self.files.as_ref().ok_or_else(|| {
+            anyhow::anyhow!(
+                "refusing to write into `{}`: its marker does not record which files parkpress wrote (copied by hand, or left by an older parkpress)\n  = help: if its files are not needed, remove the folder and build again",
+                dir.display()
+            )
+        })
+    }
+
+    /// Writes the marker into `dir`, whole or not at all.
+    fn write(&self, dir: &Path) -> Result<()> {
+        let fields = toml::to_string(self).context("cannot describe the build")?;
+        let part = dir.join(MARKER_PART);
+        std::fs::write(
+            &part,
+            format!(
+                "# This folder is made by parkpress; `parkpress build` keeps it equal to the site it builds.\n# [files] lists what it wrote: it replaces nothing else.\n{fields}"
+            ),
+        )
+        .and_then(|()| std::fs::rename(&part, dir.join(MARKER)))
+        .context("cannot write the output marker")
+    }
 }
 
 /// The record in the marker of `dir`: `Ok(None)` when `dir` has no marker, an error when the
-/// marker is unreadable or was written by a parkpress that kept no record.
+/// marker is unreadable. A build that was killed while moving files in is unfinished.
 pub fn read_build_record(dir: &Path) -> Result<Option<BuildRecord>> {
-    let path = dir.join(MARKER);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => {
-            return Err(error).with_context(|| format!("cannot read `{}`", path.display()));
-        }
-    };
-    toml::from_str(&text)
-        .map(Some)
-        .with_context(|| format!("`{}` holds no build record", path.display()))
-}
-
-fn write_file(dir: &Path, file: &OutputFile) -> Result<()> {
-    let target = dir.join(&file.path);
-    match &file.contents {
-        Contents::Bytes(bytes) => std::fs::write(&target, bytes).map(|_| ()),
-        Contents::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
-        Contents::Theme(theme_file) => theme_file
-            .bytes()
-            .and_then(|bytes| std::fs::write(&target, bytes)),
+    if !dir.join(MARKER).exists() {
+        return Ok(None);
     }
-    .with_context(|| format!("cannot write `{}`", target.display()))
+    let mut record = Marker::read(dir)?.record();
+    record.finished &= !dir.join(JOURNAL).exists();
+    Ok(Some(record))
 }
 
-/// Whether the regular file at `path` already holds exactly `contents` (a size check first, so
-/// most changed files are told apart without reading them).
-fn same_bytes(path: &Path, contents: &Contents) -> bool {
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return false;
+/// The digest the marker records: xxh3-128 in hex, as `deploy` compares files.
+fn digest(bytes: &[u8]) -> String {
+    crate::deploy::local::hash(bytes)
+}
+
+/// Writes one file under `dir`, and returns the digest of its bytes.
+fn write_file(dir: &Path, file: &OutputFile) -> Result<String> {
+    let target = dir.join(&file.path);
+    let bytes = match &file.contents {
+        Contents::Bytes(bytes) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
+        Contents::Copy(source) => std::fs::read(source).map(std::borrow::Cow::Owned),
+        Contents::Theme(theme_file) => theme_file.bytes(),
     };
+    bytes
+        .and_then(|bytes| std::fs::write(&target, &bytes).map(|()| digest(&bytes)))
+        .with_context(|| format!("cannot write `{}`", target.display()))
+}
+
+/// The digest of `contents` when the regular file at `path` already holds exactly them (a size
+/// check first, so most changed files are told apart without reading them), else None.
+fn same_bytes(path: &Path, contents: &Contents) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
     let matches = |expected: &[u8]| {
-        meta.len() == expected.len() as u64 && std::fs::read(path).is_ok_and(|old| old == expected)
+        (meta.len() == expected.len() as u64
+            && std::fs::read(path).is_ok_and(|old| old == expected))
+        .then(|| digest(expected))
     };
     match contents {
         Contents::Bytes(bytes) => matches(bytes),
-        Contents::Theme(theme_file) => theme_file.bytes().is_ok_and(|bytes| matches(&bytes)),
-        Contents::Copy(source) => std::fs::metadata(source).is_ok_and(|source_meta| {
-            source_meta.len() == meta.len()
-                && std::fs::read(source).is_ok_and(|bytes| matches(&bytes))
-        }),
+        Contents::Theme(theme_file) => matches(&theme_file.bytes().ok()?),
+        Contents::Copy(source) => {
+            let source_meta = std::fs::metadata(source).ok()?;
+            if source_meta.len() != meta.len() {
+                return None;
+            }
+            matches(&std::fs::read(source).ok()?)
+        }
     }
 }
 
@@ -452,75 +778,257 @@ mod tests {
         }
     }
 
-    fn read(dir: &Path, path: &str) -> String {
-        std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    fn done() -> BuildRecord {
+        BuildRecord::finished()
+    }
+
+    /// Every file under `dir`, hidden ones included, with its bytes.
+    fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                let path = e.path().strip_prefix(dir).expect("inside");
+                (
+                    path.to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    /// The files of a build as the tree it should leave, marker aside.
+    fn site_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        let mut files = tree(dir);
+        files.remove(MARKER);
+        files
+    }
+
+    fn expected(files: &[OutputFile]) -> BTreeMap<String, Vec<u8>> {
+        files
+            .iter()
+            .map(|f| match &f.contents {
+                Contents::Bytes(bytes) => (f.path.clone(), bytes.clone()),
+                _ => unreachable!("pages only"),
+            })
+            .collect()
+    }
+
+    fn before() -> [OutputFile; 4] {
+        [
+            page("a/index.html", "old a"),
+            page("gone.html", "old gone"),
+            page("x", "a file that becomes a folder"),
+            page("d/e/index.html", "a folder that becomes a file"),
+        ]
+    }
+
+    fn after() -> [OutputFile; 4] {
+        [
+            page("a/index.html", "new a"),
+            page("b/index.html", "new b"),
+            page("x/index.html", "now a folder"),
+            page("d", "now a file"),
+        ]
+    }
+
+    #[test]
+    fn a_build_killed_after_any_move_is_rolled_back_by_the_next() {
+        let mut k = 0;
+        loop {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let output = dir.path().join("output");
+            write_site(&output, &before(), &done()).expect("first build");
+            let previous = tree(&output);
+            let Prepared::Commit(commit) = prepare(&output, &after(), &done()).expect("stage")
+            else {
+                panic!("the second build changes files");
+            };
+            let total = commit.plan.moves.len();
+            // Killed after k moves: the moves made stay made, nothing is cleaned up.
+            make_moves(&output, &commit.plan.moves[..k]).expect("moves");
+            std::mem::forget(commit);
+            let record = read_build_record(&output).expect("record").expect("marker");
+            assert!(!record.finished, "an interrupted output is not deployable");
+
+            check_output_dir(&dir.path().join("site"), &output).expect("recovers");
+            assert_eq!(tree(&output), previous, "killed after {k} of {total} moves");
+            assert!(
+                read_build_record(&output)
+                    .expect("record")
+                    .expect("marker")
+                    .finished
+            );
+
+            let stats = write_site(&output, &after(), &done()).expect("next build");
+            assert_eq!(site_tree(&output), expected(&after()));
+            assert_eq!(stats.written, 4);
+            if k == total {
+                break;
+            }
+            k += 1;
+        }
+        assert!(k >= 8, "{k} moves");
     }
 
     #[test]
     fn a_commit_that_fails_halfway_puts_the_previous_output_back() {
         let dir = tempfile::tempdir().expect("temp dir");
         let output = dir.path().join("output");
-        let before = [page("a/index.html", "old a"), page("gone.html", "old gone")];
-        write_site(&output, &before).expect("first build");
+        write_site(&output, &before(), &done()).expect("first build");
+        let previous = tree(&output);
+        let Prepared::Commit(commit) = prepare(&output, &after(), &done()).expect("stage") else {
+            panic!("the second build changes files");
+        };
+        // The staged copy of the last file is gone, so moving it in fails after the stale
+        // files and the other changed files have moved.
+        std::fs::remove_file(commit.staging.0.join("new/d")).expect("rm");
+        assert!(commit.carry_out(&output).is_err());
+        assert_eq!(tree(&output), previous);
+    }
 
-        // The staged copy of the second changed file is missing, so moving it in fails after
-        // the stale file and the first changed file have already moved.
-        let after = [page("a/index.html", "new a"), page("b/index.html", "new b")];
-        let (new, aside) = (dir.path().join("new"), dir.path().join("old"));
-        write_tree(&new, after[..1].iter()).expect("stage");
-        let stale = vec![PathBuf::from("gone.html")];
-        let changed: Vec<&OutputFile> = after.iter().collect();
-        let mut journal = Journal::default();
-        assert!(commit(&output, &new, &aside, &stale, &changed, &mut journal).is_err());
-        journal.roll_back();
+    #[test]
+    fn files_parkpress_did_not_write_are_never_removed_or_replaced() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("output");
+        write_site(&output, &before(), &done()).expect("first build");
 
-        assert_eq!(read(&output, "a/index.html"), "old a");
+        // Dropped in by hand: refused, kept.
+        std::fs::create_dir_all(output.join(".git")).expect("mkdir");
+        std::fs::write(output.join(".git/HEAD"), "ref: main").expect("write");
+        std::fs::write(output.join("important.txt"), "keep me").expect("write");
+        let error = format!(
+            "{:#}",
+            write_site(&output, &after(), &done()).expect_err("refused")
+        );
+        assert!(
+            error.contains("`.git/HEAD`, `important.txt`") && error.contains("did not write"),
+            "{error}"
+        );
+        let error = format!(
+            "{:#}",
+            check_output_dir(&dir.path().join("site"), &output).expect_err("refused")
+        );
+        assert!(error.contains("important.txt"), "{error}");
+        assert_eq!(read(&output, "important.txt"), "keep me");
         assert_eq!(read(&output, "gone.html"), "old gone");
-        assert!(!output.join("b/index.html").exists());
+        std::fs::remove_dir_all(output.join(".git")).expect("rm");
+        std::fs::remove_file(output.join("important.txt")).expect("rm");
+
+        // Edited since it was written: refused, kept; a file that stays is no concern.
+        std::fs::write(output.join("gone.html"), "my notes").expect("write");
+        let error = format!(
+            "{:#}",
+            write_site(&output, &after(), &done()).expect_err("refused")
+        );
+        assert!(
+            error.contains("`gone.html`") && error.contains("changed since"),
+            "{error}"
+        );
+        assert_eq!(read(&output, "gone.html"), "my notes");
+        assert_eq!(read(&output, "a/index.html"), "old a");
+    }
+
+    #[test]
+    fn a_marker_copied_by_hand_proves_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("output");
+        write_site(&output, &before(), &done()).expect("build");
+        let elsewhere = dir.path().join("project");
+        std::fs::create_dir_all(elsewhere.join("docs")).expect("mkdir");
+        std::fs::write(elsewhere.join("important.txt"), "keep me").expect("write");
+        std::fs::write(elsewhere.join("docs/plan.md"), "the plan").expect("write");
+        std::fs::copy(output.join(MARKER), elsewhere.join(MARKER)).expect("copy");
+        let previous = tree(&elsewhere);
+        assert!(check_output_dir(&dir.path().join("site"), &elsewhere).is_err());
+        assert!(write_site(&elsewhere, &after(), &done()).is_err());
+        assert_eq!(tree(&elsewhere), previous);
+
+        // A marker without a record (an older parkpress, or written by hand) neither.
+        std::fs::write(elsewhere.join(MARKER), "finished = true\ndrafts = false\n").expect("w");
+        let error = format!(
+            "{:#}",
+            write_site(&elsewhere, &after(), &done()).expect_err("refused")
+        );
+        assert!(error.contains("does not record"), "{error}");
+        assert_eq!(read(&elsewhere, "important.txt"), "keep me");
     }
 
     #[test]
     #[cfg(unix)]
-    fn a_folder_that_becomes_a_file_and_a_file_behind_a_link_are_written() {
+    fn an_existing_empty_folder_is_written_into_not_replaced() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("volume");
+        std::fs::create_dir(&output).expect("mkdir");
+        let inode = std::fs::metadata(&output).expect("meta").ino();
+        write_site(&output, &before(), &done()).expect("build");
+        assert_eq!(site_tree(&output), expected(&before()));
+        assert_eq!(std::fs::metadata(&output).expect("meta").ino(), inode);
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("read")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["volume"], "nothing made beside it");
+    }
+
+    #[test]
+    fn stale_staging_folders_of_killed_builds_are_removed() {
         let dir = tempfile::tempdir().expect("temp dir");
         let output = dir.path().join("output");
-        write_site(
-            &output,
-            &[
-                page("x/y/index.html", "deep"),
-                page("css/site.css", "body{}"),
-            ],
-        )
-        .expect("first build");
-        // Someone links css/ to a folder elsewhere holding the same bytes.
+        write_site(&output, &before(), &done()).expect("build");
+        for pid in [11, 12] {
+            let staging = Staging::new(output.join(format!("{STAGING}{pid}"))).expect("stage");
+            write_tree(&staging.0.join("new/x/y"), before().iter()).expect("write");
+            std::mem::forget(staging);
+        }
+        write_site(&output, &after(), &done()).expect("next build");
+        assert_eq!(site_tree(&output), expected(&after()));
+
+        // A folder of that name parkpress did not tag is not its to remove.
+        std::fs::create_dir_all(output.join(format!("{STAGING}13"))).expect("mkdir");
+        std::fs::write(output.join(format!("{STAGING}13/mine.txt")), "x").expect("write");
+        assert!(write_site(&output, &before(), &done()).is_err());
+        assert_eq!(read(&output, &format!("{STAGING}13/mine.txt")), "x");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_link_in_the_output_is_refused_and_nothing_outside_is_touched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("output");
+        write_site(&output, &[page("css/site.css", "body{}")], &done()).expect("first build");
         let elsewhere = dir.path().join("elsewhere");
         std::fs::create_dir_all(&elsewhere).expect("mkdir");
         std::fs::write(elsewhere.join("site.css"), "body{}").expect("write");
         std::fs::remove_dir_all(output.join("css")).expect("rm");
         std::os::unix::fs::symlink(&elsewhere, output.join("css")).expect("link");
+        let error = format!(
+            "{:#}",
+            write_site(&output, &[page("css/site.css", "p{}")], &done()).expect_err("refused")
+        );
+        assert!(error.contains("`css`"), "{error}");
+        assert_eq!(read(&elsewhere, "site.css"), "body{}");
+    }
 
-        let stats = write_site(
-            &output,
-            &[page("x", "now a file"), page("css/site.css", "body{}")],
-        )
-        .expect("second build");
-        assert_eq!(read(&output, "x"), "now a file");
-        assert!(
-            std::fs::symlink_metadata(output.join("css"))
-                .expect("css")
-                .is_dir()
-        );
-        assert_eq!(read(&output, "css/site.css"), "body{}");
-        assert_eq!(
-            read(&elsewhere, "site.css"),
-            "body{}",
-            "nothing outside is touched"
-        );
-        assert_eq!(stats.written, 2);
-        let names: Vec<String> = std::fs::read_dir(&output)
-            .expect("read")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        assert!(names.iter().all(|n| !n.contains("staging")), "{names:?}");
+    #[test]
+    fn the_share_kit_is_not_an_output_for_the_site() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).expect("mkdir");
+        for output in [root.join("share-kit"), root.join("share-kit/site")] {
+            let error = format!(
+                "{:#}",
+                check_site_output(&root, &output).expect_err("refused")
+            );
+            assert!(error.contains("share kit"), "{error}");
+        }
+        check_site_output(&root, &root.join("output")).expect("the usual output");
+        check_output_dir(&root, &root.join("share-kit")).expect("the kit's own folder");
+    }
+
+    fn read(dir: &Path, path: &str) -> String {
+        std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 }

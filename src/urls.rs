@@ -1,6 +1,14 @@
 //! Every URL the site uses, built in one place: root-relative links that include the path of
 //! `base_url`, and absolute URLs for canonical, Open Graph, sitemap and feeds.
 
+/// What [`Urls::file`] percent-encodes: everything but RFC 3986 unreserved characters and `/`.
+const FILE_PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
 /// Where the PDFs are, relative to the output folder: one place for the pages that link them
 /// and the typesetter that writes them.
 pub mod pdf {
@@ -63,6 +71,14 @@ impl Urls {
         format!("{}/{}", self.prefix, path.trim_start_matches('/'))
     }
 
+    /// Root-relative URL of a file named by content (an image, an attachment): like
+    /// [`Urls::root`], with every character of the path but unreserved ones and `/`
+    /// percent-encoded, so a name like `封面 图片.png` or `a,b.png` stays one URL in `src`, `srcset`
+    /// and `og:image`.
+    pub fn file(&self, path: &str) -> String {
+        self.root(&percent_encoding::utf8_percent_encode(path, FILE_PATH).to_string())
+    }
+
     /// Absolute URL of a root-relative URL made by [`Urls::page`] or [`Urls::root`].
     pub fn absolute(&self, root_relative: &str) -> String {
         format!("{}{}", self.origin, root_relative)
@@ -98,6 +114,21 @@ mod tests {
             "https://example.gov.cn/invest/en/news/"
         );
         assert_eq!(urls.page_file("en", "parks/a/"), "en/parks/a/index.html");
+    }
+
+    #[test]
+    fn file_names_are_percent_encoded() {
+        let urls = Urls::new("https://example.gov.cn/invest/", "zh");
+        assert_eq!(
+            urls.file("parks/a/封面 图片.png"),
+            "/invest/parks/a/%E5%B0%81%E9%9D%A2%20%E5%9B%BE%E7%89%87.png"
+        );
+        assert_eq!(urls.file("a,b 1x.png"), "/invest/a%2Cb%201x.png");
+        assert_eq!(urls.file("x\"'<>#?.png"), "/invest/x%22%27%3C%3E%23%3F.png");
+        assert_eq!(
+            urls.file("parks/a/logo_1-2.v~3.png"),
+            "/invest/parks/a/logo_1-2.v~3.png"
+        );
     }
 
     #[test]

@@ -451,6 +451,19 @@ fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
     );
     std::fs::remove_file(site.root().join("content/news/opening.md")).expect("rm");
     std::fs::write(site.root().join("output/stray.txt"), "left by hand").expect("write");
+    // parkpress removes only what it wrote: the stray file stops the build, and is kept.
+    let refused = site.run(&["build"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("did not write `stray.txt`"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("output/stray.txt")).expect("kept"),
+        "left by hand"
+    );
+    std::fs::remove_file(site.root().join("output/stray.txt")).expect("rm");
     let stdout = site.build();
     assert!(!stdout.contains(" 0 written"), "{stdout}");
 
@@ -464,7 +477,6 @@ fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
     assert!(!site.exists("news/opening/index.html"));
     assert!(!site.exists("news/opening"), "its emptied folder goes too");
     assert!(!site.exists("en/news/opening"));
-    assert!(!site.exists("stray.txt"), "output/ holds exactly the site");
     assert!(site.exists(".parkpress-output"));
     let leftovers: Vec<_> = std::fs::read_dir(site.root())
         .expect("read root")
@@ -492,11 +504,56 @@ fn refuses_output_folders_it_did_not_make() {
         "do not delete"
     );
 
-    for target in [site.root().to_path_buf(), site.root().join("content")] {
+    for target in [
+        site.root().to_path_buf(),
+        site.root().join("content"),
+        site.root().join("share-kit"),
+    ] {
         let output = site.run(&["build", "--output", target.to_str().expect("utf-8 path")]);
         assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     }
     assert!(site.root().join("content/site.toml").exists());
+    let kit = site.root().join("share-kit");
+    assert!(
+        stderr(&site.run(&["build", "--output", kit.to_str().expect("utf-8 path")]))
+            .contains("share kit"),
+        "the share kit is refused by name"
+    );
+}
+
+/// Issue 14, defect 9: a `.parkpress-output` marker copied by hand into a project folder does
+/// not make `build --output` there delete its files.
+#[test]
+fn a_marker_copied_into_another_folder_does_not_make_it_parkpresss() {
+    let site = Site::fixture("basic");
+    site.build();
+    let project = site.root().join("project");
+    std::fs::create_dir_all(project.join("docs")).expect("mkdir");
+    std::fs::create_dir_all(project.join(".git")).expect("mkdir");
+    std::fs::write(project.join("important.txt"), "do not delete").expect("write");
+    std::fs::write(project.join("docs/plan.md"), "# plan").expect("write");
+    std::fs::write(project.join(".git/HEAD"), "ref: refs/heads/main").expect("write");
+    std::fs::copy(
+        site.root().join("output/.parkpress-output"),
+        project.join(".parkpress-output"),
+    )
+    .expect("copy the marker");
+    let before: Vec<(PathBuf, Vec<u8>)> = walk(&project)
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).expect("read")))
+        .collect();
+    let output = site.run(&["build", "--output", project.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("parkpress did not write") && message.contains("important.txt"),
+        "{message}"
+    );
+    let after: Vec<(PathBuf, Vec<u8>)> = walk(&project)
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).expect("read")))
+        .collect();
+    assert_eq!(before, after, "every file of the folder is kept as it was");
 }
 
 #[test]
@@ -638,4 +695,98 @@ fn the_theme_ships_a_favicon_a_site_theme_can_replace() {
     );
     site.build();
     assert_eq!(site.out("favicon.ico"), "own icon");
+}
+
+/// Every file of the site under `dir` (not parkpress's own: the marker, staging folders, the
+/// journal), relative, with its bytes.
+fn site_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|p| p.strip_prefix(dir).expect("inside").to_path_buf())
+        .filter(|p| !p.to_string_lossy().starts_with(".parkpress"))
+        .map(|p| {
+            let bytes = std::fs::read(dir.join(&p)).expect("read");
+            (p.to_string_lossy().into_owned(), bytes)
+        })
+        .collect()
+}
+
+/// Issue 14, defect 10: builds killed (SIGKILL) the moment they start moving files in never
+/// leave a mix the next build does not undo: right after each kill the output is the old or
+/// the new site, or holds the journal the next build plays back; the next build then leaves
+/// exactly the site, and no staging folder or journal anywhere.
+#[test]
+fn builds_killed_while_moving_files_in_leave_no_mix_and_no_leftovers() {
+    let site = Site::fixture("basic");
+    let site_toml = site.read("content/site.toml");
+    let versions = [
+        site_toml.clone(),
+        site_toml.replace("测试经济开发区", "测试经济技术开发区"),
+    ];
+    // The two sites as a clean build makes them.
+    let mut references = Vec::new();
+    for (i, text) in versions.iter().enumerate() {
+        site.write("content/site.toml", text);
+        let reference = site.root().join(format!("reference-{i}"));
+        let output = site.run(&["build", "--output", reference.to_str().expect("utf-8")]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        references.push(site_files(&reference));
+        std::fs::remove_dir_all(&reference).expect("rm");
+    }
+    assert_ne!(references[0], references[1]);
+    site.write("content/site.toml", &versions[0]);
+    site.build();
+
+    let output_dir = site.root().join("output");
+    let journal = output_dir.join(".parkpress-journal");
+    let mut killed_in_commit = 0;
+    for round in 1..=12 {
+        let version = round % 2;
+        site.write("content/site.toml", &versions[version]);
+        let mut child = common::parkpress(site.root(), &["build"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start build");
+        // Rounds 1, 2, 3… kill at the first sight of the journal, others once it is the Nth
+        // time seen, so kills land at different moves.
+        let mut seen = 0;
+        loop {
+            if journal.exists() {
+                seen += 1;
+                if seen >= round * 3 {
+                    let _ = child.kill();
+                    break;
+                }
+            }
+            if child.try_wait().expect("wait").is_some() {
+                break;
+            }
+        }
+        let _ = child.wait();
+        if journal.exists() {
+            killed_in_commit += 1;
+        } else {
+            let now = site_files(&output_dir);
+            assert!(
+                now == references[0] || now == references[1],
+                "round {round}: a killed build left a mix of sites"
+            );
+        }
+        site.build();
+        assert_eq!(
+            site_files(&output_dir),
+            references[version],
+            "round {round}"
+        );
+        let leftovers: Vec<PathBuf> = walk(site.root())
+            .into_iter()
+            .filter(|p| {
+                let text = p.to_string_lossy();
+                text.contains("parkpress-staging") || text.contains("parkpress-journal")
+            })
+            .collect();
+        assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
+    }
+    println!("{killed_in_commit} of 12 builds were killed while moving files in");
 }

@@ -29,6 +29,20 @@ impl Site {
         text
     }
 
+    /// Runs `build --pdf`, fails the test when it fails, and returns how many PDFs it made.
+    fn build_pdfs(&self) -> usize {
+        let output = self.run(&["build", "--pdf"]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        common::walk(&self.path("output"))
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .count()
+    }
+
     /// Every built file's text joined, to search for what must not be published.
     fn published(&self) -> String {
         common::walk(&self.path("output"))
@@ -257,17 +271,8 @@ fn typst_code_in_file_names_stays_a_file_name() {
         "featured = true",
         &format!("featured = true\nlogo = {}", toml_string(name)),
     );
-    let output = site.run(&["build", "--pdf"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let pdfs: Vec<_> = common::walk(&site.path("output"))
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    assert!(pdfs.len() >= 3, "{pdfs:?}");
+    let pdfs = site.build_pdfs();
+    assert!(pdfs >= 3, "{pdfs} PDFs");
     let listed = std::process::Command::new("pdfimages")
         .arg("-list")
         .arg(site.path("output/pdf/parks/data-lake.zh.pdf"))
@@ -378,4 +383,417 @@ fn outside_park(site: &Site) -> std::path::PathBuf {
     let path = site.path("outside-park.toml");
     std::fs::write(&path, "name = \"Outside Park\"\nstatus = \"building\"\n").expect("write");
     path
+}
+
+/// Defect 14: a cover named `封面 图片.png` (a space, and a comma in a second name) stays one
+/// percent-encoded URL in `src`, `srcset` and `og:image`, and that URL names the published file.
+#[test]
+fn image_file_names_are_percent_encoded_in_urls() {
+    let site = Site::fixture("basic");
+    site.write_bytes("content/parks/data-lake/封面 图片.png", &png(1600, 800));
+    site.write_bytes("content/parks/data-lake/hall, east 2x.png", &png(700, 400));
+    site.edit(
+        PARK,
+        "order = 1\n",
+        "order = 1\ncover = \"封面 图片.png\"\n",
+    );
+    site.edit(
+        "content/parks/data-lake/index.md",
+        "数据湖产业园位于开发区北部。\n",
+        "数据湖产业园位于开发区北部。\n\n![展厅](<hall, east 2x.png>)\n",
+    );
+    site.build();
+    let page = site.out("parks/data-lake/index.html");
+    let encoded = "/parks/data-lake/%E5%B0%81%E9%9D%A2%20%E5%9B%BE%E7%89%87.";
+    let attribute = |name: &str| -> Vec<String> {
+        page.split(&format!(" {name}=\""))
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+            .collect()
+    };
+    let srcsets = attribute("srcset");
+    let cover = srcsets
+        .iter()
+        .find(|s| s.contains(encoded))
+        .unwrap_or_else(|| panic!("no srcset of the cover: {srcsets:?}"));
+    let hall = srcsets
+        .iter()
+        .find(|s| s.contains("hall%2C%20east%202x."))
+        .unwrap_or_else(|| panic!("no srcset of the hall: {srcsets:?}"));
+    for srcset in [cover, hall] {
+        // Each candidate is exactly "URL WIDTHw", and the URL names a published file.
+        for candidate in srcset.split(", ") {
+            let parts: Vec<&str> = candidate.split(' ').collect();
+            assert!(
+                parts.len() == 2 && parts[1].ends_with('w'),
+                "{candidate:?} in {srcset:?}"
+            );
+            let url = parts[0].split("/parks/").nth(1).expect("under parks/");
+            let path = percent_encoding::percent_decode_str(url)
+                .decode_utf8()
+                .expect("utf-8");
+            assert!(
+                site.exists(&format!("parks/{path}")),
+                "{url} names no published file"
+            );
+        }
+    }
+    for src in attribute("src").iter().filter(|s| s.contains("data-lake/")) {
+        assert!(!src.contains(' ') && !src.contains(','), "{src}");
+    }
+    let og = page
+        .split("property=\"og:image\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("og:image");
+    assert!(og.contains(encoded) && !og.contains(' '), "{og}");
+}
+
+/// Defect 13: terminal control sequences in content (an OSC that sets the window title, a CSI
+/// colour, a BEL), as a TOML escape, raw in a file and in a file name, reach `check`'s and
+/// `build`'s output only escaped.
+#[test]
+fn terminal_control_sequences_never_reach_the_terminal() {
+    let site = Site::fixture("basic");
+    site.edit(
+        TENANT,
+        "featured = true",
+        "featured = true\nwebsite = \"javascript:\\u001b]0;pwned\\u0007\\u001b[2J\"",
+    );
+    // Raw in a TOML file, where it is a syntax error whose line is shown.
+    site.edit(
+        "content/parks/zhizao/park.toml",
+        "name = {",
+        "# \u{1b}]0;pwned\u{7}\u{1b}[31m\nname = {",
+    );
+    site.write(
+        "content/parks/data-lake/tenants/x\u{1b}[2J.md",
+        "+++\nname = { zh = \"\u{1b}[2J\" }\n+++\n",
+    );
+    for args in [&["check"][..], &["build"][..], &["build", "--pdf"][..]] {
+        let output = site.run(args);
+        assert!(!output.status.success(), "{args:?}");
+        let printed = [output.stdout, output.stderr].concat();
+        let text = String::from_utf8_lossy(&printed);
+        assert!(
+            !printed.iter().any(|b| *b == 0x1b || *b == 0x07),
+            "{args:?} printed a raw control character:\n{text}"
+        );
+        assert!(
+            text.contains("\\u{1b}"),
+            "{args:?} shows it escaped:\n{text}"
+        );
+    }
+}
+
+/// Text of a PDF of the site's output, by `pdftotext -layout`.
+fn pdf_text(site: &Site, pdf: &str) -> String {
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(site.path("output").join(pdf))
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(output.status.success(), "pdftotext {pdf}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Defect 15: a code block in a park's text is printed as written: no backslashes added, each
+/// line on its own line.
+#[test]
+fn code_blocks_in_pdfs_keep_their_characters_and_lines() {
+    if !common::pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    site.edit(
+        "content/parks/data-lake/index.md",
+        "数据湖产业园位于开发区北部。\n",
+        "数据湖产业园位于开发区北部。\n\n```toml\nrent = \"0-3 years: 50%\" # see *note*\n[contact.hotline]\npath = 'C:\\parks\\data'\n```\n",
+    );
+    site.build_pdfs();
+    let text = pdf_text(&site, "pdf/parks/data-lake.zh.pdf");
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for expected in [
+        "rent = \"0-3 years: 50%\" # see *note*",
+        "[contact.hotline]",
+        "path = 'C:\\parks\\data'",
+    ] {
+        assert!(
+            lines.contains(&expected),
+            "{expected:?} is not a line of the brochure:\n{text}"
+        );
+    }
+}
+
+/// A JPEG photo of `width`×`height` carrying an EXIF segment with GPS coordinates and
+/// `padding` bytes of further metadata (Photoshop segments), as a camera or editor leaves it.
+fn photo_with_metadata(width: u32, height: u32, padding: usize) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x / 7 % 256) as u8,
+            (y / 5 % 256) as u8,
+            ((x + y) / 9 % 256) as u8,
+        ])
+    });
+    let mut jpeg = Vec::new();
+    image
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut jpeg, 80,
+        ))
+        .expect("encode");
+    let segment = |marker: u8, body: &[u8]| {
+        let mut out = vec![0xFF, marker];
+        out.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(body);
+        out
+    };
+    let mut metadata = segment(0xE1, b"Exif\0\0GPSLatitude 36.6512N GPSLongitude 117.1201E");
+    let mut left = padding;
+    while left > 0 {
+        let n = left.min(65_000);
+        let mut body = b"Photoshop 3.0\0".to_vec();
+        body.resize(n, b'M');
+        metadata.extend(segment(0xED, &body));
+        left -= n;
+    }
+    jpeg.splice(2..2, metadata);
+    jpeg
+}
+
+/// Defect 12: a brochure embeds photos without their metadata and at print resolution: no GPS
+/// coordinates in the PDF, a photo with 13 MB of metadata does not make a 13 MB brochure, and a
+/// 4000 px photo is embedded at most 2480 px wide (300 dpi across A4).
+#[test]
+fn pdfs_embed_photos_without_metadata_at_print_resolution() {
+    if !common::pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    let photo = photo_with_metadata(4000, 2500, 13_000_000);
+    assert!(photo.len() > 13_000_000);
+    site.write_bytes("content/parks/data-lake/cover.jpg", &photo);
+    site.edit(PARK, "order = 1\n", "order = 1\ncover = \"cover.jpg\"\n");
+    site.build_pdfs();
+    let brochure = site.path("output/pdf/parks/data-lake.zh.pdf");
+    let pdf = std::fs::read(&brochure).expect("brochure");
+    let contains = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+    assert!(!contains(b"GPSLatitude") && !contains(b"Photoshop 3.0"));
+    assert!(
+        !contains(&[b'M'; 256]),
+        "the metadata padding is not embedded"
+    );
+    assert!(pdf.len() < 3_000_000, "brochure of {} bytes", pdf.len());
+
+    let listed = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&brochure)
+        .output()
+        .expect("pdfimages");
+    let list = String::from_utf8_lossy(&listed.stdout);
+    let sizes: Vec<(u32, u32)> = list
+        .lines()
+        .skip(2)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            Some((fields.get(3)?.parse().ok()?, fields.get(4)?.parse().ok()?))
+        })
+        .collect();
+    assert!(
+        sizes.contains(&(2480, 1550)),
+        "the cover at print size:\n{list}"
+    );
+    assert!(
+        sizes.iter().all(|(w, h)| *w <= 2480 && *h <= 2480),
+        "{list}"
+    );
+}
+
+/// Defect 6: content beyond sane sizes (the probe's 1,000,000-character line, 100,000
+/// footnotes, headings and policies) is an error naming the file, the line and the limit, from
+/// `check` as from `build --pdf`, instead of minutes of typesetting and gigabytes of memory.
+#[test]
+fn content_beyond_sane_sizes_is_an_error_naming_the_limit() {
+    let body = "content/parks/data-lake/index.md";
+    let cases: [(&str, &str, String, &str); 4] = [
+        (
+            body,
+            "数据湖产业园位于开发区北部。\n",
+            format!("数据湖产业园位于开发区北部。\n\n{}\n", "长".repeat(1_000_000)),
+            "parks/data-lake/index.md:6:",
+        ),
+        (
+            body,
+            "数据湖产业园位于开发区北部。\n",
+            format!(
+                "数据湖产业园位于开发区北部。\n\n{}",
+                (1..=100_000).map(|n| format!("注[^{n}]\n\n[^{n}]: 来源\n\n")).collect::<String>()
+            ),
+            "parks/data-lake/index.md:",
+        ),
+        (
+            body,
+            "数据湖产业园位于开发区北部。\n",
+            format!("数据湖产业园位于开发区北部。\n\n{}", "## 标题\n\n".repeat(100_000)),
+            "parks/data-lake/index.md:",
+        ),
+        (
+            PARK,
+            "[[factors]]",
+            format!(
+                "{}[[factors]]",
+                (1..=100_000)
+                    .map(|n| format!("[[policies]]\nkey = \"p{n}\"\ntitle = {{ zh = \"政策\" }}\ncategory = \"rent\"\nsummary = {{ zh = \"摘要\" }}\n\n"))
+                    .collect::<String>()
+            ),
+            "parks/data-lake/park.toml:",
+        ),
+    ];
+    for (file, from, to, place) in cases {
+        let site = Site::fixture("basic");
+        site.edit(file, from, &to);
+        let (ok, text) = site.check();
+        assert!(!ok, "check passed with {place}");
+        assert!(
+            text.lines().any(|l| l.contains(place)),
+            "no error at {place}:\n{}",
+            &text[..text.len().min(3000)]
+        );
+        assert!(
+            text.contains("20,000") || text.contains("2,000") || text.contains("MB"),
+            "the limit is named:\n{}",
+            &text[..text.len().min(3000)]
+        );
+        let text = site.fails(&["build", "--pdf"]);
+        assert!(text.contains(place), "{}", &text[..text.len().min(3000)]);
+    }
+}
+
+/// Typst code, markup and string breakers from the probe, each followed by a word to find in
+/// the PDFs' text.
+const TYPST_PAYLOADS: &[&str] = &[
+    "\"); #panic(\"zq1\") //",
+    "#image(\"/etc/passwd\") zq2",
+    "#set page(width: 0.1pt) zq3",
+    "#lorem(100000000) zq4",
+    "*b* _e_ $x^2$ @ref <l> `r` = h ~ -- zq5",
+    "\\\" \\\\ ] [ } { ) ( zq6",
+    "/* c zq7",
+];
+
+/// Issue 14, "done when": the probe's Typst payloads go into every text field of the basic
+/// fixture (names, titles, summaries, positioning, operators, descriptions, a Markdown body)
+/// and into image file names; `build --pdf` makes every PDF, and the payloads are printed as
+/// text, not run.
+#[test]
+fn typst_payloads_in_every_field_and_file_name_are_printed_as_text() {
+    if !common::pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    let files: Vec<std::path::PathBuf> = common::walk(&site.path("content"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "toml" || e == "md"))
+        .collect();
+    let fields = [
+        "name",
+        "title",
+        "summary",
+        "positioning",
+        "operator",
+        "description",
+    ];
+    let mut n = 0;
+    for file in &files {
+        let mut text = std::fs::read_to_string(file).expect("read");
+        for field in fields {
+            for lang in ["zh", "en"] {
+                let pattern = format!("{field} = {{ {lang} = \"");
+                let mut at = 0;
+                while let Some(found) = text[at..].find(&pattern) {
+                    let insert = at + found + pattern.len();
+                    let payload = TYPST_PAYLOADS[n % TYPST_PAYLOADS.len()];
+                    n += 1;
+                    let value = toml_string(&format!("{payload} "));
+                    let value = &value[1..value.len() - 1];
+                    text.insert_str(insert, value);
+                    at = insert + value.len();
+                }
+            }
+        }
+        std::fs::write(file, text).expect("write");
+    }
+    assert!(n >= 20, "{n} fields");
+    site.edit(
+        "content/parks/data-lake/index.md",
+        "数据湖产业园位于开发区北部。\n",
+        &format!(
+            "数据湖产业园位于开发区北部。\n\n{}\n\n![图](<hall \"), panic(\"x [*] $y$.png>)\n",
+            TYPST_PAYLOADS.join("\n\n")
+        ),
+    );
+    site.write_bytes(
+        "content/parks/data-lake/hall \"), panic(\"x [*] $y$.png",
+        &png(80, 40),
+    );
+    // `#` and `?` start a fragment or query in a reference, so they are not in these names.
+    let cover = "c\"), panic(\"x\" [*] <b>.png";
+    site.write_bytes(&format!("content/parks/data-lake/{cover}"), &png(300, 150));
+    site.edit(
+        PARK,
+        "order = 1\n",
+        &format!("order = 1\ncover = {}\n", toml_string(cover)),
+    );
+
+    let pdfs = site.build_pdfs();
+    assert!(pdfs >= 3, "{pdfs} PDFs");
+    let brochure = pdf_text(&site, "pdf/parks/data-lake.zh.pdf");
+    for (i, payload) in TYPST_PAYLOADS.iter().enumerate() {
+        let word = format!("zq{}", i + 1);
+        assert!(
+            brochure.contains(&word),
+            "{payload:?} did not come out as text:\n{brochure}"
+        );
+    }
+    assert!(
+        brochure.contains("#panic") && brochure.contains("#image"),
+        "{brochure}"
+    );
+    let page = site.out("parks/data-lake/index.html");
+    assert!(
+        page.contains("#panic") && page.contains("&lt;l&gt;"),
+        "{page}"
+    );
+}
+
+/// Defect 6, the watchdog: no document typesets for longer than the limit. With a limit of 0 s
+/// every document runs over: `build --pdf` stops with an error naming one and the limit, and
+/// `output/` stays as the previous build left it.
+#[test]
+fn a_document_typesetting_past_the_limit_stops_the_build_and_keeps_the_output() {
+    if !common::pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    site.build();
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = common::walk(&site.path("output"))
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).expect("read")))
+        .collect();
+    site.edit(PARK, "数据湖产业园", "新数据湖产业园");
+    let output = common::parkpress(site.root(), &["build", "--pdf"])
+        .env("PARKPRESS_TYPESET_LIMIT", "0")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("typeset-time-out") && stderr.contains("`pdf/") && stderr.contains("0 s"),
+        "{stderr}"
+    );
+    let after: Vec<(std::path::PathBuf, Vec<u8>)> = common::walk(&site.path("output"))
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).expect("read")))
+        .collect();
+    assert_eq!(before, after, "output/ untouched");
 }

@@ -81,14 +81,18 @@ impl Server {
 
     /// Like `get`, with the body as bytes (PDFs).
     fn get_bytes(&self, path: &str) -> (u16, String, Vec<u8>) {
+        self.request("GET", path, &self.address)
+    }
+
+    /// A raw HTTP/1.1 request with this method and `Host` header.
+    fn request(&self, method: &str, path: &str, host: &str) -> (u16, String, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.address).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
             .expect("timeout");
         write!(
             stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.address
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
         )
         .expect("send");
         let mut response = Vec::new();
@@ -271,6 +275,53 @@ fn no_path_reaches_outside_the_site() {
     }
 }
 
+/// The value of header `name` in a response head.
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+#[test]
+fn only_requests_for_its_own_host_are_answered_and_head_tells_the_length() {
+    let server = Server::start();
+    let port = server.address.rsplit_once(':').expect("port").1;
+    // A page on evil.example whose name now resolves to 127.0.0.1 (DNS rebinding).
+    for host in [
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        "localhost".to_owned(),
+    ] {
+        for path in ["/", "/__parkpress/status", "/css/site.css"] {
+            let (status, _, body) = server.request("GET", path, &host);
+            let body = String::from_utf8_lossy(&body);
+            assert_eq!(status, 421, "{host} {path}: {body}");
+            assert!(
+                !body.contains("<html") && !body.contains("generation"),
+                "{body}"
+            );
+        }
+    }
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let (status, _, body) = server.request("GET", "/", &host);
+        assert_eq!(status, 200, "{host}");
+        assert!(String::from_utf8_lossy(&body).contains("<html"));
+    }
+
+    for path in ["/", "/css/site.css", "/parks/data-lake/"] {
+        let (status, _, full) = server.request("GET", path, &server.address);
+        let (head_status, head, empty) = server.request("HEAD", path, &server.address);
+        assert_eq!((status, head_status), (200, 200), "{path}");
+        assert!(empty.is_empty(), "HEAD {path} sent a body");
+        assert_eq!(
+            header(&head, "content-length"),
+            Some(full.len().to_string().as_str()),
+            "HEAD {path}: {head}"
+        );
+    }
+}
+
 #[test]
 fn edits_show_up_and_broken_content_never_kills_the_server() {
     let server = Server::start();
@@ -393,4 +444,35 @@ fn with_pdf_the_brochures_are_served_and_follow_edits() {
         after, before,
         "the brochure is typeset again after the edit"
     );
+}
+
+/// Issue 14, defect 6: `serve --pdf` starts and answers even when a document cannot be
+/// typeset (here a park text with a 100,000-character line): the error, with the limit, is shown, and
+/// fixing the file brings the site and its brochures.
+#[test]
+fn serve_with_pdf_starts_when_a_document_cannot_be_typeset() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let body = "content/parks/data-lake/index.md";
+    let server = Server::start_with(free_port(), &["--pdf"], |root| {
+        let path = root.join(body);
+        let text = std::fs::read_to_string(&path).expect("read");
+        std::fs::write(&path, format!("{text}\n{}\n", "长".repeat(100_000))).expect("write");
+    });
+    let (status, _, report) = server.get("/__parkpress/status");
+    assert_eq!(status, 200);
+    assert!(
+        report.contains("parks/data-lake/index.md") && report.contains("20,000"),
+        "{report}"
+    );
+    let text = std::fs::read_to_string(server.path(body)).expect("read");
+    let fixed = text.trim_end().trim_end_matches('长').to_owned();
+    std::fs::write(server.path(body), fixed).expect("write");
+    server.wait_for("/pdf/parks/data-lake.zh.pdf", "the brochure", |s, _| {
+        s == 200
+    });
+    server.wait_for("/parks/data-lake/", "the park page", |s, b| {
+        s == 200 && b.contains("数据湖产业园")
+    });
 }

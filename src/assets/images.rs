@@ -153,6 +153,8 @@ pub struct ImagePlan {
     svgs: HashMap<String, Arc<Vec<u8>>>,
     /// Broken, unsupported or oversized images, by file.
     pub diagnostics: Vec<Diagnostic>,
+    /// Copies made for print ([`ImagePlan::print_copy`]), by the hash of the original's bytes.
+    print_copies: std::sync::Mutex<HashMap<u128, Arc<Vec<u8>>>>,
 }
 
 /// Counts of a processing run.
@@ -274,6 +276,35 @@ impl ImagePlan {
         self.svgs.get(path)
     }
 
+    /// The copy of the raster image at `file` that a PDF embeds, or None for a file that is
+    /// not a raster image: only its image data (no EXIF with GPS coordinates, comments, text
+    /// chunks or bytes after the image), no larger than print needs ([`PRINT_SIDE`]), re-encoded
+    /// when it is larger or its EXIF orientation must be applied. Made once per original.
+    pub fn print_copy(&self, file: &Path) -> Option<Result<Arc<Vec<u8>>, String>> {
+        if !is_raster(&file.to_string_lossy()) {
+            return None;
+        }
+        let bytes = match crate::safe_fs::read_regular(file) {
+            Ok(bytes) => bytes,
+            Err(error) => return Some(Err(error.to_string())),
+        };
+        let key = xxhash_rust::xxh3::xxh3_128(&bytes);
+        let copies = || {
+            self.print_copies
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(copy) = copies().get(&key) {
+            return Some(Ok(Arc::clone(copy)));
+        }
+        let copy = Arc::new(match print_copy(bytes) {
+            Ok(copy) => copy,
+            Err(error) => return Some(Err(error)),
+        });
+        copies().insert(key, Arc::clone(&copy));
+        Some(Ok(copy))
+    }
+
     /// Whether the image at `path` is published through variants rather than copied.
     pub fn is_processed(&self, path: &str) -> bool {
         self.sources.contains_key(path)
@@ -356,7 +387,7 @@ fn plan_one(
     let display = format!("content/{path}");
     if path.to_ascii_lowercase().ends_with(".svg") {
         let svg = cached(sources, &file, || clean_svg(&file, &display))?;
-        let url = urls.root(path);
+        let url = urls.file(path);
         let info = ImageInfo {
             url,
             width: None,
@@ -403,7 +434,7 @@ fn plan_one(
         let op = Operation::Width(w, h);
         let out = name(op, ext);
         variants.push(Variant {
-            url: urls.root(&out),
+            url: urls.file(&out),
             width: w,
             height: h,
         });
@@ -416,7 +447,7 @@ fn plan_one(
             let out = name(op, "jpg");
             jobs.push((op, out.clone()));
             Variant {
-                url: urls.root(&out),
+                url: urls.file(&out),
                 width: w,
                 height: h,
             }
@@ -427,7 +458,7 @@ fn plan_one(
         let out = name(op, "jpg");
         jobs.push((op, out.clone()));
         Variant {
-            url: urls.root(&out),
+            url: urls.file(&out),
             width: tw,
             height: th,
         }
@@ -438,7 +469,7 @@ fn plan_one(
         let out = name(op, ext);
         jobs.push((op, out.clone()));
         Variant {
-            url: urls.root(&out),
+            url: urls.file(&out),
             width: lw,
             height: lh,
         }
@@ -454,7 +485,7 @@ fn plan_one(
     let info = ImageInfo {
         url: main
             .as_ref()
-            .map_or_else(|| urls.root(path), |v| v.url.clone()),
+            .map_or_else(|| urls.file(path), |v| v.url.clone()),
         width: main.as_ref().map(|v| v.width),
         height: main.as_ref().map(|v| v.height),
         srcset,
@@ -660,8 +691,46 @@ fn process_source(path: &str, source: &Source, cache: &Path, mode: Mode) -> Sour
     result
 }
 
+/// Longest side of an image in a PDF: 300 dpi across the 210 mm of an A4 page.
+pub const PRINT_SIDE: u32 = 2480;
+
+/// See [`ImagePlan::print_copy`].
+fn print_copy(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    let (width, height) = ImageReader::new(Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?
+        .into_dimensions()
+        .map_err(|e| e.to_string())?;
+    if width.max(height) <= PRINT_SIDE
+        && let Some(data) = super::strip::image_data(&bytes)
+    {
+        return Ok(data);
+    }
+    let png = bytes.starts_with(b"\x89PNG");
+    let image = decode_bytes(bytes)?;
+    let image = if image.width().max(image.height()) > PRINT_SIDE {
+        image.resize(
+            PRINT_SIDE,
+            PRINT_SIDE,
+            image::imageops::FilterType::CatmullRom,
+        )
+    } else {
+        image
+    };
+    let encoding = if png || image.color().has_alpha() {
+        Encoding::Png
+    } else {
+        Encoding::Jpeg
+    };
+    encode(&image, encoding, JPEG_QUALITY).map_err(|e| e.to_string())
+}
+
 fn decode(path: &Path) -> Result<DynamicImage, String> {
-    let bytes = crate::safe_fs::read_regular(path).map_err(|e| e.to_string())?;
+    decode_bytes(crate::safe_fs::read_regular(path).map_err(|e| e.to_string())?)
+}
+
+/// Decodes an image with the decoder limits, its EXIF orientation applied.
+fn decode_bytes(bytes: Vec<u8>) -> Result<DynamicImage, String> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?;

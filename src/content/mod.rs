@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod codes;
 pub mod keyboard;
+pub mod limits;
 pub mod parse;
 pub mod raw;
 

@@ -46,7 +46,9 @@ pub fn read_source(root: &Path, path: PathBuf) -> Result<SourceFile, Diagnostic>
                 Some(rest) => rest.to_owned(),
                 None => text,
             };
-            Ok(SourceFile::new(root, path, text))
+            let file = SourceFile::new(root, path, text);
+            super::limits::check(&file)?;
+            Ok(file)
         }
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();

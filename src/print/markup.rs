@@ -92,6 +92,10 @@ pub fn markdown_to_typst(
             Event::Start(Tag::FootnoteDefinition(_)) => skip_definition = true,
             Event::Start(tag) => w.start(tag),
             Event::End(tag) => w.end(*tag),
+            // Code keeps its characters and line breaks, as a string literal.
+            Event::Text(text) if w.code.is_some() => {
+                w.code.get_or_insert_default().push_str(text);
+            }
             Event::Text(text) if w.image_depth == 0 => w.push_text(&escape(text)),
             Event::Text(_) => {}
             Event::Code(code) => w.push_text(&format!("#raw({})", string_literal(code))),
@@ -137,6 +141,8 @@ struct Writer<'a> {
     /// Folder of the Markdown file, for relative image paths.
     dir: &'a str,
     images: &'a dyn ImagePaths,
+    /// The text of the open code block, printed as one string literal when it closes.
+    code: Option<String>,
 }
 
 impl<'a> Writer<'a> {
@@ -149,6 +155,7 @@ impl<'a> Writer<'a> {
             base_level,
             dir,
             images,
+            code: None,
         }
     }
 
@@ -182,7 +189,7 @@ impl<'a> Writer<'a> {
                     _ => String::new(),
                 };
                 self.out.push_str(&format!("\n\n#raw(block: true{lang}, "));
-                self.out.push('"');
+                self.code = Some(String::new());
             }
             Tag::List(start) => {
                 self.lists.push(*start);
@@ -261,7 +268,12 @@ impl<'a> Writer<'a> {
         match tag {
             TagEnd::Paragraph | TagEnd::Heading(_) => {}
             TagEnd::BlockQuote(_) => self.out.push_str("]\n"),
-            TagEnd::CodeBlock => self.out.push_str("\")\n"),
+            TagEnd::CodeBlock => {
+                let code = self.code.take().unwrap_or_default();
+                self.out
+                    .push_str(&string_literal(code.trim_end_matches('\n')));
+                self.out.push_str(")\n");
+            }
             TagEnd::List(_) => {
                 self.lists.pop();
                 self.out.push('\n');
@@ -407,6 +419,20 @@ mod tests {
         );
         assert!(typst.contains("#footnote[来源：济南日报]"), "{typst}");
         assert!(!typst.contains("[^1]"), "{typst}");
+    }
+
+    #[test]
+    fn code_blocks_keep_their_characters_and_line_breaks() {
+        let typst = markdown_to_typst(
+            "```toml\nkey = \"a-b\" # c\\d\n  [x.y]\n```\n",
+            "",
+            0,
+            &NoImages,
+        );
+        assert!(
+            typst.contains(r#"#raw(block: true, lang: "toml", "key = \"a-b\" # c\\d\n  [x.y]")"#),
+            "{typst}"
+        );
     }
 
     #[test]

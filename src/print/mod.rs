@@ -11,6 +11,7 @@ pub mod fonts;
 pub mod layout;
 pub mod markup;
 pub mod poster;
+pub mod watchdog;
 pub mod world;
 
 use rayon::prelude::*;
@@ -752,7 +753,9 @@ fn lay_out(
     let kept = sources_dir.join(name);
     let _ = std::fs::write(&kept, &source);
     let world = PrintWorld::new(shared, name, source);
+    let watched = watchdog::typesetting(path);
     let warned = typst::compile::<typst_layout::PagedDocument>(&world);
+    drop(watched);
     warned.output.map_err(|errors| {
         let text = world.main_source().text().to_owned();
         let file = SourceFile::new(root, kept.clone(), text);

@@ -78,6 +78,13 @@ impl<'a> PrintWorld<'a> {
         if let Some(svg) = self.shared.images.svg(path) {
             return Ok(Bytes::new(svg.to_vec()));
         }
+        // Photos are embedded as print copies: no EXIF or GPS, no more pixels than print needs.
+        let file = self.shared.content_dir.join(path);
+        if let Some(copy) = self.shared.images.print_copy(&file) {
+            return copy
+                .map(|bytes| Bytes::new(bytes.to_vec()))
+                .map_err(|e| FileError::Other(Some(format!("{path}: {e}").into())));
+        }
         crate::safe_fs::read_regular(&self.shared.content_dir.join(path))
             .map(Bytes::new)
             .map_err(|e| FileError::from_io(e, &self.shared.content_dir.join(path)))

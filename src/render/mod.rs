@@ -342,7 +342,7 @@ impl LinkResolver for SiteLinks<'_> {
         }
         self.assets
             .contains(content_path)
-            .then(|| self.urls.root(content_path))
+            .then(|| self.urls.file(content_path))
     }
 
     fn image_attributes(&self, content_path: &str) -> Option<markdown::ImageAttributes> {

@@ -1,14 +1,18 @@
 //! HTTP for `serve` (axum): files from the in-memory snapshot only, a 404 page, no listings, live
-//! reload over server-sent events, and an overlay with the errors of a failed rebuild.
+//! reload over server-sent events, and an overlay with the errors of a failed rebuild. Only
+//! requests naming the server itself in `Host` are answered, so a web page cannot reach it
+//! through a DNS name it rebinds to 127.0.0.1.
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State as Extract;
-use axum::http::{Method, StatusCode, Uri, header};
+use axum::extract::{Request, State as Extract};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use super::State;
@@ -80,16 +84,65 @@ pub async fn serve(
     state: Arc<State>,
     stop: StopSignals,
 ) -> anyhow::Result<()> {
+    let address = listener.local_addr()?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let app = Router::new()
         .route(EVENTS, get(events))
         .route(STATUS, get(status))
         .fallback(file)
-        .with_state(state);
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(address, only_own_host));
     axum::serve(listener, app)
         .with_graceful_shutdown(stop.received())
         .await?;
     Ok(())
+}
+
+/// Answers 421 Misdirected Request unless `Host` names this server: see [`is_own_host`].
+async fn only_own_host(
+    Extract(address): Extract<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if is_own_host(request.headers(), address) {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("421 Misdirected Request: this preview answers only to http://{address}/ and http://localhost:{}/\n", address.port()),
+    )
+        .into_response()
+}
+
+/// Whether the `Host` of a request names the server listening on `address`: `localhost` or an
+/// IP address it listens on (any address when bound to all of them), with its port. Any other
+/// name may be a DNS name rebound to this machine by a web page, and is refused.
+pub fn is_own_host(headers: &HeaderMap, address: SocketAddr) -> bool {
+    let Some(host) = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return false;
+    };
+    let Some((name, port)) = host.rsplit_once(':') else {
+        return false;
+    };
+    if port.parse::<u16>().ok() != Some(address.port()) {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let literal = name
+        .strip_prefix('[')
+        .and_then(|n| n.strip_suffix(']'))
+        .unwrap_or(name);
+    let Ok(ip) = literal.parse::<IpAddr>() else {
+        return false;
+    };
+    let bound = address.ip();
+    ip == bound || (ip.is_loopback() && bound.is_loopback()) || bound.is_unspecified()
 }
 
 async fn events(
@@ -121,11 +174,28 @@ async fn status(Extract(state): Extract<Arc<State>>) -> Response {
         .into_response()
 }
 
+/// How long a request made during the first build waits for it before "still building".
+const FIRST_BUILD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
 async fn file(Extract(state): Extract<Arc<State>>, method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
             [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
+    }
+    let mut built = state.built.subscribe();
+    let first = tokio::time::timeout(FIRST_BUILD_PATIENCE, built.wait_for(|g| *g > 0)).await;
+    if !matches!(first, Ok(Ok(_))) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+                (header::RETRY_AFTER, "5"),
+            ],
+            inject(b"<!doctype html><title>parkpress</title><body><p>parkpress is still building the site; this page reloads when it is done.</p></body>"),
         )
             .into_response();
     }
@@ -160,17 +230,13 @@ async fn file(Extract(state): Extract<Arc<State>>, method: Method, uri: Uri) -> 
         } else {
             bytes.as_ref().clone()
         };
-        let body = if method == Method::HEAD {
-            Body::empty()
-        } else {
-            Body::from(body)
-        };
+        // For HEAD the whole body goes to hyper, which sends its length and not its bytes.
         return (
             [
                 (header::CONTENT_TYPE, kind),
                 (header::CACHE_CONTROL, "no-store"),
             ],
-            body,
+            Body::from(body),
         )
             .into_response();
     }
@@ -282,6 +348,38 @@ mod tests {
             site_path("/search/%E5%86%B7%E9%93%BE").as_deref(),
             Some("search/冷链")
         );
+    }
+
+    #[test]
+    fn only_the_servers_own_names_are_answered() {
+        let host = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, value.parse().expect("header"));
+            headers
+        };
+        let local: SocketAddr = "127.0.0.1:4000".parse().expect("address");
+        for good in [
+            "127.0.0.1:4000",
+            "localhost:4000",
+            "LOCALHOST:4000",
+            "[::1]:4000",
+        ] {
+            assert!(is_own_host(&host(good), local), "{good}");
+        }
+        for bad in [
+            "evil.example:4000",
+            "localhost.evil.example:4000",
+            "127.0.0.1:4001",
+            "127.0.0.1",
+            "localhost",
+            "192.168.1.5:4000",
+        ] {
+            assert!(!is_own_host(&host(bad), local), "{bad}");
+        }
+        assert!(!is_own_host(&HeaderMap::new(), local));
+        let everywhere: SocketAddr = "0.0.0.0:4000".parse().expect("address");
+        assert!(is_own_host(&host("192.168.1.5:4000"), everywhere));
+        assert!(!is_own_host(&host("rebound.example:4000"), everywhere));
     }
 
     #[test]

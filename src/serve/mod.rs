@@ -61,7 +61,13 @@ pub struct RebuildReport {
 pub struct State {
     snapshot: RwLock<Snapshot>,
     events: tokio::sync::broadcast::Sender<String>,
+    /// The generation of the latest finished build; 0 until the first is done.
+    built: tokio::sync::watch::Sender<u64>,
 }
+
+/// How long `serve` waits for the first build before it says it is serving anyway (a document
+/// that takes long to typeset must not keep the preview from starting).
+const FIRST_BUILD_WAIT: Duration = Duration::from_secs(20);
 
 impl State {
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Snapshot> {
@@ -107,24 +113,62 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
     build.kit = false;
     let builder = Arc::new(std::sync::Mutex::new(Builder::new(build)));
 
+    // A document that typesets for too long is reported; the last good pages stay up.
+    crate::print::watchdog::configure(
+        crate::print::watchdog::OnTimeout::Report,
+        Some(Box::new({
+            let on_event = Arc::clone(&on_event);
+            move |message| on_event(message)
+        })),
+    );
     let (events, _) = tokio::sync::broadcast::channel(16);
     let state = Arc::new(State {
         snapshot: RwLock::new(Snapshot::default()),
         events,
+        built: tokio::sync::watch::Sender::new(0),
     });
-    let report = rebuild(&builder, &state, &[]);
-    on_event(format!(
-        "Built {} files from {} source files in {:.0} ms{}{}",
-        report.files,
-        report.read,
-        report.elapsed.as_secs_f64() * 1000.0,
-        crate::drafts_note(report.drafts_left_out),
-        if report.failed {
-            " with errors (shown in the browser)"
-        } else {
-            ""
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the server runtime")?;
+    let stop = {
+        let _inside = runtime.enter();
+        http::StopSignals::listen().context("cannot listen for Ctrl+C")?
+    };
+    // Answering from the start: requests made during the first build wait for it.
+    let server = runtime.spawn(http::serve(listener, Arc::clone(&state), stop));
+    let first = std::thread::spawn({
+        let builder = Arc::clone(&builder);
+        let state = Arc::clone(&state);
+        let on_event = Arc::clone(&on_event);
+        move || {
+            let report = rebuild(&builder, &state, &[]);
+            on_event(format!(
+                "Built {} files from {} source files in {:.0} ms{}{}",
+                report.files,
+                report.read,
+                report.elapsed.as_secs_f64() * 1000.0,
+                crate::drafts_note(report.drafts_left_out),
+                if report.failed {
+                    " with errors (shown in the browser)"
+                } else {
+                    ""
+                }
+            ));
         }
-    ));
+    });
+    let waiting = Instant::now();
+    while !first.is_finished() {
+        if waiting.elapsed() > FIRST_BUILD_WAIT {
+            on_event(format!(
+                "The first build takes longer than {} s; serving already, pages appear when it is done",
+                FIRST_BUILD_WAIT.as_secs()
+            ));
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 
     let watcher = watch::start(&options.build.root, {
         let builder = Arc::clone(&builder);
@@ -147,17 +191,10 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         }
     })?;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the server runtime")?;
-    let stop = {
-        let _inside = runtime.enter();
-        http::StopSignals::listen().context("cannot listen for Ctrl+C")?
-    };
     on_event(format!("Serving on http://{address}/ (Ctrl+C to stop)"));
-    runtime.block_on(http::serve(listener, state, stop))?;
+    runtime
+        .block_on(server)
+        .context("the server stopped unexpectedly")??;
     drop(watcher);
     on_event("Stopped".to_owned());
     Ok(())
@@ -195,7 +232,9 @@ pub fn rebuild(
         }
     };
     let files = snapshot.files.len();
+    let generation = snapshot.generation;
     drop(snapshot);
+    state.built.send_replace(generation);
     let _ = state.events.send("reload".to_owned());
     RebuildReport {
         elapsed: started.elapsed(),

@@ -65,7 +65,7 @@ impl ViewCx<'_> {
         let info = self.images.get(&asset.path);
         Picture {
             src: asset.path.clone(),
-            url: info.map_or_else(|| self.urls.root(&asset.path), |i| i.url.clone()),
+            url: info.map_or_else(|| self.urls.file(&asset.path), |i| i.url.clone()),
             alt: alt.to_owned(),
             width: info.and_then(|i| i.width),
             height: info.and_then(|i| i.height),
@@ -252,7 +252,7 @@ impl ViewCx<'_> {
                 hotline: zone.hotline.clone(),
                 email: zone.email.clone(),
                 wechat: zone.wechat.clone(),
-                wechat_qr: zone.wechat_qr.as_ref().map(|a| self.urls.root(&a.path)),
+                wechat_qr: zone.wechat_qr.as_ref().map(|a| self.urls.file(&a.path)),
                 site_code: zone.site_code.clone(),
                 sponsor: zone.sponsor.as_ref().map(|t| t.get(code).to_owned()),
                 organizer: zone.organizer.as_ref().map(|t| t.get(code).to_owned()),
