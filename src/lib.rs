@@ -119,6 +119,10 @@ pub struct BuildSummary {
     /// Whether the share kit was written: `false` for a staging build (another base URL or output
     /// folder), which leaves `share-kit/` as it was.
     pub kit_written: bool,
+    /// What making the share kit's posters did.
+    pub posters: print::poster::PosterStats,
+    /// The print shop's folder and the number of files written to it (`pdf --print-shop`).
+    pub print_shop: Option<(PathBuf, usize)>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -254,6 +258,7 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
     };
     let mut done = InMemory {
         pdfs: (pdf_jobs.iter().chain(&carried_jobs))
+            .filter(|j| j.dest == print::Dest::Site)
             .map(|j| j.path.clone())
             .collect(),
         carried_jobs,
@@ -377,6 +382,10 @@ pub struct Built {
     pub drafts_left_out: usize,
     /// What happened to the PDFs.
     pub pdfs: PdfOutcome,
+    /// What making the share kit's posters did.
+    pub posters: print::poster::PosterStats,
+    /// Files of `print-shop/` (`pdf --print-shop`).
+    pub print_shop: Vec<OutputFile>,
 }
 
 /// What a build did with the PDFs.
@@ -492,61 +501,174 @@ pub fn build_files(
     if report.error_count() > 0 {
         return Err(BuildError::Content(report));
     }
-    // The share kit costs QR images per audience and target: only `build` and `share` write it.
-    let kit = if options.kit {
-        share::kit::kit_files(&done.site, &done.links).map_err(|d| {
-            BuildError::Content(Report {
-                diagnostics: vec![d],
-            })
-        })?
+    let poster_jobs = if options.kit {
+        print::poster::plan(&done.links)
     } else {
         Vec::new()
     };
     let mut files = std::mem::take(&mut done.rendered.files);
     files.extend(image_files);
     let pdfs = carry_pdfs(options, &mut done, &mut files);
-    if !done.pdf_jobs.is_empty() {
-        let system = std::env::var("PARKPRESS_NO_SYSTEM_FONTS").map_or(true, |v| v != "1");
-        let fonts = match options.kept.as_ref().map(|kept| &kept.fonts) {
-            // Kept fonts that lack a script are scanned again: one may have been installed.
-            Some(cache) => {
-                let kept = cache.get(&done.theme, &options.font_paths, system);
-                if print::check_fonts(&kept, &done.pdf_jobs).is_ok() {
-                    kept
-                } else {
-                    cache.forget();
-                    cache.get(&done.theme, &options.font_paths, system)
-                }
-            }
-            None => std::sync::Arc::new(print::fonts::Fonts::load(
-                &done.theme,
-                &options.font_paths,
-                system,
-            )),
-        };
-        print::check_fonts(&fonts, &done.pdf_jobs).map_err(BuildError::Environment)?;
+    // After carrying: stale PDFs of the output folder are typeset again too.
+    let fonts = (!done.pdf_jobs.is_empty() || !poster_jobs.is_empty())
+        .then(|| load_fonts(options, &done.theme, &done.pdf_jobs));
+    let (mut audience_pdfs, mut print_shop) = (Vec::new(), Vec::new());
+    if let Some(fonts) = fonts.as_ref().filter(|_| !done.pdf_jobs.is_empty()) {
+        print::check_fonts(fonts, &done.pdf_jobs).map_err(BuildError::Environment)?;
         let inputs = print::PrintInputs {
             cx: &done.view_cx(),
             views: &done.views,
             cache_dir: &cache_dir(&options.root),
         };
-        let (pdf_files, problems) = print::typeset(&inputs, &done.pdf_jobs, &fonts);
+        let (pdf_files, problems) = print::typeset(&inputs, &done.pdf_jobs, fonts);
         report.extend(problems);
         report.sort();
         if report.error_count() > 0 {
             return Err(BuildError::Content(report));
         }
-        files.extend(pdf_files);
+        for (dest, file) in pdf_files {
+            match dest {
+                print::Dest::Site => files.push(file),
+                print::Dest::Audience(_) => audience_pdfs.push(file),
+                print::Dest::PrintShop => print_shop.push(file),
+            }
+        }
     }
+    // The share kit costs QR images and posters per audience and target: only `build` and
+    // `share` make it.
+    let (kit, posters) = if options.kit {
+        let (mut kit, posters, problems) =
+            share_kit(options, &done, &poster_jobs, fonts.as_deref());
+        let replaced = options.pdf.as_ref().and_then(|p| p.audience.as_deref());
+        kit.extend(kit_pdfs(options, &done.site, audience_pdfs, replaced));
+        report.extend(problems);
+        report.sort();
+        if report.error_count() > 0 {
+            return Err(BuildError::Content(report));
+        }
+        (kit, posters)
+    } else {
+        (Vec::new(), print::poster::PosterStats::default())
+    };
     Ok(Built {
         report,
         files,
         pdfs,
         kit,
+        posters,
+        print_shop,
         page_count: done.rendered.page_count,
         image_stats,
         drafts_left_out: done.site.drafts_left_out,
     })
+}
+
+/// The fonts for PDFs and posters: kept between the builds of `serve`, else loaded now. Kept fonts
+/// that lack the script of a PDF are scanned again: one may have been installed since.
+fn load_fonts(
+    options: &BuildOptions,
+    theme: &theme::Theme,
+    pdf_jobs: &[print::PdfJob],
+) -> std::sync::Arc<print::fonts::Fonts> {
+    let system = std::env::var("PARKPRESS_NO_SYSTEM_FONTS").map_or(true, |v| v != "1");
+    match options.kept.as_ref().map(|kept| &kept.fonts) {
+        Some(cache) => {
+            let kept = cache.get(theme, &options.font_paths, system);
+            if print::check_fonts(&kept, pdf_jobs).is_ok() {
+                kept
+            } else {
+                cache.forget();
+                cache.get(theme, &options.font_paths, system)
+            }
+        }
+        None => std::sync::Arc::new(print::fonts::Fonts::load(
+            theme,
+            &options.font_paths,
+            system,
+        )),
+    }
+}
+
+/// The PDFs of the kit's `pdf/<audience>/`: those just made, and those of earlier runs for
+/// other audiences the site still has (`pdf --audience` makes one audience's at a time).
+fn kit_pdfs(
+    options: &BuildOptions,
+    site: &Site,
+    made: Vec<OutputFile>,
+    replaced: Option<&str>,
+) -> Vec<OutputFile> {
+    let kit_dir = share_kit_dir(&options.root);
+    let mut files = made;
+    let earlier = walkdir::WalkDir::new(kit_dir.join("pdf"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file());
+    for entry in earlier {
+        let Some(path) = entry
+            .path()
+            .strip_prefix(&kit_dir)
+            .ok()
+            .map(diagnostics::relative_display_of)
+        else {
+            continue;
+        };
+        let audience = path.split('/').nth(1).unwrap_or_default();
+        let kept = Some(audience) != replaced
+            && site.audiences.iter().any(|a| a.key == audience)
+            && !files.iter().any(|f| f.path == path);
+        if kept {
+            files.push(OutputFile {
+                contents: files::Contents::Copy(entry.path().to_path_buf()),
+                path,
+            });
+        }
+    }
+    files
+}
+
+/// Folder of the print shop's files, under the site root (never deployed).
+pub fn print_shop_dir(root: &Path) -> PathBuf {
+    root.join("print-shop")
+}
+
+/// The files of the share kit: posters (rendered, or from the cache), QR codes, links.csv and
+/// the kit's page. Without a font for an audience's language the posters are left out, with a
+/// warning naming the package to install.
+fn share_kit(
+    options: &BuildOptions,
+    done: &InMemory,
+    poster_jobs: &[print::poster::PosterJob],
+    fonts: Option<&print::fonts::Fonts>,
+) -> (Vec<OutputFile>, print::poster::PosterStats, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut kit = Vec::new();
+    let mut stats = print::poster::PosterStats::default();
+    let langs = poster_jobs.iter().map(|j| j.link.language.as_str());
+    match fonts.map(|f| (f, print::check_languages(f, langs))) {
+        Some((fonts, Ok(()))) => {
+            let inputs = print::PrintInputs {
+                cx: &done.view_cx(),
+                views: &done.views,
+                cache_dir: &cache_dir(&options.root),
+            };
+            let (posters, made, poster_problems) =
+                print::poster::render(&inputs, poster_jobs, fonts);
+            kit = posters;
+            stats = made;
+            problems.extend(poster_problems);
+        }
+        Some((_, Err(missing))) => problems.push(
+            Diagnostic::warning("poster-fonts", format!("no posters made: {missing:#}"))
+                .with_hint("install the fonts named; the rest of the share kit is written"),
+        ),
+        None => {}
+    }
+    let posters: std::collections::BTreeSet<String> = kit.iter().map(|f| f.path.clone()).collect();
+    match share::kit::kit_files(&done.site, &done.links, &posters) {
+        Ok(files) => kit.extend(files),
+        Err(d) => problems.push(d),
+    }
+    (kit, stats, problems)
 }
 
 /// Builds the site into the output folder, replacing it only when everything succeeded.
@@ -596,12 +718,20 @@ pub fn build(
     let written =
         output::write_site(&output, &built.files, &record).map_err(BuildError::Environment)?;
     remember_pdfs(options, &built);
+    let print_shop = (!built.print_shop.is_empty()).then(|| print_shop_dir(&options.root));
+    if let Some(dir) = &print_shop {
+        output::check_output_dir(&options.root, dir).map_err(BuildError::Environment)?;
+        output::write_site(dir, &built.print_shop, &output::BuildRecord::finished())
+            .map_err(BuildError::Environment)?;
+    }
     if kit_written {
         output::write_site(&kit_dir, &built.kit, &output::BuildRecord::finished())
             .map_err(BuildError::Environment)?;
     }
     Ok(BuildSummary {
+        print_shop: print_shop.map(|dir| (dir, built.print_shop.len())),
         pdfs: built.pdfs,
+        posters: built.posters,
         kit_written,
         report: built.report,
         page_count: built.page_count,
@@ -652,6 +782,8 @@ pub struct ShareSummary {
     pub links: Vec<share::ShareLink>,
     /// Where the kit was written.
     pub kit_dir: PathBuf,
+    /// What making the posters did.
+    pub posters: print::poster::PosterStats,
     /// Short links of `links` whose page in `output/` is missing or forwards elsewhere: they work
     /// only after the next `build` (and deploy).
     pub not_live: Vec<String>,
@@ -685,37 +817,43 @@ fn not_live(
 /// Checks the content, then writes the share kit (QR codes, links.csv, index.html) and returns
 /// the links, optionally of one audience only.
 pub fn share(options: &BuildOptions, audience: Option<&str>) -> Result<ShareSummary, BuildError> {
-    let (done, report) = render_in_memory(options).map_err(BuildError::Environment)?;
-    let Some(InMemory { site, links, .. }) = done.filter(|_| report.error_count() == 0) else {
+    let (done, mut report) = render_in_memory(options).map_err(BuildError::Environment)?;
+    let Some(done) = done.filter(|_| report.error_count() == 0) else {
         return Err(BuildError::Content(report));
     };
+    let links = &done.links;
     if let Some(key) = audience
         && !links.audiences.iter().any(|a| a.key == key)
     {
-        let known: Vec<&str> = site.audiences.iter().map(|a| a.key.as_str()).collect();
+        let known: Vec<&str> = done.site.audiences.iter().map(|a| a.key.as_str()).collect();
         return Err(BuildError::Environment(anyhow::anyhow!(
             "no audience `{key}` in content/audiences.toml\n  = help: known audiences: {}",
             known.join(", ")
         )));
     }
-    let kit = share::kit::kit_files(&site, &links).map_err(|d| {
-        BuildError::Content(Report {
-            diagnostics: vec![d],
-        })
-    })?;
+    let poster_jobs = print::poster::plan(links);
+    let fonts = (!poster_jobs.is_empty()).then(|| load_fonts(options, &done.theme, &[]));
+    let (kit, posters, problems) = share_kit(options, &done, &poster_jobs, fonts.as_deref());
+    report.extend(problems);
+    report.sort();
+    if report.error_count() > 0 {
+        return Err(BuildError::Content(report));
+    }
     let kit_dir = share_kit_dir(&options.root);
     output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
     output::write_site(&kit_dir, &kit, &output::BuildRecord::finished())
         .map_err(BuildError::Environment)?;
+    let site = &done.site;
     let default = site.default_lang();
     let selected: Vec<share::ShareLink> = links
         .kit_links(default)
         .filter(|l| audience.is_none_or(|a| l.audience == a))
         .cloned()
         .collect();
-    let not_live = not_live(&links, &selected, &options.root.join("output"));
+    let not_live = not_live(links, &selected, &options.root.join("output"));
     Ok(ShareSummary {
         report,
+        posters,
         links: selected,
         kit_dir,
         not_live,

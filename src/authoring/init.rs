@@ -78,6 +78,7 @@ const GITIGNORE: &str = "\
 # 生成的文件，不要提交 / generated, never committed
 /output/
 /share-kit/
+/print-shop/
 /.parkpress-cache/
 ";
 

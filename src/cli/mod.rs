@@ -112,6 +112,14 @@ struct PdfArgs {
     /// Output folder (default: <root>/output).
     #[arg(long, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// This audience's brochures and flyers, in its language and with its short links in every
+    /// QR code, into share-kit/pdf/<audience>/.
+    #[arg(long, value_name = "KEY", conflicts_with = "print_shop")]
+    audience: Option<String>,
+    /// Files for the print shop in print-shop/: brochures and flyers with 3 mm bleed and crop
+    /// marks, roll-up banners and contact cards.
+    #[arg(long)]
+    print_shop: bool,
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +186,8 @@ pub fn run() -> ExitCode {
             pdf: Some(PdfSelection {
                 park: args.park,
                 lang: args.lang,
+                audience: args.audience,
+                print_shop: args.print_shop,
             }),
             ..options(args.output, None, false)
         }),
@@ -242,6 +252,14 @@ fn build(options: &BuildOptions) -> ExitCode {
             let pdfs = summary.pdfs.note();
             if !pdfs.is_empty() {
                 let _ = writeln!(out, "{}", pdfs.trim_start_matches("; "));
+            }
+            print_posters(&mut out, summary.posters);
+            if let Some((dir, count)) = &summary.print_shop {
+                let _ = writeln!(
+                    out,
+                    "Print shop: {count} files in {} (internal: not deployed)",
+                    dir.display()
+                );
             }
             if !summary.kit_written {
                 let _ = writeln!(
@@ -349,6 +367,7 @@ fn share(options: &BuildOptions, audience: Option<&str>) -> ExitCode {
                 "QR codes, links.csv and index.html in {}",
                 summary.kit_dir.display()
             );
+            print_posters(&mut out, summary.posters);
             if !summary.not_live.is_empty() {
                 let _ = writeln!(
                     out,
@@ -364,6 +383,17 @@ fn share(options: &BuildOptions, audience: Option<&str>) -> ExitCode {
             ExitCode::from(1)
         }
         Err(BuildError::Environment(error)) => environment_error(&error),
+    }
+}
+
+/// `Posters: 3 rendered, 22 from cache (unchanged)`, when the kit has posters.
+fn print_posters(out: &mut impl Write, posters: parkpress::print::poster::PosterStats) {
+    if posters.rendered + posters.cached > 0 {
+        let _ = writeln!(
+            out,
+            "Posters: {} rendered, {} from cache (unchanged)",
+            posters.rendered, posters.cached
+        );
     }
 }
 

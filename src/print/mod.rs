@@ -4,11 +4,13 @@
 //! the pages out and `typst-pdf` writes them. Every document is compiled in parallel with the fonts
 //! loaded once.
 
+pub mod bleed;
 pub mod carry;
 mod fit;
 pub mod fonts;
 pub mod layout;
 pub mod markup;
+pub mod poster;
 pub mod watchdog;
 pub mod world;
 
@@ -28,14 +30,23 @@ use world::{PrintWorld, Shared};
 
 /// Print templates every theme (with its parents) must provide.
 pub const PRINT_TEMPLATES: &[&str] = &["zone.typ", "park.typ", "flyer.typ"];
+/// The print template of a park's roll-up banner (易拉宝, `pdf --print-shop`).
+pub const BANNER_TEMPLATE: &str = "banner.typ";
+/// The print template of a park's contact cards (`pdf --print-shop`).
+pub const CARDS_TEMPLATE: &str = "cards.typ";
 
-/// Which PDFs to make: all, or one park's, or one language's.
+/// Which PDFs to make: all, or one park's, or one language's; for the site, one audience or the
+/// print shop.
 #[derive(Debug, Clone, Default)]
 pub struct PdfSelection {
     /// Only this park (and no zone brochure).
     pub park: Option<String>,
     /// Only this language.
     pub lang: Option<String>,
+    /// The brochures and flyers of this audience, in its language, for the share kit.
+    pub audience: Option<String>,
+    /// The print shop's files: brochures and flyers with bleed, banners and contact cards.
+    pub print_shop: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +54,19 @@ enum Kind {
     Zone,
     Park(usize),
     Flyer(usize),
+    Banner(usize),
+    Cards(usize),
+}
+
+/// Where a PDF goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dest {
+    /// The public site's `pdf/`.
+    Site,
+    /// One audience's brochures in the share kit, `share-kit/pdf/<audience>/`.
+    Audience(String),
+    /// The print shop's files, `print-shop/`.
+    PrintShop,
 }
 
 /// One PDF to make.
@@ -50,11 +74,16 @@ enum Kind {
 pub struct PdfJob {
     kind: Kind,
     lang: String,
-    /// Output path, e.g. `pdf/parks/data-lake.zh.pdf`.
+    /// Output path inside its folder (see `dest`), e.g. `pdf/parks/data-lake.zh.pdf`.
     pub path: String,
+    /// Which folder it goes to: `output/`, `share-kit/` or `print-shop/`.
+    pub dest: Dest,
 }
 
-/// The PDFs a selection asks for; an unknown park or language is a usage error.
+/// Bleed of the print shop's files on every side, in millimetres.
+pub const BLEED_MM: f64 = 3.0;
+
+/// The PDFs a selection asks for; an unknown park, language or audience is a usage error.
 pub fn plan(site: &Site, selection: &PdfSelection) -> anyhow::Result<Vec<PdfJob>> {
     if let Some(lang) = &selection.lang
         && !site.languages.iter().any(|l| &l.code == lang)
@@ -71,34 +100,77 @@ pub fn plan(site: &Site, selection: &PdfSelection) -> anyhow::Result<Vec<PdfJob>
         let known: Vec<&str> = site.parks.iter().map(|p| p.key.as_str()).collect();
         anyhow::bail!("no park `{park}`\n  = help: parks: {}", known.join(", "));
     }
+    let audience = match &selection.audience {
+        Some(key) => {
+            let Some(audience) = site.audiences.iter().find(|a| &a.key == key) else {
+                let known: Vec<&str> = site.audiences.iter().map(|a| a.key.as_str()).collect();
+                anyhow::bail!(
+                    "no audience `{key}` in content/audiences.toml\n  = help: audiences: {}",
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                );
+            };
+            if selection
+                .lang
+                .as_ref()
+                .is_some_and(|l| *l != audience.language)
+            {
+                anyhow::bail!(
+                    "audience `{key}` reads `{}`: its brochures are made in that language only\n  = help: leave out --lang",
+                    audience.language
+                );
+            }
+            Some(audience)
+        }
+        None => None,
+    };
+    let (dest, prefix) = match (audience, selection.print_shop) {
+        (Some(a), _) => (Dest::Audience(a.key.clone()), format!("pdf/{}/", a.key)),
+        (None, true) => (Dest::PrintShop, String::new()),
+        (None, false) => (Dest::Site, "pdf/".to_owned()),
+    };
     let mut jobs = Vec::new();
+    // `site_path` is the path in the public site's `pdf/`; other folders get their own prefix.
+    let mut push = |kind: Kind, lang: &str, site_path: String| {
+        jobs.push(PdfJob {
+            kind,
+            lang: lang.to_owned(),
+            path: format!("{prefix}{}", site_path.trim_start_matches("pdf/")),
+            dest: dest.clone(),
+        });
+    };
     for lang in site
         .languages
         .iter()
         .map(|l| l.code.as_str())
         .filter(|l| selection.lang.as_deref().is_none_or(|s| s == *l))
+        .filter(|l| audience.is_none_or(|a| a.language == *l))
     {
         if selection.park.is_none() {
-            jobs.push(PdfJob {
-                kind: Kind::Zone,
-                lang: lang.to_owned(),
-                path: crate::urls::pdf::zone(lang),
-            });
+            push(Kind::Zone, lang, crate::urls::pdf::zone(lang));
         }
         for (index, park) in site.parks.iter().enumerate() {
             if selection.park.as_deref().is_some_and(|p| p != park.key) {
                 continue;
             }
-            jobs.push(PdfJob {
-                kind: Kind::Park(index),
-                lang: lang.to_owned(),
-                path: crate::urls::pdf::park(&park.key, lang),
-            });
-            jobs.push(PdfJob {
-                kind: Kind::Flyer(index),
-                lang: lang.to_owned(),
-                path: crate::urls::pdf::flyer(&park.key, lang),
-            });
+            let key = &park.key;
+            push(Kind::Park(index), lang, crate::urls::pdf::park(key, lang));
+            push(Kind::Flyer(index), lang, crate::urls::pdf::flyer(key, lang));
+            if selection.print_shop && audience.is_none() {
+                push(
+                    Kind::Banner(index),
+                    lang,
+                    format!("pdf/banners/{key}.{lang}.pdf"),
+                );
+                push(
+                    Kind::Cards(index),
+                    lang,
+                    format!("pdf/cards/{key}.{lang}.pdf"),
+                );
+            }
         }
     }
     Ok(jobs)
@@ -107,7 +179,15 @@ pub fn plan(site: &Site, selection: &PdfSelection) -> anyhow::Result<Vec<PdfJob>
 /// Checks before typesetting that some font covers each language's script; else an environment
 /// error naming the script and the package to install.
 pub fn check_fonts(fonts: &Fonts, jobs: &[PdfJob]) -> anyhow::Result<()> {
-    let langs: BTreeSet<&str> = jobs.iter().map(|j| j.lang.as_str()).collect();
+    check_languages(fonts, jobs.iter().map(|j| j.lang.as_str()))
+}
+
+/// [`check_fonts`] for documents in `langs`.
+pub fn check_languages<'a>(
+    fonts: &Fonts,
+    langs: impl Iterator<Item = &'a str>,
+) -> anyhow::Result<()> {
+    let langs: BTreeSet<&str> = langs.collect();
     let missing: Vec<String> = langs
         .into_iter()
         .filter_map(|lang| {
@@ -138,6 +218,9 @@ struct DocInfo {
     month: u32,
     day: u32,
     edition: String,
+    /// Bleed on every side (`3mm` in the print shop's files, else `0mm`): what
+    /// `#set page(bleed: …)` gets, and what full-bleed backgrounds add to their size.
+    bleed: String,
     /// 0: the theme's own setting; 1, 2: a step tighter, for a park brochure that would end on a
     /// page holding only a few lines (see `fit`).
     tighten: u8,
@@ -159,15 +242,100 @@ pub fn typeset(
     inputs: &PrintInputs<'_>,
     jobs: &[PdfJob],
     fonts: &Fonts,
-) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+) -> (Vec<(Dest, OutputFile)>, Vec<Diagnostic>) {
     let cx = inputs.cx;
     let site = cx.site;
-    let tera = match print_tera(cx.theme, cx.links) {
-        Ok(tera) => tera,
+    let teras = match teras(cx, jobs) {
+        Ok(teras) => teras,
         Err(d) => return (Vec::new(), vec![d]),
     };
+    let shared = shared(cx, fonts);
+    let sources_dir = inputs.cache_dir.join("print");
+    let _ = std::fs::create_dir_all(&sources_dir);
+    let results: Vec<Result<Compiled, Vec<Diagnostic>>> = jobs
+        .par_iter()
+        .map(|job| {
+            let lang_views = (inputs.views.iter())
+                .find(|v| v.lang == job.lang)
+                .ok_or_else(Vec::new)?;
+            let tera = &teras[&print_audience(job)];
+            let (template, source) = generate(tera, cx, lang_views, job, 0)?;
+            let fields = printed_fields(cx, job);
+            let printed = Printed {
+                job,
+                fields: &fields,
+            };
+            let lay_out_job = |template: &str, source: String| {
+                lay_out(
+                    &shared,
+                    &source_name(job),
+                    &job.path,
+                    template,
+                    source,
+                    &sources_dir,
+                    &site.root,
+                )
+            };
+            let mut document = lay_out_job(template, source)?;
+            if let Kind::Park(_) = job.kind {
+                for step in 1..=fit::STEPS {
+                    if !fit::ends_short(&document) {
+                        break;
+                    }
+                    let (template, source) = generate(tera, cx, lang_views, job, step)?;
+                    let tighter = lay_out_job(template, source)?;
+                    if !fit::ends_short(&tighter) {
+                        document = tighter;
+                    }
+                }
+            }
+            write_pdf(&document, &printed)
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok((file, warnings)) => {
+                files.push((job.dest.clone(), file));
+                diagnostics.extend(warnings);
+            }
+            Err(problems) => diagnostics.extend(problems),
+        }
+    }
+    (files, diagnostics)
+}
+
+/// A PDF and the warnings typesetting it gave (images too coarse for print).
+type Compiled = (OutputFile, Vec<Diagnostic>);
+
+/// The audience whose links a job's QR codes carry in place of the built-in `brochure`.
+fn print_audience(job: &PdfJob) -> Option<&str> {
+    match &job.dest {
+        Dest::Audience(key) => Some(key),
+        _ => None,
+    }
+}
+
+/// A Tera instance for each audience the jobs' QR codes carry.
+fn teras<'j>(
+    cx: &ViewCx<'_>,
+    jobs: &'j [PdfJob],
+) -> Result<HashMap<Option<&'j str>, tera::Tera>, Diagnostic> {
+    let mut teras = HashMap::new();
+    for audience in jobs.iter().map(print_audience) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = teras.entry(audience) {
+            slot.insert(print_tera(cx.theme, cx.links, audience)?);
+        }
+    }
+    Ok(teras)
+}
+
+/// What every document of a run shares: Typst's library, the fonts, the site's files and QR codes.
+fn shared<'a>(cx: &ViewCx<'a>, fonts: &'a Fonts) -> Shared<'a> {
+    let site = cx.site;
     let date = site.build_date;
-    let shared = Shared {
+    Shared {
         library: typst::utils::LazyHash::new(
             <typst::Library as typst::LibraryExt>::builder().build(),
         ),
@@ -189,47 +357,7 @@ pub fn typeset(
         .unwrap_or_else(|| {
             typst::foundations::Datetime::from_ymd(2000, 1, 1).expect("a valid date")
         }),
-    };
-    let sources_dir = inputs.cache_dir.join("print");
-    let _ = std::fs::create_dir_all(&sources_dir);
-    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
-        .par_iter()
-        .map(|job| {
-            let lang_views = (inputs.views.iter())
-                .find(|v| v.lang == job.lang)
-                .ok_or_else(Vec::new)?;
-            let (template, source) = generate(&tera, cx, lang_views, job, 0)?;
-            let fields = printed_fields(cx, job);
-            let printed = Printed {
-                job,
-                fields: &fields,
-            };
-            let mut document = lay_out(&shared, job, template, source, &sources_dir, &site.root)?;
-            if let Kind::Park(_) = job.kind {
-                for step in 1..=fit::STEPS {
-                    if !fit::ends_short(&document) {
-                        break;
-                    }
-                    let (template, source) = generate(&tera, cx, lang_views, job, step)?;
-                    let tighter =
-                        lay_out(&shared, job, template, source, &sources_dir, &site.root)?;
-                    if !fit::ends_short(&tighter) {
-                        document = tighter;
-                    }
-                }
-            }
-            write_pdf(&document, &printed)
-        })
-        .collect();
-    let mut files = Vec::new();
-    let mut diagnostics = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(problems) => diagnostics.extend(problems),
-        }
     }
-    (files, diagnostics)
 }
 
 /// A fingerprint of what each job's PDF is made from: its generated Typst source, the site's
@@ -237,41 +365,53 @@ pub fn typeset(
 /// time). A PDF whose fingerprint is unchanged needs no typesetting again.
 pub fn fingerprints(inputs: &PrintInputs<'_>, jobs: &[PdfJob]) -> HashMap<String, u64> {
     let cx = inputs.cx;
-    let Ok(tera) = print_tera(cx.theme, cx.links) else {
+    let Ok(teras) = teras(cx, jobs) else {
         return HashMap::new();
     };
-    let content = cx.site.root.join("content");
     jobs.par_iter()
         .filter_map(|job| {
             let views = inputs.views.iter().find(|v| v.lang == job.lang)?;
-            let (_, source) = generate(&tera, cx, views, job, 0).ok()?;
-            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-            hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-            hasher.update(cx.site.base_url.as_bytes());
-            hasher.update(source.as_bytes());
-            for asset in cx
-                .site
-                .assets
-                .iter()
-                .filter(|a| source.contains(a.as_str()))
-            {
-                hasher.update(asset.as_bytes());
-                if let Ok(meta) = std::fs::metadata(content.join(asset)) {
-                    hasher.update(&meta.len().to_le_bytes());
-                    let modified = meta
-                        .modified()
-                        .ok()
-                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-                    hasher.update(&modified.unwrap_or_default().as_nanos().to_le_bytes());
-                }
-            }
-            Some((job.path.clone(), hasher.digest()))
+            let (_, source) = generate(&teras[&print_audience(job)], cx, views, job, 0).ok()?;
+            Some((job.path.clone(), source_fingerprint(cx, &source)))
         })
         .collect()
 }
 
+/// A fingerprint of a document made from generated Typst `source`: the source itself, the site's
+/// address (its QR codes) and the content files the source embeds (by size and modification time).
+fn source_fingerprint(cx: &ViewCx<'_>, source: &str) -> u64 {
+    let content = cx.site.root.join("content");
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(cx.site.base_url.as_bytes());
+    hasher.update(source.as_bytes());
+    for asset in cx
+        .site
+        .assets
+        .iter()
+        .filter(|a| source.contains(a.as_str()))
+    {
+        hasher.update(asset.as_bytes());
+        if let Ok(meta) = std::fs::metadata(content.join(asset)) {
+            hasher.update(&meta.len().to_le_bytes());
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            hasher.update(&modified.unwrap_or_default().as_nanos().to_le_bytes());
+        }
+    }
+    hasher.digest()
+}
+
 /// The Tera instance for print templates: no HTML escaping; `typst` and `typst_str` filters.
-fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera::Tera, Diagnostic> {
+/// In the PDFs of one audience (`pdf --audience`), `audience` stands in for the built-in
+/// `brochure` audience, so every QR code carries that audience's short links.
+fn print_tera(
+    theme: &Theme,
+    links: &std::sync::Arc<ShareLinks>,
+    audience: Option<&str>,
+) -> Result<tera::Tera, Diagnostic> {
     let missing: Vec<&str> = PRINT_TEMPLATES
         .iter()
         .copied()
@@ -318,7 +458,10 @@ fn print_tera(theme: &Theme, links: &std::sync::Arc<ShareLinks>) -> Result<tera:
             ))))
         },
     );
-    tera.register_function("share_link", crate::share::ShareLinkFunction::new(links));
+    tera.register_function(
+        "share_link",
+        crate::share::ShareLinkFunction::new(links).for_print_audience(audience),
+    );
     Ok(tera)
 }
 
@@ -339,6 +482,34 @@ impl markup::ImagePaths for SiteImages<'_> {
     fn print_image(&self, dir: &str, reference: &str) -> Option<String> {
         let path = crate::model::join_content_path(dir, reference).ok()?;
         self.assets.contains(&path).then(|| format!("/{path}"))
+    }
+}
+
+/// The metadata of a document in `lang`: its language and region from the language's tag.
+fn doc_info(site: &Site, lang: &str, title: String, kind: &'static str, author: String) -> DocInfo {
+    let tag = site
+        .languages
+        .iter()
+        .find(|l| l.code == lang)
+        .map_or(lang, |l| l.tag.as_str());
+    // Tags are checked when the site is resolved; one that is not BCP 47 never gets here.
+    let (language, region) = crate::lang_tag::parse(tag).map_or_else(
+        |_| ("und".to_owned(), String::new()),
+        |t| (t.language, t.region.unwrap_or_default()),
+    );
+    let date = site.build_date;
+    DocInfo {
+        title,
+        author,
+        kind,
+        lang: language,
+        region,
+        year: chrono::Datelike::year(&date),
+        month: chrono::Datelike::month(&date),
+        day: chrono::Datelike::day(&date),
+        edition: crate::views::format::date(date, lang),
+        bleed: "0mm".to_owned(),
+        tighten: 0,
     }
 }
 
@@ -386,52 +557,28 @@ fn generate(
             let title = cx.s(lang, "print.zone_title").replace("{zone}", &zone_name);
             ("zone.typ", title, "zone")
         }
-        Kind::Park(index) | Kind::Flyer(index) => {
+        Kind::Park(index) | Kind::Flyer(index) | Kind::Banner(index) | Kind::Cards(index) => {
             let park = cx.park_view(views, index, body(index, 0), Vec::new());
-            let flyer = matches!(job.kind, Kind::Flyer(_));
-            let key = if flyer {
-                "print.flyer_title"
-            } else {
-                "print.park_title"
+            let (template, key, kind) = match job.kind {
+                Kind::Flyer(_) => ("flyer.typ", "print.flyer_title", "flyer"),
+                Kind::Banner(_) => (BANNER_TEMPLATE, "print.banner_title", "banner"),
+                Kind::Cards(_) => (CARDS_TEMPLATE, "print.card_title", "cards"),
+                _ => ("park.typ", "print.park_title", "park"),
             };
             let title = cx
                 .s(lang, key)
                 .replace("{park}", &park.card.name)
                 .replace("{zone}", &zone_name);
             context.insert("park", &park);
-            if flyer {
-                ("flyer.typ", title, "flyer")
-            } else {
-                ("park.typ", title, "park")
-            }
+            (template, title, kind)
         }
     };
-    let tag = site
-        .languages
-        .iter()
-        .find(|l| l.code == lang)
-        .map_or(lang, |l| l.tag.as_str());
-    // Tags are checked when the site is resolved; one that is not BCP 47 never gets here.
-    let (language, region) = crate::lang_tag::parse(tag).map_or_else(
-        |_| ("und".to_owned(), String::new()),
-        |t| (t.language, t.region.unwrap_or_default()),
-    );
-    let date = site.build_date;
-    context.insert(
-        "doc",
-        &DocInfo {
-            title,
-            author: zone_name,
-            kind,
-            lang: language,
-            region,
-            year: chrono::Datelike::year(&date),
-            month: chrono::Datelike::month(&date),
-            day: chrono::Datelike::day(&date),
-            edition: crate::views::format::date(date, lang),
-            tighten,
-        },
-    );
+    let mut doc = doc_info(site, lang, title, kind, zone_name);
+    doc.tighten = tighten;
+    if job.dest == Dest::PrintShop {
+        doc.bleed = format!("{BLEED_MM}mm");
+    }
+    context.insert("doc", &doc);
     tera.render(template, &context)
         .map(|source| (template, source))
         .map_err(|e| {
@@ -516,54 +663,30 @@ fn field_of<'a>(fields: &'a [(String, String)], found: &str) -> Option<&'a str> 
         .map(|(field, _)| field.as_str())
 }
 
-/// Lays out generated Typst source; keeps the source under the cache for inspection.
-fn lay_out(
-    shared: &Shared<'_>,
-    job: &PdfJob,
-    template: &str,
-    source: String,
-    sources_dir: &Path,
-    root: &Path,
-) -> Result<typst_layout::PagedDocument, Vec<Diagnostic>> {
-    let name = job
-        .path
-        .trim_start_matches("pdf/")
-        .replace('/', ".")
-        .replace(".pdf", ".typ");
-    let kept = sources_dir.join(&name);
-    let _ = std::fs::write(&kept, &source);
-    let world = PrintWorld::new(shared, &name, source);
-    let watched = watchdog::typesetting(&job.path);
-    let warned = typst::compile::<typst_layout::PagedDocument>(&world);
-    drop(watched);
-    let document = warned.output.map_err(|errors| {
-        let text = world.main_source().text().to_owned();
-        let file = SourceFile::new(root, kept.clone(), text);
-        errors
-            .iter()
-            .map(|error| {
-                let message = format!("Typst could not typeset `{}` from template `{template}`: {}", job.path, error.message);
-                let hint = error.hints.first().map_or_else(
-                    || format!("the generated Typst source is kept in {}; fix the print template `{template}`", crate::diagnostics::relative_display(root, &kept)),
-                    |h| h.v.to_string(),
-                );
-                let d = Diagnostic::error("typst-error", message).with_hint(hint);
-                match typst::WorldExt::range(&world, error.span) {
-                    Some(range) => d.at(&file, range.start),
-                    None => d.in_file(&file),
-                }
-            })
-            .collect::<Vec<_>>()
-    })?;
-    Ok(document)
+/// The name a job's generated source is kept under in the cache (`parks.data-lake.zh.typ`),
+/// prefixed `share-kit.` or `print-shop.` for the kit's and the print shop's PDFs.
+fn source_name(job: &PdfJob) -> String {
+    let folder = match &job.dest {
+        Dest::Site => "",
+        Dest::Audience(_) => "share-kit.",
+        Dest::PrintShop => "print-shop.",
+    };
+    format!(
+        "{folder}{}",
+        job.path
+            .trim_start_matches("pdf/")
+            .replace('/', ".")
+            .replace(".pdf", ".typ")
+    )
 }
 
 /// Writes a laid-out document as the job's PDF; a flyer must be one page, and no text may be
-/// squeezed or run past its box (see `layout_problems`).
+/// squeezed or run past its box (see `layout_problems`). The print shop's are PDF/A-2b and get
+/// their boxes and crop marks, with a warning for each image too coarse for print.
 fn write_pdf(
     document: &typst_layout::PagedDocument,
     printed: &Printed<'_>,
-) -> Result<OutputFile, Vec<Diagnostic>> {
+) -> Result<Compiled, Vec<Diagnostic>> {
     let job = printed.job;
     if let Kind::Flyer(_) = job.kind
         && document.pages().len() != 1
@@ -578,24 +701,79 @@ fn write_pdf(
     if !damaged.is_empty() {
         return Err(damaged);
     }
+    let print_shop = job.dest == Dest::PrintShop;
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(job.path.clone()),
+        standards: if print_shop {
+            bleed::standards()
+        } else {
+            typst_pdf::PdfStandards::default()
+        },
         ..typst_pdf::PdfOptions::default()
+    };
+    let pdf_error = |message: String| {
+        Diagnostic::error(
+            "typst-error",
+            format!("cannot write `{}`: {message}", job.path),
+        )
     };
     let bytes = typst_pdf::pdf(document, &options).map_err(|errors| {
         errors
             .iter()
-            .map(|e| {
-                Diagnostic::error(
-                    "typst-error",
-                    format!("cannot write `{}`: {}", job.path, e.message),
-                )
-            })
+            .map(|e| pdf_error(e.message.to_string()))
             .collect::<Vec<_>>()
     })?;
-    Ok(OutputFile {
-        path: job.path.clone(),
-        contents: Contents::Bytes(bytes),
+    let (bytes, warnings) = if print_shop {
+        let warnings = bleed::low_resolution_images(document, &format!("print-shop/{}", job.path));
+        let bytes = bleed::finish(&bytes).map_err(|e| vec![pdf_error(e.to_string())])?;
+        (bytes, warnings)
+    } else {
+        (bytes, Vec::new())
+    };
+    Ok((
+        OutputFile {
+            path: job.path.clone(),
+            contents: Contents::Bytes(bytes),
+        },
+        warnings,
+    ))
+}
+
+/// Lays generated Typst `source` out into pages, keeping it as `<sources_dir>/<name>` for
+/// inspection; Typst errors name the template and the line of the kept source.
+fn lay_out(
+    shared: &Shared<'_>,
+    name: &str,
+    path: &str,
+    template: &str,
+    source: String,
+    sources_dir: &Path,
+    root: &Path,
+) -> Result<typst_layout::PagedDocument, Vec<Diagnostic>> {
+    let kept = sources_dir.join(name);
+    let _ = std::fs::write(&kept, &source);
+    let world = PrintWorld::new(shared, name, source);
+    let watched = watchdog::typesetting(path);
+    let warned = typst::compile::<typst_layout::PagedDocument>(&world);
+    drop(watched);
+    warned.output.map_err(|errors| {
+        let text = world.main_source().text().to_owned();
+        let file = SourceFile::new(root, kept.clone(), text);
+        errors
+            .iter()
+            .map(|error| {
+                let message = format!("Typst could not typeset `{path}` from template `{template}`: {}", error.message);
+                let hint = error.hints.first().map_or_else(
+                    || format!("the generated Typst source is kept in {}; fix the print template `{template}`", crate::diagnostics::relative_display(root, &kept)),
+                    |h| h.v.to_string(),
+                );
+                let d = Diagnostic::error("typst-error", message).with_hint(hint);
+                match typst::WorldExt::range(&world, error.span) {
+                    Some(range) => d.at(&file, range.start),
+                    None => d.in_file(&file),
+                }
+            })
+            .collect::<Vec<_>>()
     })
 }
 
@@ -609,7 +787,7 @@ fn layout_problems(
     let what = match job.kind {
         Kind::Flyer(_) => "flyer",
         Kind::Park(_) => "brochure",
-        Kind::Zone => return Vec::new(),
+        Kind::Zone | Kind::Banner(_) | Kind::Cards(_) => return Vec::new(),
     };
     let park = job
         .path

@@ -2,6 +2,7 @@
 //! link, QR codes (SVG for print, PNG for chat) and a ready-to-send message; `links.csv` for the
 //! bureau's records. Never deployed: no part of it goes into `output/`.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::qr::Matrix;
@@ -25,6 +26,8 @@ struct Labels {
     qr: &'static str,
     message: &'static str,
     home: &'static str,
+    poster: &'static str,
+    download: &'static str,
 }
 
 const ZH: Labels = Labels {
@@ -36,6 +39,8 @@ const ZH: Labels = Labels {
     qr: "二维码",
     message: "微信文案",
     home: "开发区首页",
+    poster: "微信海报",
+    download: "下载海报",
 };
 
 const EN: Labels = Labels {
@@ -47,6 +52,8 @@ const EN: Labels = Labels {
     qr: "QR code",
     message: "Message",
     home: "Zone home page",
+    poster: "WeChat poster",
+    download: "Download poster",
 };
 
 /// Path of a QR file in the kit.
@@ -54,8 +61,13 @@ pub fn qr_path(link: &ShareLink, extension: &str) -> String {
     format!("qr/{}/{}.{extension}", link.audience, link.target)
 }
 
-/// Every file of the kit.
-pub fn kit_files(site: &Site, links: &ShareLinks) -> Result<Vec<OutputFile>, Diagnostic> {
+/// Every file of the kit but the posters; `posters` are the paths of those made, which its page
+/// shows with download links.
+pub fn kit_files(
+    site: &Site,
+    links: &ShareLinks,
+    posters: &BTreeSet<String>,
+) -> Result<Vec<OutputFile>, Diagnostic> {
     let default = site.default_lang();
     let kit: Vec<&ShareLink> = links.kit_links(default).collect();
     let mut files = Vec::new();
@@ -81,7 +93,7 @@ pub fn kit_files(site: &Site, links: &ShareLinks) -> Result<Vec<OutputFile>, Dia
     });
     files.push(OutputFile {
         path: "index.html".into(),
-        contents: Contents::Bytes(index_html(site, links, &kit).into_bytes()),
+        contents: Contents::Bytes(index_html(site, links, &kit, posters).into_bytes()),
     });
     Ok(files)
 }
@@ -112,7 +124,12 @@ fn csv_field(value: &str) -> String {
     }
 }
 
-fn index_html(site: &Site, links: &ShareLinks, kit: &[&ShareLink]) -> String {
+fn index_html(
+    site: &Site,
+    links: &ShareLinks,
+    kit: &[&ShareLink],
+    posters: &BTreeSet<String>,
+) -> String {
     let default = site.default_lang();
     let labels = if default.starts_with("zh") { &ZH } else { &EN };
     let zone = site.zone.name.get(default);
@@ -149,7 +166,7 @@ fn index_html(site: &Site, links: &ShareLinks, kit: &[&ShareLink]) -> String {
         };
         let _ = write!(
             html,
-            "<section>\n<h2>{}{own}</h2>\n<p class=\"meta\">utm_source={} · utm_medium={}{} · {}</p>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+            "<section>\n<h2>{}{own}</h2>\n<p class=\"meta\">utm_source={} · utm_medium={}{} · {}</p>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
             escape_html(&audience.name),
             escape_html(&audience.key),
             escape_html(&audience.medium),
@@ -163,7 +180,8 @@ fn index_html(site: &Site, links: &ShareLinks, kit: &[&ShareLink]) -> String {
             labels.short,
             labels.tracked,
             labels.qr,
-            labels.message
+            labels.message,
+            labels.poster
         );
         for link in rows {
             let target = if link.target == super::HOME {
@@ -173,10 +191,11 @@ fn index_html(site: &Site, links: &ShareLinks, kit: &[&ShareLink]) -> String {
             };
             let _ = writeln!(
                 html,
-                "<tr><td>{}</td><td><a href=\"{short}\">{short}</a></td><td class=\"tracked\">{}</td><td><img src=\"{svg}\" alt=\"QR {short}\" width=\"96\" height=\"96\"><br><a href=\"{svg}\">SVG</a> · <a href=\"{png}\">PNG</a></td><td><textarea readonly rows=\"4\">{}</textarea></td></tr>",
+                "<tr><td>{}</td><td><a href=\"{short}\">{short}</a></td><td class=\"tracked\">{}</td><td><img src=\"{svg}\" alt=\"QR {short}\" width=\"96\" height=\"96\"><br><a href=\"{svg}\">SVG</a> · <a href=\"{png}\">PNG</a></td><td><textarea readonly rows=\"4\">{}</textarea></td><td>{}</td></tr>",
                 escape_html(&target),
                 escape_html(&link.tracked_url),
                 escape_html(&link.message),
+                poster_cell(link, posters, labels),
                 short = escape_html(&link.short_url),
                 svg = escape_html(&qr_path(link, "svg")),
                 png = escape_html(&qr_path(link, "png")),
@@ -186,6 +205,26 @@ fn index_html(site: &Site, links: &ShareLinks, kit: &[&ShareLink]) -> String {
     }
     html.push_str("<p class=\"meta\"><a href=\"links.csv\">links.csv</a></p>\n</body>\n</html>\n");
     html
+}
+
+/// A thumbnail of the link's poster linking the full picture, and a download link; empty when the
+/// link has no poster.
+fn poster_cell(link: &ShareLink, posters: &BTreeSet<String>, labels: &Labels) -> String {
+    let path = crate::print::poster::path(link);
+    if !posters.contains(&path) {
+        return String::new();
+    }
+    let href = escape_html(&path);
+    let (width, height) = crate::print::poster::SIZE;
+    let name = escape_html(&format!("{}-{}.png", link.audience, link.target));
+    format!(
+        "<a href=\"{href}\"><img src=\"{href}\" alt=\"{} {}\" width=\"{}\" height=\"{}\" loading=\"lazy\"></a><br><a href=\"{href}\" download=\"{name}\">{}</a>",
+        escape_html(labels.poster),
+        escape_html(&link.title),
+        width / 12,
+        height / 12,
+        escape_html(labels.download)
+    )
 }
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif;margin:2rem;color:#1b2733;line-height:1.6}h1{color:#0b3d62}.intro,.meta{color:#4a5866}.own{font-weight:normal;color:#4a5866;margin-left:.5em}table{border-collapse:collapse;width:100%;margin:1rem 0 2rem}th,td{border:1px solid #d5dde5;padding:.5rem;vertical-align:top;text-align:left}th{background:#eef3f7}.tracked{word-break:break-all;font-size:.85em}textarea{width:100%;min-width:14rem;font:inherit;font-size:.9em}img{display:block}";

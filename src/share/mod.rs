@@ -428,6 +428,7 @@ pub fn redirect_html(target: &str) -> String {
 /// target for an audience, for web and print templates alike.
 pub struct ShareLinkFunction {
     links: Arc<ShareLinks>,
+    print_audience: Option<String>,
 }
 
 impl ShareLinkFunction {
@@ -435,7 +436,16 @@ impl ShareLinkFunction {
     pub fn new(links: &Arc<ShareLinks>) -> ShareLinkFunction {
         ShareLinkFunction {
             links: Arc::clone(links),
+            print_audience: None,
         }
+    }
+
+    /// With `audience` (when given) answering for the built-in `brochure` audience: the print
+    /// templates of one audience's brochures (`pdf --audience`) ask for `brochure` links and get
+    /// that audience's.
+    pub fn for_print_audience(mut self, audience: Option<&str>) -> ShareLinkFunction {
+        self.print_audience = audience.map(str::to_owned);
+        self
     }
 }
 
@@ -456,7 +466,10 @@ impl tera::Function for ShareLinkFunction {
     fn call(&self, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
         let arg = |name: &str| args.get(name).and_then(tera::Value::as_str);
         let target = arg("target").unwrap_or(HOME);
-        let audience = arg("audience").unwrap_or(SITE);
+        let audience = match (arg("audience").unwrap_or(SITE), &self.print_audience) {
+            (BROCHURE, Some(instead)) => instead.as_str(),
+            (asked, _) => asked,
+        };
         let lang = arg("lang").ok_or_else(|| {
             tera::Error::msg("share_link needs `lang`, e.g. share_link(target=\"data-lake\", audience=\"brochure\", lang=lang)")
         })?;

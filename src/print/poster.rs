@@ -1,0 +1,445 @@
+//! WeChat posters (海报): for each configured audience and target (the zone home, each park) a
+//! 1080 x 1920 PNG of the theme's `print/poster.typ` in the audience's language, carrying the QR
+//! code of that audience's short link. Typst lays the poster out in-process, `typst-render` paints
+//! it, and it is written as an indexed PNG with a reduced palette (NeuQuant), which keeps a poster
+//! with a photograph well under 500 KB and the QR code's black and white exact.
+//!
+//! Posters whose inputs are unchanged come from the cache (`.parkpress-cache/posters/<hash>.png`,
+//! keyed like PDFs by the generated Typst source and the files it embeds), so a rebuild renders
+//! only the posters an edit touched.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::fonts::Fonts;
+use super::{PrintInputs, doc_info, lay_out, print_tera, shared, source_fingerprint};
+use crate::diagnostics::Diagnostic;
+use crate::files::{Contents, OutputFile};
+use crate::share::{HOME, ShareLink};
+use crate::views::{LangViews, ViewCx};
+
+/// The theme's print template of a poster.
+pub const TEMPLATE: &str = "poster.typ";
+/// Pixels per Typst point: the template's 360 x 640 pt page becomes 1080 x 1920 px.
+const PIXELS_PER_PT: f64 = 3.0;
+/// Width and height of a poster in pixels.
+pub const SIZE: (u32, u32) = (1080, 1920);
+/// Colours of the reduced palette: enough for a photograph to look smooth on a phone.
+const COLORS: usize = 160;
+/// Posters over this size are reported: WeChat recompresses large pictures and blurs the QR code.
+pub const MAX_BYTES: usize = 500 * 1024;
+
+/// One poster to make.
+#[derive(Debug, Clone)]
+pub struct PosterJob {
+    /// The link it carries (audience, target, language, short link).
+    pub link: ShareLink,
+    /// Path inside the share kit: `posters/<audience>/<target>.png`.
+    pub path: String,
+}
+
+/// What making the posters did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PosterStats {
+    /// Posters rendered in this run.
+    pub rendered: usize,
+    /// Posters taken from the cache: their inputs had not changed.
+    pub cached: usize,
+}
+
+/// The posters of a site: every configured audience (built-in ones excluded) times every target.
+pub fn plan(links: &crate::share::ShareLinks) -> Vec<PosterJob> {
+    links
+        .links
+        .iter()
+        .filter(|l| {
+            links
+                .audiences
+                .iter()
+                .any(|a| a.key == l.audience && a.language == l.language && !a.builtin)
+        })
+        .map(|link| PosterJob {
+            path: path(link),
+            link: link.clone(),
+        })
+        .collect()
+}
+
+/// Path of a link's poster in the share kit.
+pub fn path(link: &ShareLink) -> String {
+    format!("posters/{}/{}.png", link.audience, link.target)
+}
+
+/// One headline figure of a poster.
+#[derive(Debug, Serialize)]
+struct PosterFigure {
+    label: String,
+    number: String,
+    unit: String,
+    /// The date the figure is as of, formatted for the language.
+    as_of: Option<String>,
+}
+
+/// What `print/poster.typ` gets as `poster`.
+#[derive(Debug, Serialize)]
+struct PosterView<'a> {
+    /// `home` or the park key.
+    target: &'a str,
+    /// Whether this is the zone's poster.
+    home: bool,
+    name: String,
+    positioning: String,
+    figures: Vec<PosterFigure>,
+    /// The cover image, a path under content/.
+    cover: Option<String>,
+    /// The audience's short link: `code` (for `/__qr/<code>.svg`) and `short`.
+    link: serde_json::Value,
+    /// The audience: `key` and `name` (in its own language).
+    audience: serde_json::Value,
+}
+
+/// Renders `jobs`, taking unchanged posters from the cache: the PNG files, what was done, and the
+/// problems (template and Typst errors, a poster that runs over its page).
+pub fn render(
+    inputs: &PrintInputs<'_>,
+    jobs: &[PosterJob],
+    fonts: &Fonts,
+) -> (Vec<OutputFile>, PosterStats, Vec<Diagnostic>) {
+    let cx = inputs.cx;
+    if jobs.is_empty() {
+        return (Vec::new(), PosterStats::default(), Vec::new());
+    }
+    if !cx.theme.print_templates.contains_key(TEMPLATE) {
+        let warning = Diagnostic::warning(
+            "poster-template",
+            format!(
+                "theme `{}` has no print template {TEMPLATE}: no posters are made",
+                cx.theme.chain.join(" → ")
+            ),
+        )
+        .with_hint("add print/poster.typ to the theme, or extend the default theme");
+        return (Vec::new(), PosterStats::default(), vec![warning]);
+    }
+    let tera = match print_tera(cx.theme, cx.links, None) {
+        Ok(tera) => tera,
+        Err(d) => return (Vec::new(), PosterStats::default(), vec![d]),
+    };
+    let shared = shared(cx, fonts);
+    let cache = inputs.cache_dir.join("posters");
+    let sources_dir = inputs.cache_dir.join("print");
+    let _ = std::fs::create_dir_all(&cache);
+    let _ = std::fs::create_dir_all(&sources_dir);
+    let results: Vec<Result<(OutputFile, String, bool), Vec<Diagnostic>>> = jobs
+        .par_iter()
+        .map(|job| {
+            let views = (inputs.views.iter())
+                .find(|v| v.lang == job.link.language)
+                .ok_or_else(Vec::new)?;
+            let source = generate(&tera, cx, views, job)?;
+            let key = format!("{:016x}.png", source_fingerprint(cx, &source));
+            if let Ok(bytes) = std::fs::read(cache.join(&key)) {
+                let file = OutputFile {
+                    path: job.path.clone(),
+                    contents: Contents::Bytes(bytes),
+                };
+                return Ok((file, key, true));
+            }
+            let name = format!("poster.{}.{}.typ", job.link.audience, job.link.target);
+            let document = lay_out(
+                &shared,
+                &name,
+                &job.path,
+                TEMPLATE,
+                source,
+                &sources_dir,
+                &cx.site.root,
+            )?;
+            let pages = document.pages();
+            if pages.len() != 1 {
+                return Err(vec![
+                    Diagnostic::error(
+                        "poster-overflow",
+                        format!(
+                            "the poster `share-kit/{}` runs to {} pages; a poster is one picture",
+                            job.path,
+                            pages.len()
+                        ),
+                    )
+                    .with_hint(
+                        "shorten the name or positioning of the park, or change print/poster.typ",
+                    ),
+                ]);
+            }
+            let options = typst_render::RenderOptions {
+                pixel_per_pt: typst::utils::Scalar::new(PIXELS_PER_PT),
+                render_bleed: false,
+            };
+            let pixmap = typst_render::render(&pages[0], &options);
+            let bytes = indexed_png(pixmap.width(), pixmap.height(), pixmap.data());
+            // A poster that cannot be cached is only rendered again next time.
+            let _ = std::fs::write(cache.join(&key), &bytes);
+            let file = OutputFile {
+                path: job.path.clone(),
+                contents: Contents::Bytes(bytes),
+            };
+            Ok((file, key, false))
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut stats = PosterStats::default();
+    let mut diagnostics = Vec::new();
+    let mut used = HashSet::new();
+    for result in results {
+        match result {
+            Ok((file, key, cached)) => {
+                if let Contents::Bytes(bytes) = &file.contents
+                    && bytes.len() > MAX_BYTES
+                {
+                    diagnostics.push(Diagnostic::warning(
+                        "poster-size",
+                        format!("the poster `share-kit/{}` has {} KB, more than WeChat passes on unchanged ({} KB)", file.path, bytes.len() / 1024, MAX_BYTES / 1024),
+                    ).with_hint("use a cover image with fewer fine details, or fewer colours in print/poster.typ"));
+                }
+                if cached {
+                    stats.cached += 1;
+                } else {
+                    stats.rendered += 1;
+                }
+                used.insert(key);
+                files.push(file);
+            }
+            Err(problems) => diagnostics.extend(problems),
+        }
+    }
+    if diagnostics
+        .iter()
+        .all(|d| d.severity != crate::diagnostics::Severity::Error)
+    {
+        prune(&cache, &used);
+    }
+    (files, stats, diagnostics)
+}
+
+/// Removes cached posters no poster of this run uses.
+fn prune(cache: &Path, used: &HashSet<String>) {
+    let Ok(entries) = std::fs::read_dir(cache) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !used.contains(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Renders a poster's template into Typst source.
+fn generate(
+    tera: &tera::Tera,
+    cx: &ViewCx<'_>,
+    views: &LangViews,
+    job: &PosterJob,
+) -> Result<String, Vec<Diagnostic>> {
+    let site = cx.site;
+    let link = &job.link;
+    let lang = link.language.as_str();
+    let poster = poster_view(cx, views, link);
+    let mut context = views.base_context.clone();
+    context.insert("zone", &views.zone);
+    let title = cx
+        .s(lang, "print.poster_title")
+        .replace("{name}", &poster.name);
+    context.insert("poster", &poster);
+    context.insert(
+        "doc",
+        &doc_info(site, lang, title, "poster", views.zone.name.clone()),
+    );
+    tera.render(TEMPLATE, &context).map_err(|e| {
+        let message = crate::diagnostics::error_chain(&e);
+        let diagnostic = Diagnostic::error(
+            "template-error",
+            format!(
+                "print template `{TEMPLATE}` failed for `share-kit/{}`: {message}",
+                job.path
+            ),
+        )
+        .with_hint("see docs/themes.md for the variables print templates get");
+        vec![crate::theme::place_in_template(
+            diagnostic, cx.theme, &message,
+        )]
+    })
+}
+
+/// The zone's or a park's name, positioning, headline figures and cover for a poster.
+fn poster_view<'a>(cx: &ViewCx<'_>, views: &LangViews, link: &'a ShareLink) -> PosterView<'a> {
+    let lang = link.language.as_str();
+    let audience = cx.links.audiences.iter().find(|a| a.key == link.audience);
+    let link_json = serde_json::json!({ "code": link.code, "short": link.short_url });
+    let audience_json = serde_json::json!({
+        "key": link.audience,
+        "name": audience.map_or("", |a| a.own_name.as_str()),
+    });
+    let pipeline_figures = |p: &crate::views::context::PipelineView| -> Vec<PosterFigure> {
+        [
+            (p.signed, "pipeline.signed"),
+            (p.to_sign, "pipeline.to_sign"),
+            (p.negotiating, "pipeline.negotiating"),
+        ]
+        .into_iter()
+        .filter_map(|(n, key)| {
+            n.map(|n| PosterFigure {
+                label: cx.s(lang, key),
+                number: n.to_string(),
+                unit: cx.s(lang, "pipeline.unit"),
+                as_of: Some(p.as_of_display.clone()),
+            })
+        })
+        .collect()
+    };
+    let first_cover = || {
+        views
+            .parks
+            .iter()
+            .find_map(|p| p.cover.as_ref().map(|c| c.src.clone()))
+    };
+    if link.target == HOME {
+        let zone = &views.zone;
+        let mut figures: Vec<PosterFigure> = zone
+            .metrics
+            .iter()
+            .take(4)
+            .map(|m| PosterFigure {
+                label: m.label.clone(),
+                number: m.figure.number.clone(),
+                unit: m.figure.unit.clone(),
+                as_of: Some(m.as_of_display.clone()),
+            })
+            .collect();
+        if figures.len() < 4
+            && let Some(p) = &zone.pipeline
+        {
+            let room = 4 - figures.len();
+            figures.extend(pipeline_figures(p).into_iter().take(room));
+        }
+        let industries: Vec<&str> = zone.industries.iter().map(|i| i.name.as_str()).collect();
+        return PosterView {
+            target: &link.target,
+            home: true,
+            name: zone.name.clone(),
+            positioning: industries.join(" · "),
+            figures,
+            cover: (cx.site.zone.share_image.as_ref())
+                .map(|a| a.path.clone())
+                .or_else(first_cover),
+            link: link_json,
+            audience: audience_json,
+        };
+    }
+    let index = cx.site.parks.iter().position(|p| p.key == link.target);
+    let park = index.map(|i| cx.park_view(views, i, String::new(), Vec::new()));
+    let mut figures = Vec::new();
+    if let Some(area) = park.as_ref().and_then(|p| p.card.area.as_ref()) {
+        figures.push(PosterFigure {
+            label: cx.s(lang, "park.area"),
+            number: area.number.clone(),
+            unit: area.unit.clone(),
+            as_of: None,
+        });
+    }
+    if let Some(park) = &park {
+        figures.extend(
+            park.pipeline
+                .as_ref()
+                .map(pipeline_figures)
+                .unwrap_or_default(),
+        );
+        // A park without a pipeline shows its space to let and its dated factor figures.
+        let space = park.carriers.iter().filter_map(|c| {
+            let available = c.available.as_ref()?;
+            Some(PosterFigure {
+                label: format!("{} · {}", cx.s(lang, "carrier.available"), c.name),
+                number: available.number.clone(),
+                unit: available.unit.clone(),
+                as_of: c.as_of.clone(),
+            })
+        });
+        let factors = park.factors.iter().filter_map(|f| {
+            let value = f.value.as_ref()?;
+            value.parse::<f64>().ok()?;
+            Some(PosterFigure {
+                label: f.label.clone(),
+                number: value.clone(),
+                unit: f.unit.clone().unwrap_or_default(),
+                as_of: Some(f.as_of.clone()?),
+            })
+        });
+        let room = 4usize.saturating_sub(figures.len());
+        figures.extend(space.chain(factors).take(room));
+    }
+    PosterView {
+        target: &link.target,
+        home: false,
+        name: park
+            .as_ref()
+            .map_or_else(String::new, |p| p.card.name.clone()),
+        positioning: park
+            .as_ref()
+            .map_or_else(String::new, |p| p.card.positioning.clone()),
+        figures,
+        cover: park
+            .as_ref()
+            .and_then(|p| p.card.cover.as_ref().map(|c| c.src.clone()))
+            .or_else(first_cover),
+        link: link_json,
+        audience: audience_json,
+    }
+}
+
+/// An indexed PNG of premultiplied RGBA pixels (opaque: the poster's page has a fill): a palette
+/// of [`COLORS`] colours learnt by NeuQuant, with black and white kept exact for the QR code.
+fn indexed_png(width: u32, height: u32, rgba: &[u8]) -> Vec<u8> {
+    let quant = color_quant::NeuQuant::new(10, COLORS - 2, rgba);
+    let mut palette = quant.color_map_rgb();
+    // Exact black and white after the learnt colours: QR modules stay pure.
+    let black = (palette.len() / 3) as u8;
+    palette.extend_from_slice(&[0, 0, 0, 255, 255, 255]);
+    let white = black + 1;
+    // Rows in parallel; runs of one colour (most of a poster) are looked up once.
+    let row = width as usize * 4;
+    let indices: Vec<u8> = rgba
+        .par_chunks(row.max(4))
+        .flat_map_iter(|line| {
+            let mut last: Option<([u8; 3], u8)> = None;
+            line.chunks_exact(4)
+                .map(|px| {
+                    let rgb = [px[0], px[1], px[2]];
+                    if let Some((seen, index)) = last
+                        && seen == rgb
+                    {
+                        return index;
+                    }
+                    let index = match rgb {
+                        [0..=8, 0..=8, 0..=8] => black,
+                        [247..=255, 247..=255, 247..=255] => white,
+                        [r, g, b] => quant.index_of(&[r, g, b, 255]) as u8,
+                    };
+                    last = Some((rgb, index));
+                    index
+                })
+                .collect::<Vec<u8>>()
+        })
+        .collect();
+    let mut bytes = Vec::with_capacity(indices.len() / 4);
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Indexed);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(palette);
+    encoder.set_compression(png::Compression::Balanced);
+    // Encoding into memory fails only on inconsistent dimensions, which a pixmap cannot have.
+    if let Ok(mut writer) = encoder.write_header() {
+        let _ = writer.write_image_data(&indices);
+    }
+    bytes
+}
