@@ -4,25 +4,8 @@
 //! the tests skip with a reason, except under `CI=true`.
 
 mod common;
-use common::{Site, pdf_tools_ready};
+use common::{AUDIENCES, Site, pdf_tools_ready};
 use std::collections::BTreeMap;
-
-const AUDIENCES: &str = r#"
-[[audience]]
-key = "beijing-chamber"
-name = { zh = "北京济阳商会", en = "Jiyang Chamber of Commerce in Beijing" }
-kind = "chamber"
-channel = "wechat"
-language = "zh"
-campaign = "2026-spring"
-
-[[audience]]
-key = "hk-investors"
-name = { zh = "香港投资者", en = "Hong Kong investors" }
-kind = "investor"
-channel = "email"
-language = "en"
-"#;
 
 const TARGETS: &[&str] = &["home", "data-lake", "zhizao"];
 

@@ -2,28 +2,11 @@
 //! to their tracked links, stable codes, old park keys, and nothing internal in the public site.
 
 mod common;
-use common::{Site, walk};
+use common::{AUDIENCES, Site, walk};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 const BASE: &str = "https://invest.example.gov.cn/invest";
-
-const AUDIENCES: &str = r#"
-[[audience]]
-key = "beijing-chamber"
-name = { zh = "北京济阳商会", en = "Jiyang Chamber of Commerce in Beijing" }
-kind = "chamber"
-channel = "wechat"
-language = "zh"
-campaign = "2026-spring"
-
-[[audience]]
-key = "hk-investors"
-name = { zh = "香港投资者", en = "Hong Kong investors" }
-kind = "investor"
-channel = "email"
-language = "en"
-"#;
 
 impl Site {
     fn new() -> Self {

@@ -22,6 +22,25 @@ pub fn parkpress(root: &Path, args: &[&str]) -> Command {
     command
 }
 
+/// Two audiences, a Chinese-language chamber on WeChat and English-language investors by email,
+/// written as `content/audiences.toml` by the share and poster tests.
+pub const AUDIENCES: &str = r#"
+[[audience]]
+key = "beijing-chamber"
+name = { zh = "北京济阳商会", en = "Jiyang Chamber of Commerce in Beijing" }
+kind = "chamber"
+channel = "wechat"
+language = "zh"
+campaign = "2026-spring"
+
+[[audience]]
+key = "hk-investors"
+name = { zh = "香港投资者", en = "Hong Kong investors" }
+kind = "investor"
+channel = "email"
+language = "en"
+"#;
+
 /// A copy of `tests/fixtures/<name>` in a new temporary folder, so runs never touch the
 /// repository.
 pub fn copy_fixture(name: &str) -> tempfile::TempDir {
