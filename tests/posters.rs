@@ -29,6 +29,18 @@ impl Site {
             .collect()
     }
 
+    /// `build`, which must succeed: what it printed, warnings included.
+    fn build_reporting(&self) -> String {
+        let output = self.run(&["build"]);
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.status.success(), "build failed:\n{printed}");
+        printed
+    }
+
     fn poster(&self, audience: &str, target: &str) -> Vec<u8> {
         std::fs::read(self.path(&format!("share-kit/posters/{audience}/{target}.png")))
             .unwrap_or_else(|e| panic!("poster {audience}/{target}: {e}"))
@@ -149,4 +161,58 @@ fn only_posters_whose_content_changed_are_rendered_again() {
         site.path("share-kit/posters/hk-investors/home.png")
             .is_file()
     );
+}
+
+/// A positioning of some eighty words: five lines and more on a poster, in either language.
+const LONG_POSITIONING: &str = r#"positioning = { zh = "以大数据与云计算为核心，集聚数据中心、算力调度、工业互联网平台、数据要素交易、人工智能训练与推理、信息安全服务、软件外包和数字内容产业，建设面向京津冀与环渤海的区域性算力枢纽和数据要素流通示范区，配套人才公寓、研发楼宇与绿电直供", en = "Big data and cloud computing at the core: data centres, compute scheduling, industrial internet platforms, data exchanges, artificial intelligence training and inference, information security services, software outsourcing and digital content, building a regional compute hub and a data circulation pilot zone for the Beijing-Tianjin-Hebei region, with talent housing, research buildings and green power supplied directly" }"#;
+
+const SHORT_POSITIONING: &str =
+    r#"positioning = { zh = "大数据与云计算", en = "Big data and cloud computing" }"#;
+
+#[test]
+fn a_long_positioning_ends_cleanly_on_the_poster_and_text_cut_by_its_box_is_reported() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::with_audiences();
+    let park = "content/parks/data-lake/park.toml";
+    site.edit(park, SHORT_POSITIONING, LONG_POSITIONING);
+    let out = site.build_reporting();
+    assert!(out.contains("Posters: 6 rendered"), "{out}");
+    assert!(
+        !out.contains("poster-layout"),
+        "the default poster fits the positioning to its box:\n{out}"
+    );
+    // The default template as it was, with the positioning clipped at the edge of its box: the
+    // lines it cuts are reported for the Chinese and the English poster, naming the field.
+    let fitted = include_str!("../themes/default/print/poster.typ");
+    let fit_line = fitted
+        .lines()
+        .find(|l| l.contains("fit-text({{ poster.positioning"))
+        .expect("the default poster fits its positioning");
+    let clipping = fitted.replace(
+        fit_line,
+        "  #block(height: 40pt, clip: true)[#text(size: 10pt, fill: pale)[{{ poster.positioning | typst }}]]",
+    );
+    site.write("themes/clipping/theme.toml", "extends = \"default\"\n");
+    site.write("themes/clipping/print/poster.typ", &clipping);
+    let config = site.read("content/site.toml");
+    site.write(
+        "content/site.toml",
+        &format!("theme = \"clipping\"\n{config}"),
+    );
+    let clipped = site.build_reporting();
+    for poster in ["beijing-chamber/data-lake", "hk-investors/data-lake"] {
+        let warning = clipped
+            .lines()
+            .find(|l| l.contains("warning[poster-layout]") && l.contains(poster))
+            .unwrap_or_else(|| panic!("{poster} is reported:\n{clipped}"));
+        assert!(
+            warning.contains("`positioning`") && warning.contains("cut off"),
+            "{warning}"
+        );
+    }
+    // A damaged poster is not cached: the next build reports it again.
+    let again = site.build_reporting();
+    assert!(again.contains("poster-layout"), "{again}");
 }

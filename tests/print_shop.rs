@@ -112,6 +112,42 @@ fn text(pdf: &Path, pages: Option<(u32, u32)>) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// A JPEG photo of `width` x `height` with an EXIF segment holding GPS coordinates, as a
+/// camera leaves it.
+fn photo_with_gps(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x / 7 % 256) as u8, (y / 5 % 256) as u8, 120])
+    });
+    let mut jpeg = Vec::new();
+    image
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut jpeg, 80,
+        ))
+        .expect("encode");
+    let body = b"Exif\0\0GPSLatitude 36.6512N GPSLongitude 117.1201E";
+    let mut segment = vec![0xFF, 0xE1];
+    segment.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+    segment.extend_from_slice(body);
+    jpeg.splice(2..2, segment);
+    jpeg
+}
+
+/// (Width, Height) of every image XObject of a PDF, read with lopdf.
+fn embedded_image_sizes(pdf: &Path) -> Vec<(i64, i64)> {
+    let document = lopdf::Document::load(pdf).expect("a PDF lopdf reads");
+    document
+        .objects
+        .values()
+        .filter_map(|object| {
+            let dict = &object.as_stream().ok()?.dict;
+            (dict.get(b"Subtype").ok()?.as_name().ok()? == b"Image").then_some(())?;
+            let width = dict.get(b"Width").ok()?.as_i64().ok()?;
+            let height = dict.get(b"Height").ok()?.as_i64().ok()?;
+            Some((width, height))
+        })
+        .collect()
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 0.05
 }
@@ -216,7 +252,19 @@ fn an_image_under_300_dpi_at_its_printed_size_is_reported() {
         "name = { zh = \"数据湖产业园\", en = \"Data Lake Park\" }\ncover = \"cover.jpg\"",
     );
     let out = site.pdf(&["--print-shop", "--park", "data-lake", "--lang", "en"]);
-    assert!(out.contains("print-resolution"), "{out}");
+    let warning = out
+        .lines()
+        .find(|l| {
+            l.contains("warning[print-resolution]")
+                && l.contains("print-shop/parks/data-lake.en.pdf")
+        })
+        .unwrap_or_else(|| panic!("a print-resolution warning:\n{out}"));
+    assert!(
+        warning.contains("`content/parks/data-lake/cover.jpg`")
+            && warning.contains("400 x 240 px")
+            && warning.contains("print-shop/parks/data-lake.en.pdf"),
+        "the warning names the image file, its pixels and the PDF: {warning}"
+    );
     let check = site.run(&["pdf", "--print-shop", "--park", "zhizao", "--lang", "en"]);
     assert!(
         !String::from_utf8_lossy(&check.stderr).contains("print-resolution"),
@@ -315,4 +363,97 @@ fn an_audiences_brochures_carry_its_short_links_in_its_language() {
     let unknown = site.run(&["pdf", "--audience", "nobody"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("hk-investors"));
+}
+
+#[test]
+fn print_shop_pdfs_embed_photos_at_full_resolution_and_screen_pdfs_at_print_size_both_without_gps()
+{
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    // 3300 px: more than the 2480 px (300 dpi across A4) a screen PDF keeps.
+    site.write_bytes(
+        "content/parks/data-lake/cover.jpg",
+        &photo_with_gps(3300, 2000),
+    );
+    site.edit(
+        "content/parks/data-lake/park.toml",
+        "order = 1\n",
+        "order = 1\ncover = \"cover.jpg\"\n",
+    );
+    site.pdf(&["--print-shop", "--park", "data-lake", "--lang", "zh"]);
+    let built = site.run(&["build", "--pdf"]);
+    assert!(built.status.success());
+    let shop = site.path("print-shop/parks/data-lake.zh.pdf");
+    let screen = site.path("output/pdf/parks/data-lake.zh.pdf");
+    assert!(
+        embedded_image_sizes(&shop).contains(&(3300, 2000)),
+        "the print shop's brochure has every pixel of the cover: {:?}",
+        embedded_image_sizes(&shop)
+    );
+    let sizes = embedded_image_sizes(&screen);
+    assert!(
+        sizes
+            .iter()
+            .any(|(w, h)| *w == 2480 && (1500..=1505).contains(h)),
+        "the public brochure's cover is capped: {sizes:?}"
+    );
+    assert!(
+        sizes.iter().all(|(w, h)| *w <= 2480 && *h <= 2480),
+        "{sizes:?}"
+    );
+    for pdf in [&shop, &screen] {
+        let bytes = std::fs::read(pdf).expect("PDF");
+        let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        assert!(
+            !contains(b"GPSLatitude") && !contains(b"Exif\0\0"),
+            "{}: no EXIF or GPS",
+            pdf.display()
+        );
+    }
+}
+
+#[test]
+fn a_long_positioning_on_a_banner_is_cut_after_a_whole_word_with_an_ellipsis() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    let words = "Big data and cloud computing at the core: data centres, compute scheduling, \
+        industrial internet platforms, data exchanges, artificial intelligence training and \
+        inference, information security services, software outsourcing, digital content, \
+        a regional compute hub and a data circulation pilot zone for the whole region, with \
+        talent housing, research buildings and green power supplied directly to every tenant \
+        of the park, from the first day of operation to the last, together with training \
+        centres, laboratories, logistics services, a customs inspection station, conference \
+        halls, exhibition space, venture capital funds, legal and accounting services, \
+        canteens, sports grounds, kindergartens and schools for the families of employees, \
+        shuttle buses to the city centre and the high-speed railway station every morning";
+    site.edit(
+        "content/parks/data-lake/park.toml",
+        "en = \"Big data and cloud computing\" }",
+        &format!("en = \"{words}\" }}"),
+    );
+    site.pdf(&["--print-shop", "--park", "data-lake", "--lang", "en"]);
+    let banner = text(&site.path("print-shop/banners/data-lake.en.pdf"), None);
+    let flat = banner.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (shown, _) = flat
+        .split_once('…')
+        .unwrap_or_else(|| panic!("the positioning ends with an ellipsis: {flat}"));
+    let start = shown
+        .find("Big data")
+        .expect("the positioning is on the banner");
+    let shown = shown[start..].trim_end();
+    assert!(
+        shown.len() > 40 && shown.len() < words.len(),
+        "a part of the positioning: {shown}"
+    );
+    let words: String = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.starts_with(shown), "{shown}");
+    let next = words[shown.len()..].chars().next();
+    assert!(
+        matches!(next, Some(' ' | ',' | ':')),
+        "cut after a whole word, not inside one: {shown}…"
+    );
 }

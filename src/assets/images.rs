@@ -153,9 +153,13 @@ pub struct ImagePlan {
     svgs: HashMap<String, Arc<Vec<u8>>>,
     /// Broken, unsupported or oversized images, by file.
     pub diagnostics: Vec<Diagnostic>,
-    /// Copies made for print ([`ImagePlan::print_copy`]), by the hash of the original's bytes.
-    print_copies: std::sync::Mutex<HashMap<u128, Arc<Vec<u8>>>>,
+    /// Copies made for print ([`ImagePlan::print_copy`]), by the hash of the original's bytes
+    /// and whether they keep its full resolution.
+    print_copies: std::sync::Mutex<PrintCopies>,
 }
+
+/// Print copies by the hash of the original's bytes and whether they keep its full resolution.
+type PrintCopies = HashMap<(u128, bool), Arc<Vec<u8>>>;
 
 /// Counts of a processing run.
 #[derive(Debug, Default, Clone, Copy)]
@@ -278,9 +282,10 @@ impl ImagePlan {
 
     /// The copy of the raster image at `file` that a PDF embeds, or None for a file that is
     /// not a raster image: only its image data (no EXIF with GPS coordinates, comments, text
-    /// chunks or bytes after the image), no larger than print needs ([`PRINT_SIDE`]), re-encoded
-    /// when it is larger or its EXIF orientation must be applied. Made once per original.
-    pub fn print_copy(&self, file: &Path) -> Option<Result<Arc<Vec<u8>>, String>> {
+    /// chunks or bytes after the image), no larger than a screen PDF needs ([`PRINT_SIDE`])
+    /// unless `full` (the print shop's files: all the pixels of the original), re-encoded when
+    /// it is made smaller or its EXIF orientation must be applied. Made once per original.
+    pub fn print_copy(&self, file: &Path, full: bool) -> Option<Result<Arc<Vec<u8>>, String>> {
         if !is_raster(&file.to_string_lossy()) {
             return None;
         }
@@ -288,7 +293,7 @@ impl ImagePlan {
             Ok(bytes) => bytes,
             Err(error) => return Some(Err(error.to_string())),
         };
-        let key = xxhash_rust::xxh3::xxh3_128(&bytes);
+        let key = (xxhash_rust::xxh3::xxh3_128(&bytes), full);
         let copies = || {
             self.print_copies
                 .lock()
@@ -297,7 +302,7 @@ impl ImagePlan {
         if let Some(copy) = copies().get(&key) {
             return Some(Ok(Arc::clone(copy)));
         }
-        let copy = Arc::new(match print_copy(bytes) {
+        let copy = Arc::new(match print_copy(bytes, (!full).then_some(PRINT_SIDE)) {
             Ok(copy) => copy,
             Err(error) => return Some(Err(error)),
         });
@@ -694,35 +699,43 @@ fn process_source(path: &str, source: &Source, cache: &Path, mode: Mode) -> Sour
 /// Longest side of an image in a PDF: 300 dpi across the 210 mm of an A4 page.
 pub const PRINT_SIDE: u32 = 2480;
 
-/// See [`ImagePlan::print_copy`].
-fn print_copy(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+/// JPEG quality of a print-shop copy that must be re-encoded at full size (its EXIF orientation
+/// applied): a press shows what a screen hides.
+const PRINT_SHOP_QUALITY: u8 = 95;
+
+/// See [`ImagePlan::print_copy`]: the copy of an image's bytes with at most `side` pixels on its
+/// longest side (`None`: as many as it has).
+fn print_copy(bytes: Vec<u8>, side: Option<u32>) -> Result<Vec<u8>, String> {
     let (width, height) = ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?
         .into_dimensions()
         .map_err(|e| e.to_string())?;
-    if width.max(height) <= PRINT_SIDE
+    let too_large = |longest: u32| side.is_some_and(|side| longest > side);
+    if !too_large(width.max(height))
         && let Some(data) = super::strip::image_data(&bytes)
     {
         return Ok(data);
     }
     let png = bytes.starts_with(b"\x89PNG");
     let image = decode_bytes(bytes)?;
-    let image = if image.width().max(image.height()) > PRINT_SIDE {
-        image.resize(
-            PRINT_SIDE,
-            PRINT_SIDE,
-            image::imageops::FilterType::CatmullRom,
-        )
-    } else {
-        image
+    let image = match side {
+        Some(side) if too_large(image.width().max(image.height())) => {
+            image.resize(side, side, image::imageops::FilterType::CatmullRom)
+        }
+        _ => image,
     };
     let encoding = if png || image.color().has_alpha() {
         Encoding::Png
     } else {
         Encoding::Jpeg
     };
-    encode(&image, encoding, JPEG_QUALITY).map_err(|e| e.to_string())
+    let quality = if side.is_some() {
+        JPEG_QUALITY
+    } else {
+        PRINT_SHOP_QUALITY
+    };
+    encode(&image, encoding, quality).map_err(|e| e.to_string())
 }
 
 fn decode(path: &Path) -> Result<DynamicImage, String> {
@@ -926,5 +939,47 @@ mod tests {
         assert_eq!(fit(800, 800, LOGO_BOX), (200, 200));
         assert_eq!(fit(1000, 100, LOGO_BOX), (400, 40));
         assert_eq!(fit(100, 50, LOGO_BOX), (100, 50));
+    }
+
+    /// A PNG of `width` x 40 with a text chunk (metadata) before its image data.
+    fn png_with_text(width: u32) -> Vec<u8> {
+        let image = image::RgbImage::from_fn(width, 40, |x, _| image::Rgb([(x % 256) as u8, 0, 0]));
+        let mut bytes = Vec::new();
+        image
+            .write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png)
+            .expect("encode");
+        let text = b"Comment\0GPS 36.65N 117.12E";
+        let mut chunk = (text.len() as u32).to_be_bytes().to_vec();
+        chunk.extend_from_slice(b"tEXt");
+        chunk.extend_from_slice(text);
+        // CRC-32 of the chunk's type and data (bitwise, polynomial 0xEDB88320).
+        let crc = !chunk[4..].iter().fold(!0u32, |crc, byte| {
+            (0..8).fold(crc ^ u32::from(*byte), |c, _| {
+                if c & 1 == 1 {
+                    (c >> 1) ^ 0xEDB8_8320
+                } else {
+                    c >> 1
+                }
+            })
+        });
+        chunk.extend_from_slice(&crc.to_be_bytes());
+        bytes.splice(33..33, chunk);
+        bytes
+    }
+
+    #[test]
+    fn print_copies_are_capped_for_screens_and_whole_for_the_print_shop_without_metadata() {
+        let original = png_with_text(3000);
+        let size = |bytes: &[u8]| {
+            let image = image::load_from_memory(bytes).expect("decodes");
+            (image.width(), image.height())
+        };
+        let capped = print_copy(original.clone(), Some(PRINT_SIDE)).expect("copy");
+        assert_eq!(size(&capped), (PRINT_SIDE, 33));
+        let whole = print_copy(original, None).expect("copy");
+        assert_eq!(size(&whole), (3000, 40));
+        for copy in [capped, whole] {
+            assert!(!copy.windows(4).any(|w| w == b"tEXt"), "metadata dropped");
+        }
     }
 }

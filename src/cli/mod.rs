@@ -417,6 +417,12 @@ fn print_warning_summary(report: &Report) {
         report.warning_count(),
         list.join(", ")
     );
+    // What only typesetting finds, `check` cannot show: those are printed here in full.
+    for diagnostic in (report.diagnostics.iter())
+        .filter(|d| parkpress::print::TYPESETTING_WARNINGS.contains(&d.code))
+    {
+        let _ = writeln!(err, "{}", diagnostic.render_text());
+    }
 }
 
 pub(crate) fn environment_error(error: &anyhow::Error) -> ExitCode {

@@ -1,12 +1,13 @@
 //! The print shop's PDFs (`pdf --print-shop`): Typst lays each page out at its finished size with
 //! a bleed around it (`#set page(bleed: 3mm)`: full-bleed backgrounds run into it) and writes the
 //! TrimBox; afterwards each page gets its BleedBox, a MediaBox with room for crop marks outside
-//! the bleed, and the crop marks themselves (lopdf). Images Typst embeds as they are, at their
-//! full resolution; those printed at under 300 dpi are reported.
+//! the bleed, and the crop marks themselves (lopdf). Images are embedded at the full resolution
+//! of their files (`world::Shared::full_resolution`); those printed at under 300 dpi are
+//! reported, naming the file.
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use typst::layout::{Frame, FrameItem};
-use typst::visualize::ImageKind;
+use typst::visualize::{ImageKind, RasterImage};
 
 use crate::diagnostics::Diagnostic;
 
@@ -114,50 +115,52 @@ fn crop_marks(trim: [f32; 4], bleed: [f32; 4]) -> Vec<u8> {
     ops.into_bytes()
 }
 
-/// A warning for each raster image printed at under [`MIN_DPI`], naming the page, its pixels and
-/// its printed size.
+/// A warning for each raster image printed at under [`MIN_DPI`], naming the image's file under
+/// `content/` (`file_of` finds it from the image's bytes), the page, its pixels and its printed
+/// size.
 pub fn low_resolution_images(
     document: &typst_layout::PagedDocument,
     path: &str,
+    file_of: &dyn Fn(&[u8]) -> Option<String>,
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for (index, page) in document.pages().iter().enumerate() {
-        images(
-            &page.frame,
-            &mut |width_px, height_px, width_pt, height_pt| {
-                let dpi = (width_px / (width_pt / 72.0)).min(height_px / (height_pt / 72.0));
-                if dpi < MIN_DPI {
-                    found.push(
-                    Diagnostic::warning(
-                        "print-resolution",
-                        format!(
-                            "`{path}` page {}: an image of {width_px:.0} x {height_px:.0} px is printed at {:.0} x {:.0} mm, {dpi:.0} dpi (a print shop needs {MIN_DPI:.0})",
-                            index + 1,
-                            width_pt / 72.0 * 25.4,
-                            height_pt / 72.0 * 25.4,
-                        ),
-                    )
-                    .with_hint("replace it with a larger original, or print it smaller"),
-                );
-                }
-            },
-        );
+        images(&page.frame, &mut |raster, width_pt, height_pt| {
+            let (width_px, height_px) = (f64::from(raster.width()), f64::from(raster.height()));
+            let dpi = (width_px / (width_pt / 72.0)).min(height_px / (height_pt / 72.0));
+            if dpi >= MIN_DPI {
+                return;
+            }
+            let image = file_of(raster.data()).map_or_else(
+                || "an image".to_owned(),
+                |file| format!("the image `content/{file}`"),
+            );
+            found.push(
+                Diagnostic::warning(
+                    "print-resolution",
+                    format!(
+                        "`{path}` page {}: {image} ({width_px:.0} x {height_px:.0} px) is printed at {:.0} x {:.0} mm, {dpi:.0} dpi (a print shop needs {MIN_DPI:.0})",
+                        index + 1,
+                        width_pt / 72.0 * 25.4,
+                        height_pt / 72.0 * 25.4,
+                    ),
+                )
+                .with_hint("replace the file with a larger original, or print it smaller"),
+            );
+        });
     }
     found
 }
 
-/// Calls `found(width px, height px, width pt, height pt)` for each raster image in a frame.
-fn images(frame: &Frame, found: &mut dyn FnMut(f64, f64, f64, f64)) {
+/// Calls `found(image, width pt, height pt)` for each raster image in a frame.
+fn images(frame: &Frame, found: &mut dyn FnMut(&RasterImage, f64, f64)) {
     for (_, item) in frame.items() {
         match item {
             FrameItem::Group(group) => images(&group.frame, found),
-            FrameItem::Image(image, size, _) if matches!(image.kind(), ImageKind::Raster(_)) => {
-                found(
-                    image.width(),
-                    image.height(),
-                    size.x.to_pt(),
-                    size.y.to_pt(),
-                );
+            FrameItem::Image(image, size, _) => {
+                if let ImageKind::Raster(raster) = image.kind() {
+                    found(raster, size.x.to_pt(), size.y.to_pt());
+                }
             }
             _ => {}
         }

@@ -1,8 +1,9 @@
 //! Layout checks of a typeset document, read from the frames Typst laid out: text squeezed into a
-//! column so narrow that it stands one or two characters per line, and text that runs past the
-//! cell or box it is in. Each finding carries the text, so the caller can name the field it is.
+//! column so narrow that it stands one or two characters per line, text that runs past the cell
+//! or box it is in, and text cut off (or hidden) by the edge of a box that clips it. Each finding
+//! carries the text, so the caller can name the field it is.
 
-use typst::layout::{Abs, Frame, FrameItem, Point};
+use typst::layout::{Abs, Frame, FrameItem, Point, Size};
 
 /// Text the layout damaged.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,11 +26,20 @@ pub enum Damage {
     },
     /// Extends past the right or left edge of the cell or box holding it.
     Overflows,
+    /// Cut off or hidden by an edge of a box that clips what it holds (`block(clip: true)`).
+    Clipped,
 }
 
 /// Lines of at most this many characters, stacked this many times, are a squeezed column.
 const NARROW_CHARS: usize = 2;
 const SQUEEZED_LINES: usize = 4;
+
+/// How far glyphs reach above and below their baseline, in ems, for the clipping check: the
+/// height of capitals and CJK characters, and of descenders.
+const GLYPH_TOP: f64 = 0.75;
+const GLYPH_BOTTOM: f64 = 0.2;
+/// How much of a glyph (in ems) may be clipped before it counts as cut off.
+const CLIP_TOLERANCE: f64 = 0.1;
 
 /// A run of text on one line, in page coordinates.
 #[derive(Debug, Clone)]
@@ -41,29 +51,26 @@ struct Segment {
     text: String,
 }
 
-/// Every squeezed or overflowing text of `pages`.
+/// Every squeezed, overflowing or clipped text of `pages`.
 pub fn problems<'a>(pages: impl IntoIterator<Item = &'a Frame>) -> Vec<LayoutProblem> {
     let mut out = Vec::new();
     for (index, frame) in pages.into_iter().enumerate() {
         let page = index + 1;
-        let mut segments = Vec::new();
-        let mut overflowing = Vec::new();
-        walk(
-            frame,
-            Point::zero(),
-            (Point::zero(), frame.size().x),
-            &mut segments,
-            &mut overflowing,
-        );
-        for text in overflowing {
-            out.push(LayoutProblem {
-                page,
-                text,
-                damage: Damage::Overflows,
-            });
-        }
+        let mut found = Found::default();
+        let edges = Edges {
+            hard: (Point::zero(), frame.size().x),
+            clip: None,
+        };
+        walk(frame, Point::zero(), edges, &mut found);
+        let found_as = |texts: Vec<String>, damage: Damage| {
+            texts
+                .into_iter()
+                .map(move |text| LayoutProblem { page, text, damage })
+        };
+        out.extend(found_as(found.overflowing, Damage::Overflows));
+        out.extend(found_as(found.clipped, Damage::Clipped));
         out.extend(
-            squeezed(merge(segments))
+            squeezed(merge(found.segments))
                 .into_iter()
                 .map(|(text, lines)| LayoutProblem {
                     page,
@@ -75,24 +82,33 @@ pub fn problems<'a>(pages: impl IntoIterator<Item = &'a Frame>) -> Vec<LayoutPro
     out
 }
 
-/// Collects the text of `frame` (at `origin` on the page) as segments, and the text that goes
-/// past the edges of the nearest hard frame (a cell, a box, a block: `hard` is its left edge on
-/// the page and its width).
-fn walk(
-    frame: &Frame,
-    origin: Point,
+/// What walking a page collects.
+#[derive(Default)]
+struct Found {
+    segments: Vec<Segment>,
+    overflowing: Vec<String>,
+    clipped: Vec<String>,
+}
+
+/// The edges text is judged against, on the page.
+#[derive(Clone, Copy)]
+struct Edges {
+    /// The nearest hard frame (a cell, a box, a block): its left edge and its width.
     hard: (Point, Abs),
-    segments: &mut Vec<Segment>,
-    overflowing: &mut Vec<String>,
-) {
+    /// The area that clipping boxes around the text leave visible: top left and size.
+    clip: Option<(Point, Size)>,
+}
+
+/// Collects the text of `frame` (at `origin` on the page) as segments, the text that goes past
+/// the edges of the nearest hard frame, and the text a clipping box cuts off.
+fn walk(frame: &Frame, origin: Point, edges: Edges, found: &mut Found) {
     for (pos, item) in frame.items() {
         let at = origin + *pos;
         match item {
             FrameItem::Group(group) => {
                 let shift = Point::new(group.transform.tx, group.transform.ty);
                 let inner = at + shift;
-                // Clipped groups cannot show text outside them; rotated or scaled ones are
-                // not measured here.
+                // Rotated or scaled groups are not measured here.
                 let plain = group.transform.sx.get() == 1.0
                     && group.transform.sy.get() == 1.0
                     && group.transform.kx.get() == 0.0
@@ -100,21 +116,28 @@ fn walk(
                 if !plain {
                     continue;
                 }
-                let hard = if group.frame.kind().is_hard() && group.clip.is_none() {
-                    (inner, group.frame.width())
-                } else {
-                    hard
-                };
-                walk(&group.frame, inner, hard, segments, overflowing);
+                let mut inside = edges;
+                if group.clip.is_some() {
+                    inside.clip = Some(intersect(edges.clip, (inner, group.frame.size())));
+                } else if group.frame.kind().is_hard() {
+                    // Text cannot show past a clipping box: it is judged by the clip instead.
+                    inside.hard = (inner, group.frame.width());
+                }
+                walk(&group.frame, inner, inside, found);
             }
             FrameItem::Text(text) => {
                 let width = text.width();
                 let tolerance = text.size * 0.6;
-                let (left, max) = hard;
+                let (left, max) = edges.hard;
                 if at.x + width > left.x + max + tolerance || at.x < left.x - tolerance {
-                    overflowing.push(text.text.to_string());
+                    found.overflowing.push(text.text.to_string());
                 }
-                segments.push(Segment {
+                if let Some(clip) = edges.clip
+                    && is_cut(at, width, text.size, clip)
+                {
+                    found.clipped.push(text.text.to_string());
+                }
+                found.segments.push(Segment {
                     x: at.x,
                     end: at.x + width,
                     y: at.y,
@@ -125,6 +148,32 @@ fn walk(
             _ => {}
         }
     }
+}
+
+/// The part of the visible area `clip` (none: all of it) that a box at `at` of `size` leaves.
+fn intersect(clip: Option<(Point, Size)>, (at, size): (Point, Size)) -> (Point, Size) {
+    let Some((outer, outer_size)) = clip else {
+        return (at, size);
+    };
+    let top_left = Point::new(at.x.max(outer.x), at.y.max(outer.y));
+    let right = (at.x + size.x).min(outer.x + outer_size.x);
+    let bottom = (at.y + size.y).min(outer.y + outer_size.y);
+    let size = Size::new(
+        (right - top_left.x).max(Abs::zero()),
+        (bottom - top_left.y).max(Abs::zero()),
+    );
+    (top_left, size)
+}
+
+/// Whether a run of text with its baseline starting at `at` reaches out of the visible area
+/// `clip` by more than [`CLIP_TOLERANCE`].
+fn is_cut(at: Point, width: Abs, size: Abs, (top_left, clip): (Point, Size)) -> bool {
+    let tolerance = size * CLIP_TOLERANCE;
+    let (top, bottom) = (at.y - size * GLYPH_TOP, at.y + size * GLYPH_BOTTOM);
+    top < top_left.y - tolerance
+        || bottom > top_left.y + clip.y + tolerance
+        || at.x < top_left.x - tolerance
+        || at.x + width > top_left.x + clip.x + tolerance
 }
 
 /// Joins the text items that continue each other on one line (same baseline, touching).
@@ -226,6 +275,49 @@ mod tests {
             seg(300.0, 122.0, "度"),
         ];
         assert!(squeezed(merge(short)).is_empty());
+    }
+
+    #[test]
+    fn text_past_the_bottom_of_a_clipping_box_is_cut_and_text_inside_is_not() {
+        let clip = (
+            Point::new(Abs::pt(10.0), Abs::pt(100.0)),
+            Size::new(Abs::pt(200.0), Abs::pt(40.0)),
+        );
+        let line = |y: f64| {
+            is_cut(
+                Point::new(Abs::pt(10.0), Abs::pt(y)),
+                Abs::pt(150.0),
+                Abs::pt(10.0),
+                clip,
+            )
+        };
+        // Baselines of lines 13.3 pt apart: the third line's descenders still fit, the fourth is hidden.
+        assert!(!line(107.3) && !line(120.6) && !line(133.9));
+        assert!(line(147.2));
+        // A line whose lower half is below the edge.
+        assert!(line(142.0));
+        // Running past the right edge.
+        assert!(is_cut(
+            Point::new(Abs::pt(100.0), Abs::pt(110.0)),
+            Abs::pt(150.0),
+            Abs::pt(10.0),
+            clip
+        ));
+        // Nested clips leave their intersection.
+        let inner = intersect(
+            Some(clip),
+            (
+                Point::new(Abs::pt(0.0), Abs::pt(120.0)),
+                Size::new(Abs::pt(50.0), Abs::pt(50.0)),
+            ),
+        );
+        assert_eq!(
+            inner,
+            (
+                Point::new(Abs::pt(10.0), Abs::pt(120.0)),
+                Size::new(Abs::pt(40.0), Abs::pt(20.0))
+            )
+        );
     }
 
     #[test]

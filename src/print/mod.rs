@@ -80,6 +80,17 @@ pub struct PdfJob {
     pub dest: Dest,
 }
 
+/// Codes of the warnings found only while typesetting PDFs and posters, which `check` (it
+/// typesets nothing) cannot show: the commands that typeset print them in full.
+pub const TYPESETTING_WARNINGS: &[&str] = &[
+    "print-resolution",
+    "poster-layout",
+    "poster-size",
+    "poster-template",
+    "poster-fonts",
+    "stale-pdf",
+];
+
 /// Bleed of the print shop's files on every side, in millimetres.
 pub const BLEED_MM: f64 = 3.0;
 
@@ -250,6 +261,11 @@ pub fn typeset(
         Err(d) => return (Vec::new(), vec![d]),
     };
     let shared = shared(cx, fonts);
+    // The print shop's files embed every pixel of the originals.
+    let print_shop = Shared {
+        full_resolution: true,
+        ..self::shared(cx, fonts)
+    };
     let sources_dir = inputs.cache_dir.join("print");
     let _ = std::fs::create_dir_all(&sources_dir);
     let results: Vec<Result<Compiled, Vec<Diagnostic>>> = jobs
@@ -261,13 +277,19 @@ pub fn typeset(
             let tera = &teras[&print_audience(job)];
             let (template, source) = generate(tera, cx, lang_views, job, 0)?;
             let fields = printed_fields(cx, job);
+            let shared = if job.dest == Dest::PrintShop {
+                &print_shop
+            } else {
+                &shared
+            };
             let printed = Printed {
                 job,
                 fields: &fields,
+                shared,
             };
             let lay_out_job = |template: &str, source: String| {
                 lay_out(
-                    &shared,
+                    shared,
                     &source_name(job),
                     &job.path,
                     template,
@@ -343,6 +365,8 @@ fn shared<'a>(cx: &ViewCx<'a>, fonts: &'a Fonts) -> Shared<'a> {
         content_dir: site.root.join("content"),
         assets: &site.assets,
         images: cx.images,
+        full_resolution: false,
+        embedded: std::sync::Mutex::default(),
         qr_codes: cx
             .links
             .links
@@ -602,11 +626,16 @@ struct Printed<'a> {
     job: &'a PdfJob,
     /// (field, text as printed), e.g. (`factors.value` of the `broadband` factor, `已覆盖`).
     fields: &'a [(String, String)],
+    /// What it was typeset with: names the files of its images.
+    shared: &'a Shared<'a>,
 }
 
-/// The fields of a park's brochure or flyer with the text they print in the job's language.
+/// The fields of a park's brochure, flyer, banner or cards with the text they print in the job's
+/// language.
 fn printed_fields(cx: &ViewCx<'_>, job: &PdfJob) -> Vec<(String, String)> {
-    let (Kind::Park(index) | Kind::Flyer(index)) = job.kind else {
+    let (Kind::Park(index) | Kind::Flyer(index) | Kind::Banner(index) | Kind::Cards(index)) =
+        job.kind
+    else {
         return Vec::new();
     };
     let Some(park) = cx.site.parks.get(index) else {
@@ -724,7 +753,10 @@ fn write_pdf(
             .collect::<Vec<_>>()
     })?;
     let (bytes, warnings) = if print_shop {
-        let warnings = bleed::low_resolution_images(document, &format!("print-shop/{}", job.path));
+        let warnings =
+            bleed::low_resolution_images(document, &format!("print-shop/{}", job.path), &|bytes| {
+                printed.shared.image_path(bytes)
+            });
         let bytes = bleed::finish(&bytes).map_err(|e| vec![pdf_error(e.to_string())])?;
         (bytes, warnings)
     } else {
@@ -777,8 +809,9 @@ fn lay_out(
     })
 }
 
-/// Text of a park's brochure or flyer that the layout squeezed into a column too narrow for it,
-/// or that runs past its cell or box: errors naming the park, the document and the field.
+/// Text of a park's brochure, flyer, banner or cards that the layout squeezed into a column too
+/// narrow for it, that runs past its cell or box, or that a clipping box cuts off: errors naming
+/// the park, the document and the field.
 fn layout_problems(
     printed: &Printed<'_>,
     document: &typst_layout::PagedDocument,
@@ -787,7 +820,9 @@ fn layout_problems(
     let what = match job.kind {
         Kind::Flyer(_) => "flyer",
         Kind::Park(_) => "brochure",
-        Kind::Zone | Kind::Banner(_) | Kind::Cards(_) => return Vec::new(),
+        Kind::Banner(_) => "banner",
+        Kind::Cards(_) => "contact cards",
+        Kind::Zone => return Vec::new(),
     };
     let park = job
         .path
@@ -815,6 +850,13 @@ fn layout_problems(
                     job.path, problem.page
                 ),
                 "shorten the text, or break a long word or web address with spaces",
+            ),
+            layout::Damage::Clipped => (
+                format!(
+                    "in the {what} `{}` of park `{park}`, {field} (`{shown}`) is cut off by the edge of a box that clips it (page {})",
+                    job.path, problem.page
+                ),
+                "shorten the text, or let the print template fit it to its box (the default theme's `fit-text` in print/fit.typ)",
             ),
         };
         out.push(Diagnostic::error("print-layout", message).with_hint(hint));

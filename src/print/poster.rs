@@ -12,8 +12,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::Path;
+use typst::layout::Frame;
 
 use super::fonts::Fonts;
+use super::layout::Damage;
 use super::{PrintInputs, doc_info, lay_out, print_tera, shared, source_fingerprint};
 use crate::diagnostics::Diagnostic;
 use crate::files::{Contents, OutputFile};
@@ -100,6 +102,13 @@ struct PosterView<'a> {
     audience: serde_json::Value,
 }
 
+/// A poster with its cache key and, when it was rendered in this run (not taken from the cache),
+/// the warnings about its text.
+type Made = (OutputFile, String, Option<Vec<Diagnostic>>);
+
+/// The fields a poster prints with their text: (`positioning`, `大数据与云计算`).
+type Fields = Vec<(String, String)>;
+
 /// Renders `jobs`, taking unchanged posters from the cache: the PNG files, what was done, and the
 /// problems (template and Typst errors, a poster that runs over its page).
 pub fn render(
@@ -131,20 +140,20 @@ pub fn render(
     let sources_dir = inputs.cache_dir.join("print");
     let _ = std::fs::create_dir_all(&cache);
     let _ = std::fs::create_dir_all(&sources_dir);
-    let results: Vec<Result<(OutputFile, String, bool), Vec<Diagnostic>>> = jobs
+    let results: Vec<Result<Made, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
             let views = (inputs.views.iter())
                 .find(|v| v.lang == job.link.language)
                 .ok_or_else(Vec::new)?;
-            let source = generate(&tera, cx, views, job)?;
+            let (source, fields) = generate(&tera, cx, views, job)?;
             let key = format!("{:016x}.png", source_fingerprint(cx, &source));
             if let Ok(bytes) = std::fs::read(cache.join(&key)) {
                 let file = OutputFile {
                     path: job.path.clone(),
                     contents: Contents::Bytes(bytes),
                 };
-                return Ok((file, key, true));
+                return Ok((file, key, None));
             }
             let name = format!("poster.{}.{}.typ", job.link.audience, job.link.target);
             let document = lay_out(
@@ -172,19 +181,23 @@ pub fn render(
                     ),
                 ]);
             }
+            let damaged = layout_warnings(&job.path, &fields, &pages[0].frame);
             let options = typst_render::RenderOptions {
                 pixel_per_pt: typst::utils::Scalar::new(PIXELS_PER_PT),
                 render_bleed: false,
             };
             let pixmap = typst_render::render(&pages[0], &options);
             let bytes = indexed_png(pixmap.width(), pixmap.height(), pixmap.data());
-            // A poster that cannot be cached is only rendered again next time.
-            let _ = std::fs::write(cache.join(&key), &bytes);
+            // A damaged poster is not cached, so every build reports it until it is fixed; one
+            // that cannot be cached is only rendered again next time.
+            if damaged.is_empty() {
+                let _ = std::fs::write(cache.join(&key), &bytes);
+            }
             let file = OutputFile {
                 path: job.path.clone(),
                 contents: Contents::Bytes(bytes),
             };
-            Ok((file, key, false))
+            Ok((file, key, Some(damaged)))
         })
         .collect();
     let mut files = Vec::new();
@@ -193,7 +206,7 @@ pub fn render(
     let mut used = HashSet::new();
     for result in results {
         match result {
-            Ok((file, key, cached)) => {
+            Ok((file, key, rendered)) => {
                 if let Contents::Bytes(bytes) = &file.contents
                     && bytes.len() > MAX_BYTES
                 {
@@ -202,10 +215,12 @@ pub fn render(
                         format!("the poster `share-kit/{}` has {} KB, more than WeChat passes on unchanged ({} KB)", file.path, bytes.len() / 1024, MAX_BYTES / 1024),
                     ).with_hint("use a cover image with fewer fine details, or fewer colours in print/poster.typ"));
                 }
-                if cached {
-                    stats.cached += 1;
-                } else {
-                    stats.rendered += 1;
+                match rendered {
+                    Some(warnings) => {
+                        stats.rendered += 1;
+                        diagnostics.extend(warnings);
+                    }
+                    None => stats.cached += 1,
                 }
                 used.insert(key);
                 files.push(file);
@@ -235,13 +250,52 @@ fn prune(cache: &Path, used: &HashSet<String>) {
     }
 }
 
-/// Renders a poster's template into Typst source.
+/// Warnings about the text of a laid-out poster that is cut off by a box that clips it, runs
+/// past its box or is squeezed, naming the poster and the field (see [`super::layout`]).
+fn layout_warnings(path: &str, fields: &[(String, String)], frame: &Frame) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = super::layout::problems([frame])
+        .into_iter()
+        .map(|problem| {
+            let field = super::field_of(fields, &problem.text).unwrap_or("text");
+            let shown: String = problem.text.chars().take(24).collect();
+            let damage = match problem.damage {
+                Damage::Clipped => "is cut off by the edge of the box that clips it",
+                Damage::Overflows => "runs past the edge of its box",
+                Damage::Squeezed { .. } => "is squeezed into a column one or two characters wide",
+            };
+            Diagnostic::warning(
+                "poster-layout",
+                format!("on the poster `share-kit/{path}`, {field} (`{shown}`) {damage}"),
+            )
+            .with_hint("shorten the text, or let print/poster.typ fit it to its box (the default theme's `fit-text`, print/fit.typ)")
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// The fields a poster prints, as ([`super::field_of`]) names them, with their text.
+fn printed_fields(poster: &PosterView<'_>) -> Fields {
+    let mut fields = vec![
+        ("`name`".to_owned(), poster.name.clone()),
+        ("`positioning`".to_owned(), poster.positioning.clone()),
+    ];
+    for figure in &poster.figures {
+        fields.push((
+            format!("the figure `{}`", figure.label),
+            figure.label.clone(),
+        ));
+    }
+    fields
+}
+
+/// Renders a poster's template into Typst source; also gives the fields it prints.
 fn generate(
     tera: &tera::Tera,
     cx: &ViewCx<'_>,
     views: &LangViews,
     job: &PosterJob,
-) -> Result<String, Vec<Diagnostic>> {
+) -> Result<(String, Fields), Vec<Diagnostic>> {
     let site = cx.site;
     let link = &job.link;
     let lang = link.language.as_str();
@@ -256,7 +310,8 @@ fn generate(
         "doc",
         &doc_info(site, lang, title, "poster", views.zone.name.clone()),
     );
-    tera.render(TEMPLATE, &context).map_err(|e| {
+    let fields = printed_fields(&poster);
+    let source = tera.render(TEMPLATE, &context).map_err(|e| {
         let message = crate::diagnostics::error_chain(&e);
         let diagnostic = Diagnostic::error(
             "template-error",
@@ -269,7 +324,8 @@ fn generate(
         vec![crate::theme::place_in_template(
             diagnostic, cx.theme, &message,
         )]
-    })
+    })?;
+    Ok((source, fields))
 }
 
 /// The zone's or a park's name, positioning, headline figures and cover for a poster.

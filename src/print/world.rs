@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -30,6 +31,12 @@ pub struct Shared<'a> {
     pub images: &'a crate::assets::images::ImagePlan,
     /// Short-link code → short link, for `/__qr/<code>.svg`.
     pub qr_codes: HashMap<String, String>,
+    /// Embed photos at the full resolution of their files (the print shop's PDFs), not as the
+    /// copies capped at [`crate::assets::images::PRINT_SIDE`] that screen PDFs get.
+    pub full_resolution: bool,
+    /// The content path of each raster image handed to Typst, by the hash of its bytes: to name
+    /// the file a warning about an embedded image is about.
+    pub embedded: Mutex<HashMap<u128, String>>,
     /// The build date.
     pub today: Datetime,
 }
@@ -38,6 +45,17 @@ pub struct Shared<'a> {
 pub struct PrintWorld<'a> {
     shared: &'a Shared<'a>,
     main: Source,
+}
+
+impl Shared<'_> {
+    /// The content path of a raster image Typst embedded, from its bytes.
+    pub fn image_path(&self, bytes: &[u8]) -> Option<String> {
+        let embedded = self
+            .embedded
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        embedded.get(&xxhash_rust::xxh3::xxh3_128(bytes)).cloned()
+    }
 }
 
 impl<'a> PrintWorld<'a> {
@@ -78,12 +96,17 @@ impl<'a> PrintWorld<'a> {
         if let Some(svg) = self.shared.images.svg(path) {
             return Ok(Bytes::new(svg.to_vec()));
         }
-        // Photos are embedded as print copies: no EXIF or GPS, no more pixels than print needs.
+        // Photos are embedded as print copies: no EXIF or GPS, no more pixels than print needs
+        // (all of them in the print shop's files).
         let file = self.shared.content_dir.join(path);
-        if let Some(copy) = self.shared.images.print_copy(&file) {
-            return copy
-                .map(|bytes| Bytes::new(bytes.to_vec()))
-                .map_err(|e| FileError::Other(Some(format!("{path}: {e}").into())));
+        if let Some(copy) = (self.shared.images).print_copy(&file, self.shared.full_resolution) {
+            let copy = copy.map_err(|e| FileError::Other(Some(format!("{path}: {e}").into())))?;
+            self.shared
+                .embedded
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(xxhash_rust::xxh3::xxh3_128(&copy), path.to_owned());
+            return Ok(Bytes::new(copy.to_vec()));
         }
         crate::safe_fs::read_regular(&self.shared.content_dir.join(path))
             .map(Bytes::new)
