@@ -252,10 +252,17 @@ pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemo
         Some(selection) => print::plan(&site, selection)?,
         None => Vec::new(),
     };
-    let carried_jobs = match &options.carry_pdfs_from {
+    let mut carried_jobs = match &options.carry_pdfs_from {
         Some(output) => print::carry::candidates(&site, output, &pdf_jobs)?,
         None => Vec::new(),
     };
+    // The share kit's audience PDFs are carried by the builds that write the kit.
+    if options.kit && options.carry_pdfs_from.is_some() {
+        let kit_dir = share_kit_dir(&options.root);
+        carried_jobs.extend(print::carry::audience_candidates(
+            &site, &kit_dir, &pdf_jobs,
+        )?);
+    }
     let mut done = InMemory {
         pdfs: (pdf_jobs.iter().chain(&carried_jobs))
             .filter(|j| j.dest == print::Dest::Site)
@@ -452,17 +459,25 @@ fn carry_pdfs(
     outcome.fingerprints = print::fingerprints(&inputs, &all);
     let manifest = print::carry::Manifest::load(&cache_dir(&options.root));
     let output = options.carry_pdfs_from.clone().unwrap_or_default();
+    let kit_dir = share_kit_dir(&options.root);
     for job in std::mem::take(&mut done.carried_jobs) {
+        let folder = match job.dest {
+            print::Dest::Audience(_) => &kit_dir,
+            _ => &output,
+        };
         let current = outcome
             .fingerprints
             .get(&job.path)
-            .is_some_and(|fp| manifest.is_current(&output, &job.path, *fp));
+            .is_some_and(|fp| manifest.is_current(folder, &job.path, *fp));
         if current {
             outcome.kept += 1;
-            files.push(OutputFile {
-                contents: files::Contents::Copy(output.join(&job.path)),
-                path: job.path,
-            });
+            // The kit's current PDFs stay where they are (`kit_pdfs`).
+            if job.dest == print::Dest::Site {
+                files.push(OutputFile {
+                    contents: files::Contents::Copy(output.join(&job.path)),
+                    path: job.path,
+                });
+            }
         } else {
             outcome.refreshed += 1;
             done.pdf_jobs.push(job);
@@ -751,7 +766,7 @@ fn remember_pdfs(options: &BuildOptions, built: &Built) {
         return;
     }
     let mut manifest = print::carry::Manifest::load(&cache_dir(&options.root));
-    for file in &built.files {
+    for file in built.files.iter().chain(&built.kit) {
         if let (Some(fp), files::Contents::Bytes(bytes)) =
             (built.pdfs.fingerprints.get(&file.path), &file.contents)
         {
@@ -833,8 +848,12 @@ pub fn share(options: &BuildOptions, audience: Option<&str>) -> Result<ShareSumm
     }
     let poster_jobs = print::poster::plan(links);
     let fonts = (!poster_jobs.is_empty()).then(|| load_fonts(options, &done.theme, &[]));
-    let (kit, posters, problems) = share_kit(options, &done, &poster_jobs, fonts.as_deref());
+    let (mut kit, posters, problems) = share_kit(options, &done, &poster_jobs, fonts.as_deref());
     report.extend(problems);
+    // The audience PDFs of `pdf --audience` stay; `share` typesets nothing, so it reports the
+    // stale ones.
+    kit.extend(kit_pdfs(options, &done.site, Vec::new(), None));
+    report.extend(stale_kit_pdfs(options, &done).map_err(BuildError::Environment)?);
     report.sort();
     if report.error_count() > 0 {
         return Err(BuildError::Content(report));
@@ -858,6 +877,46 @@ pub fn share(options: &BuildOptions, audience: Option<&str>) -> Result<ShareSumm
         kit_dir,
         not_live,
     })
+}
+
+/// A warning for each audience PDF of the share kit whose content changed since it was typeset.
+fn stale_kit_pdfs(options: &BuildOptions, done: &InMemory) -> anyhow::Result<Vec<Diagnostic>> {
+    let kit_dir = share_kit_dir(&options.root);
+    let earlier = print::carry::audience_candidates(&done.site, &kit_dir, &[])?;
+    if earlier.is_empty() {
+        return Ok(Vec::new());
+    }
+    let inputs = print::PrintInputs {
+        cx: &done.view_cx(),
+        views: &done.views,
+        cache_dir: &cache_dir(&options.root),
+    };
+    let fingerprints = print::fingerprints(&inputs, &earlier);
+    let manifest = print::carry::Manifest::load(&cache_dir(&options.root));
+    Ok(earlier
+        .iter()
+        .filter(|job| {
+            !fingerprints
+                .get(&job.path)
+                .is_some_and(|fp| manifest.is_current(&kit_dir, &job.path, *fp))
+        })
+        .map(|job| {
+            let audience = match &job.dest {
+                print::Dest::Audience(key) => key.as_str(),
+                _ => "",
+            };
+            Diagnostic::warning(
+                "stale-pdf",
+                format!(
+                    "`share-kit/{}` was typeset from content that has changed since",
+                    job.path
+                ),
+            )
+            .with_hint(format!(
+                "run `parkpress build` (it typesets stale PDFs again) or `parkpress pdf --audience {audience}`"
+            ))
+        })
+        .collect())
 }
 
 /// Whether `path` looks like a site root (has `content/site.toml`).

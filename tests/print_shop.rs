@@ -457,3 +457,70 @@ fn a_long_positioning_on_a_banner_is_cut_after_a_whole_word_with_an_ellipsis() {
         "cut after a whole word, not inside one: {shown}…"
     );
 }
+
+#[test]
+fn a_stale_audience_pdf_is_typeset_again_by_the_next_build_and_a_current_one_kept() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    site.write("content/audiences.toml", AUDIENCES);
+    site.pdf(&["--audience", "hk-investors"]);
+    let flyer = site.path("share-kit/pdf/hk-investors/flyers/data-lake.en.pdf");
+    let zhizao = site.path("share-kit/pdf/hk-investors/flyers/zhizao.en.pdf");
+    let before = std::fs::read(&zhizao).expect("flyer");
+    // Nothing changed: the build keeps them as they are.
+    let kept = site.build();
+    assert!(kept.contains("kept (unchanged)"), "{kept}");
+    assert!(!kept.contains("typeset again"), "{kept}");
+    site.edit(
+        "content/parks/data-lake/park.toml",
+        "en = \"Big data and cloud computing\" }",
+        "en = \"Cold-chain logistics and cloud computing\" }",
+    );
+    let out = site.build();
+    assert!(
+        out.contains("typeset again (their content changed)"),
+        "{out}"
+    );
+    let english = text(&flyer, None);
+    assert!(
+        english.contains("Cold-chain logistics"),
+        "the audience's flyer shows the new positioning: {english}"
+    );
+    assert_eq!(
+        qr_of_page(&flyer, 1, 200),
+        site.short_link("hk-investors", "data-lake"),
+        "typeset again with the audience's link"
+    );
+    assert_eq!(
+        std::fs::read(&zhizao).expect("flyer"),
+        before,
+        "the other park's flyer did not change"
+    );
+    // `share` keeps them too; it typesets nothing, so it reports the ones that went stale.
+    let share = site.run(&["share"]);
+    assert!(share.status.success());
+    assert!(
+        !String::from_utf8_lossy(&share.stderr).contains("stale-pdf"),
+        "all current"
+    );
+    assert!(
+        flyer.is_file() && zhizao.is_file(),
+        "share keeps the audience's PDFs"
+    );
+    site.edit(
+        "content/parks/data-lake/park.toml",
+        "Cold-chain logistics",
+        "Cold-chain storage",
+    );
+    let share = site.run(&["share"]);
+    let reported = String::from_utf8_lossy(&share.stderr);
+    assert!(
+        reported.contains("stale-pdf")
+            && reported.contains("share-kit/pdf/hk-investors/flyers/data-lake.en.pdf")
+            && !reported.contains("flyers/zhizao.en.pdf"),
+        "{reported}"
+    );
+    assert!(flyer.is_file(), "a stale PDF is reported, not removed");
+}

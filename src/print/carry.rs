@@ -1,7 +1,8 @@
 //! PDFs a build does not typeset itself (`build` without `--pdf`, `pdf --park KEY`): the ones
-//! already in the output folder are kept when what they are made from has not changed since they
-//! were typeset, and typeset again when they would be stale, so a stale brochure is never
-//! published and a current one never removed. What each PDF was made from is remembered in the
+//! already in the output folder (and in the share kit's `pdf/<audience>/`) are kept when what
+//! they are made from has not changed since they were typeset, and typeset again when they would
+//! be stale, so a stale brochure is never published or handed out and a current one never
+//! removed. What each PDF was made from is remembered in the
 //! cache (`pdf-inputs.json`): the fingerprint of its inputs and a hash of the file written.
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,30 @@ pub fn candidates(site: &Site, output: &Path, jobs: &[PdfJob]) -> anyhow::Result
         .filter(|job| !jobs.iter().any(|j| j.path == job.path))
         .filter(|job| output.join(&job.path).is_file())
         .collect())
+}
+
+/// The PDFs of the share kit's `pdf/<audience>/` folders (`pdf --audience`) that `kit_dir` holds,
+/// for the audiences the site still has, and `jobs` do not make: kept while current, typeset
+/// again when stale, like the site's own.
+pub fn audience_candidates(
+    site: &Site,
+    kit_dir: &Path,
+    jobs: &[PdfJob],
+) -> anyhow::Result<Vec<PdfJob>> {
+    let mut out = Vec::new();
+    for audience in &site.audiences {
+        let selection = PdfSelection {
+            audience: Some(audience.key.clone()),
+            ..PdfSelection::default()
+        };
+        out.extend(
+            plan(site, &selection)?
+                .into_iter()
+                .filter(|job| !jobs.iter().any(|j| j.path == job.path))
+                .filter(|job| kit_dir.join(&job.path).is_file()),
+        );
+    }
+    Ok(out)
 }
 
 /// What each PDF of an output folder was typeset from.
