@@ -31,6 +31,8 @@ pub struct PageRenderer<'a> {
     pub theme_key: u128,
     /// The theme's default share image, measured once per render (see [`theme_share_image`]).
     pub theme_share_image: Option<ImageRef>,
+    /// Templates that can show `page.qr` (see [`super::reach`]): other pages get no QR code.
+    pub qr_templates: BTreeSet<String>,
 }
 
 /// The theme's default share image with its size, for pages with no image of their own, and
@@ -531,7 +533,11 @@ impl PageRenderer<'_> {
         } else {
             description
         };
-        let qr = self.page_qr(job, lang, &url);
+        let qr = if self.qr_templates.contains(job.template()) {
+            self.page_qr(job, lang, &url)
+        } else {
+            None
+        };
         let column = self.column(job, lang, &title);
         PageMeta {
             kind: job.kind(),
