@@ -256,6 +256,8 @@ pub fn fit(lang: &str, mut entries: Vec<Entry>, max_bytes: usize) -> (SearchInde
     // Everything but the texts is serialized once; each scale then only adds up its texts.
     let fixed = to_json(&index).len();
     let width = |kind: Kind, scale: f64| ((TEXT_WIDTH * kind.text_share()) as f64 * scale) as usize;
+    // Each scale cuts every text into one reused buffer, only to measure it.
+    let mut scratch = String::new();
     let scale = SCALES
         .into_iter()
         .find(|&scale| {
@@ -263,7 +265,10 @@ pub fn fit(lang: &str, mut entries: Vec<Entry>, max_bytes: usize) -> (SearchInde
                 .entries
                 .iter()
                 .zip(&full)
-                .map(|(e, text)| json_len(&cut(text, width(e.kind, scale))))
+                .map(|(e, text)| {
+                    cut_into(text, width(e.kind, scale), &mut scratch);
+                    json_len(&scratch)
+                })
                 .sum();
             fixed + texts <= max_bytes
         })
@@ -326,12 +331,26 @@ fn width(c: char) -> usize {
 /// the middle of a Latin word goes back to the word's start. Reads no further into `text` than the
 /// cut, so cutting a long body short is cheap.
 pub fn cut(text: &str, max_width: usize) -> String {
+    let mut out = String::new();
+    cut_into(text, max_width, &mut out);
+    out
+}
+
+/// [`cut`] into `out`, which is cleared first, so measuring many cuts allocates once.
+fn cut_into(text: &str, max_width: usize, out: &mut String) {
+    out.clear();
     if fits(text, max_width) {
-        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        return;
     }
     // One unit is kept for the ellipsis.
     let budget = max_width.saturating_sub(1);
-    let mut out = String::with_capacity(budget * 3);
+    out.reserve(budget * 3);
     let mut used = 0;
     for word in text.split_whitespace() {
         let space = usize::from(!out.is_empty());
@@ -368,7 +387,6 @@ pub fn cut(text: &str, max_width: usize) -> String {
     if !out.is_empty() {
         out.push('…');
     }
-    out
 }
 
 /// Whether `text`, whitespace collapsed, is at most `max_width` wide; stops reading once it is not.

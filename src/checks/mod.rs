@@ -343,6 +343,9 @@ pub fn find_fiscal_phrase(text: &str) -> Option<&'static str> {
 
 /// The first absolute claim in a sentence of `text` that does not cite its source.
 pub fn find_absolute_claim(text: &str) -> Option<String> {
+    if !may_claim(text) {
+        return None;
+    }
     for sentence in text.split(['。', '！', '？', '；', '.', '!', '?', ';', '\n']) {
         let lower = if sentence.chars().any(char::is_uppercase) {
             std::borrow::Cow::Owned(sentence.to_lowercase())
@@ -377,6 +380,31 @@ pub fn find_absolute_claim(text: &str) -> Option<String> {
     }
     None
 }
+
+/// Whether `text` has anything [`find_absolute_claim`] could find: a Chinese claim, or the first
+/// word of an English one in any case. One scan of the whole text; nearly every text has none,
+/// and then no sentence is split, lower-cased or joined into words.
+fn may_claim(text: &str) -> bool {
+    CLAIM_CANDIDATES.is_match(text) || text.contains(LOWERCASE_TO_ASCII)
+}
+
+/// The characters outside ASCII whose lower case has an ASCII letter in it (U+0130 `İ` → `i̇`,
+/// the Kelvin sign → `k`): a claim written with them is found once lower-cased, so a text that
+/// has one is always looked at.
+const LOWERCASE_TO_ASCII: [char; 2] = ['\u{130}', '\u{212A}'];
+
+/// The Chinese claims and the first word of each English claim, matched ignoring ASCII case.
+static CLAIM_CANDIDATES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        let english = ABSOLUTE_CLAIMS_EN
+            .iter()
+            .map(|claim| claim.split(' ').next().unwrap_or(claim));
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(ABSOLUTE_CLAIMS_ZH.iter().copied().chain(english))
+            // A few dozen short literals are far inside every limit of the automaton.
+            .unwrap_or_else(|_| unreachable!("the claim automaton builds"))
+    });
 
 /// The English claims as whole-word patterns (` best `), made once.
 static EN_CLAIM_PATTERNS: std::sync::LazyLock<Vec<(&'static str, String)>> =
@@ -488,6 +516,36 @@ mod tests {
             None
         );
         assert_eq!(find_absolute_claim("园区提供一站式服务。"), None);
+    }
+
+    #[test]
+    fn claims_in_any_case_or_lowered_from_beyond_ascii_are_found() {
+        assert_eq!(
+            find_absolute_claim("THE BEST PLACE.").as_deref(),
+            Some("best")
+        );
+        assert_eq!(
+            find_absolute_claim("Ranked number\n one, they say").as_deref(),
+            None
+        );
+        assert_eq!(
+            find_absolute_claim("Ranked Number  one in the province.").as_deref(),
+            Some("number one")
+        );
+        assert_eq!(
+            find_absolute_claim("A top-ran\u{212A}ed park.").as_deref(),
+            Some("top-ranked")
+        );
+        assert_eq!(find_absolute_claim("A bestseller park."), None);
+    }
+
+    #[test]
+    fn only_the_listed_characters_lower_case_into_ascii() {
+        let lowered_to_ascii: Vec<char> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii() && c.to_lowercase().any(|l| l.is_ascii()))
+            .collect();
+        assert_eq!(lowered_to_ascii, LOWERCASE_TO_ASCII);
     }
 
     #[test]

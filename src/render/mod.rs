@@ -5,6 +5,7 @@ mod functions;
 mod kinds;
 mod lastmod;
 mod pages;
+mod reach;
 pub mod tools;
 
 use std::collections::{BTreeSet, HashMap};
@@ -108,6 +109,7 @@ pub fn render_site(
         lang_views,
         theme_key: xxhash_rust::xxh3::xxh3_128(format!("{:?}", theme.templates).as_bytes()),
         theme_share_image,
+        qr_templates: reach::templates_showing_qr(&theme.templates),
     };
     let mut result = renderer.render_all();
     result.files.extend(theme_thumb.flatten());

@@ -31,6 +31,8 @@ pub struct PageRenderer<'a> {
     pub theme_key: u128,
     /// The theme's default share image, measured once per render (see [`theme_share_image`]).
     pub theme_share_image: Option<ImageRef>,
+    /// Templates that can show `page.qr` (see [`super::reach`]): other pages get no QR code.
+    pub qr_templates: BTreeSet<String>,
 }
 
 /// The theme's default share image with its size, for pages with no image of their own, and
@@ -215,6 +217,35 @@ pub(super) struct JobOutput {
     text: Option<String>,
 }
 
+/// Renders with a page's own variables laid over the shared ones, then takes them off again, so
+/// `shared` (`t` alone holds a few hundred strings) is not copied for every page. A shared
+/// variable the page sets is put back afterwards.
+fn render_over(
+    shared: &mut tera::Context,
+    page: tera::Context,
+    render: impl FnOnce(&tera::Context) -> tera::Result<String>,
+) -> tera::Result<String> {
+    let json = page.into_json();
+    let keys: Vec<String> = json
+        .as_object()
+        .map(|vars| vars.keys().cloned().collect())
+        .unwrap_or_default();
+    let page = tera::Context::from_value(json)?;
+    let shadowed: Vec<(String, tera::Value)> = keys
+        .iter()
+        .filter_map(|key| Some((key.clone(), shared.remove(key)?)))
+        .collect();
+    shared.extend(page);
+    let rendered = render(shared);
+    for key in &keys {
+        shared.remove(key);
+    }
+    for (key, value) in shadowed {
+        shared.insert(key, &value);
+    }
+    rendered
+}
+
 /// A Markdown link with `#anchor`, remembered until every page's ids are known.
 struct AnchoredLink {
     page_url: String,
@@ -251,9 +282,13 @@ impl PageRenderer<'_> {
             .collect();
         pairs.push((Job::NotFound, 0));
 
+        // Each thread keeps one copy of each language's shared variables to render over.
         let outputs: Vec<JobOutput> = pairs
             .par_iter()
-            .map(|(job, l)| self.render_job(*job, &self.lang_views[*l]))
+            .map_init(
+                || vec![None; self.lang_views.len()],
+                |shared, (job, l)| self.render_job(*job, &self.lang_views[*l], &mut shared[*l]),
+            )
             .collect();
 
         let mut result = PagesResult {
@@ -310,7 +345,14 @@ impl PageRenderer<'_> {
         result
     }
 
-    fn render_job(&self, job: Job, views: &LangViews) -> JobOutput {
+    /// Renders one page; `shared` is this thread's copy of the language's shared variables
+    /// ([`LangViews::base_context`]), made on first use.
+    fn render_job(
+        &self,
+        job: Job,
+        views: &LangViews,
+        shared: &mut Option<tera::Context>,
+    ) -> JobOutput {
         let lang = views.lang.as_str();
         let mut out = JobOutput::default();
         let page = match self.page_context(job, views, &mut out) {
@@ -348,9 +390,10 @@ impl PageRenderer<'_> {
         let rendered = match cached {
             Some(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
             None => {
-                let mut full = views.base_context.clone();
-                full.extend(context);
-                self.tera.render(job.template(), &full)
+                let shared = shared.get_or_insert_with(|| views.base_context.clone());
+                render_over(shared, context, |full| {
+                    self.tera.render(job.template(), full)
+                })
             }
         };
         if let (Some(cache), Some(key), Ok(html)) = (cache, key, &rendered) {
@@ -531,7 +574,11 @@ impl PageRenderer<'_> {
         } else {
             description
         };
-        let qr = self.page_qr(job, lang, &url);
+        let qr = if self.qr_templates.contains(job.template()) {
+            self.page_qr(job, lang, &url)
+        } else {
+            None
+        };
         let column = self.column(job, lang, &title);
         PageMeta {
             kind: job.kind(),
@@ -845,7 +892,29 @@ pub fn trim_to(text: &str, lang: &str, cjk_limit: usize, limit: usize) -> String
 
 #[cfg(test)]
 mod tests {
-    use super::{trim_description, trim_to};
+    use super::{render_over, trim_description, trim_to};
+
+    #[test]
+    fn page_variables_are_laid_over_the_shared_ones_and_taken_off() {
+        let mut shared = tera::Context::new();
+        shared.insert("t", "shared strings");
+        shared.insert("park", "shared park");
+        let mut page = tera::Context::new();
+        page.insert("park", "this park");
+        page.insert("tenant", "this tenant");
+        let seen = render_over(&mut shared, page, |full| {
+            Ok(full.clone().into_json().to_string())
+        })
+        .unwrap_or_default();
+        assert_eq!(
+            seen,
+            r#"{"park":"this park","t":"shared strings","tenant":"this tenant"}"#
+        );
+        assert_eq!(
+            shared.into_json().to_string(),
+            r#"{"park":"shared park","t":"shared strings"}"#
+        );
+    }
 
     #[test]
     fn trims_descriptions() {
