@@ -670,7 +670,7 @@ fn share_kit(
         None => {}
     }
     let posters: std::collections::BTreeSet<String> = kit.iter().map(|f| f.path.clone()).collect();
-    match share::kit::kit_files(&done.site, &done.links, &posters) {
+    match share::kit::kit_files(&done.site, &done.theme, &done.links, &posters) {
         Ok(files) => kit.extend(files),
         Err(d) => problems.push(d),
     }

@@ -46,6 +46,9 @@ pub struct Theme {
     pub template_files: BTreeMap<String, PathBuf>,
     /// Print templates by name (`flyer.typ`).
     pub print_templates: BTreeMap<String, (String, String)>,
+    /// Templates of the internal pages (the share kit, the diff sign-off sheet) by path
+    /// (`internal/share-kit.html`), with the theme they came from: staff documents, never published.
+    pub internal_templates: BTreeMap<String, (String, String)>,
     /// Static files by output path.
     pub static_files: BTreeMap<String, ThemeFile>,
     /// Fonts.
@@ -126,6 +129,7 @@ pub fn load(
         root: root.to_path_buf(),
         template_files: BTreeMap::new(),
         print_templates: BTreeMap::new(),
+        internal_templates: BTreeMap::new(),
         static_files: BTreeMap::new(),
         fonts: BTreeMap::new(),
         strings: BTreeMap::new(),
@@ -193,6 +197,10 @@ impl Theme {
             .or_else(|| {
                 path.strip_prefix("print/")
                     .map(|name| (name, &mut self.print_templates))
+            })
+            .or_else(|| {
+                path.starts_with("internal/")
+                    .then_some((path.as_str(), &mut self.internal_templates))
             });
         if let Some((name, templates)) = template {
             let text = read_text(&file)?;
@@ -223,6 +231,38 @@ impl Theme {
                 .extend(table);
         }
         Ok(())
+    }
+
+    /// Renders the internal page `name` (`internal/share-kit.html`) with `context`, HTML-escaped
+    /// as web pages are. A site theme overrides it like any template.
+    pub fn render_internal(
+        &self,
+        name: &str,
+        context: &impl serde::Serialize,
+    ) -> Result<String, Diagnostic> {
+        let chain = self.chain.join(" → ");
+        let Some((_, source)) = self.internal_templates.get(name) else {
+            return Err(Diagnostic::error(
+                "template-error",
+                format!("theme `{chain}` has no template {name}"),
+            )
+            .with_hint("add it to the theme, or extend the default theme"));
+        };
+        let failed = |error: tera::Error| {
+            let message = crate::diagnostics::error_chain(&error);
+            let diagnostic = Diagnostic::error(
+                "template-error",
+                format!("the template {name} of theme `{chain}` failed: {message}"),
+            )
+            .with_hint("fix the template named above (Tera syntax, as in Zola)");
+            place_in_template(diagnostic, self, &message)
+        };
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(crate::escape::escape_html);
+        tera.add_raw_template(name, source).map_err(failed)?;
+        let context = tera::Context::from_serialize(context).map_err(failed)?;
+        tera.render(name, &context).map_err(failed)
     }
 
     /// The interface string `key` in `lang`. A language the theme lacks it in falls back to

@@ -804,3 +804,49 @@ fn located(stderr: &str, message: &str, place: &str) -> bool {
         pair[0].ends_with(message) && pair[1].starts_with("  --> ") && pair[1].ends_with(place)
     })
 }
+
+#[test]
+fn the_sign_off_sheet_comes_from_the_site_theme() {
+    let new = Site::fixture("authoring-diff-new");
+    let old = Site::fixture("authoring-diff-old");
+    new.write(
+        "themes/review/theme.toml",
+        "name = \"review\"\nextends = \"default\"\n",
+    );
+    new.write(
+        "themes/review/internal/diff-report.html",
+        "<h1>{{ changes }} change(s) since {{ old.date }}</h1>\n{% for s in sections %}<h2>{{ s.name }}</h2>{% endfor %}\n",
+    );
+    new.edit(
+        "content/site.toml",
+        "base_url",
+        "theme = \"review\"\nbase_url",
+    );
+    let (_, page) = diff_with_sheet(&new, &old);
+    assert!(page.starts_with("<h1>"), "{page}");
+    assert!(page.contains("change(s) since 2026-03-01</h1>"), "{page}");
+    assert!(
+        !page.contains("审核人"),
+        "the default sheet is replaced: {page}"
+    );
+
+    // A template that does not parse is an error naming it, and no sheet is written.
+    new.write(
+        "themes/review/internal/diff-report.html",
+        "<h1>{{ changes </h1>\n",
+    );
+    let html = new.root().join("broken.html");
+    let output = new.run(&[
+        "diff",
+        old.root().to_str().expect("path"),
+        "--html",
+        html.to_str().expect("path"),
+    ]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("themes/review/internal/diff-report.html"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!html.exists());
+}

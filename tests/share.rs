@@ -434,3 +434,35 @@ fn share_says_plainly_which_short_links_are_not_live_yet() {
         "{changed}"
     );
 }
+
+#[test]
+fn a_site_theme_changes_the_kit_page() {
+    let site = Site::new();
+    site.write(
+        "themes/mine/theme.toml",
+        "name = \"mine\"\nextends = \"default\"\n",
+    );
+    site.write(
+        "themes/mine/internal/share-kit.html",
+        "<!doctype html><title>{{ zone }}</title>\n{% for a in audiences %}<h2>{{ a.name }}</h2>\
+         {% for l in a.links %}<p>{{ l.short_url }}</p>{% endfor %}{% endfor %}\n",
+    );
+    site.edit(
+        "content/site.toml",
+        "base_url",
+        "theme = \"mine\"\nbase_url",
+    );
+    site.build();
+    let kit = site.read("share-kit/index.html");
+    assert!(
+        kit.starts_with("<!doctype html><title>测试经济开发区</title>"),
+        "{kit}"
+    );
+    assert!(kit.contains("<h2>北京济阳商会</h2>"), "{kit}");
+    let (_, short, _) = &site.links()[&("beijing-chamber".into(), "data-lake".into())];
+    assert!(kit.contains(&format!("<p>{short}</p>")), "{kit}");
+    assert!(
+        !kit.contains("<table>"),
+        "the default page is replaced: {kit}"
+    );
+}

@@ -5,6 +5,7 @@
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
@@ -13,7 +14,6 @@ use std::process::{Command, Stdio};
 
 use super::toml_text::format_number;
 use crate::diagnostics::{Diagnostic, Report};
-use crate::escape::escape_html;
 use crate::model::{self, FactorValue, MoneyUnit, Quantity, ResolveOptions, Site, Text, Unit};
 
 /// The edition to compare the current content with.
@@ -145,6 +145,9 @@ pub struct DiffReport {
     /// What the new edition would be warned about under the law and its dates: fair competition,
     /// the Advertising Law, expired and expiring policies; shown above the signature line.
     pub compliance: Vec<Diagnostic>,
+    /// The new edition's site root and theme, for the sign-off sheet.
+    root: PathBuf,
+    theme: String,
 }
 
 /// The warnings a reviewer signs off with the edition, not only the changes.
@@ -221,6 +224,8 @@ pub fn diff(options: &DiffOptions) -> Result<DiffReport, DiffError> {
         sections: compare(&old, &new),
         notes,
         compliance,
+        root: options.root.clone(),
+        theme: new_site.theme.clone(),
     })
 }
 
@@ -1097,138 +1102,123 @@ impl DiffReport {
         out
     }
 
-    /// A printable page for the reviewer, with a sign-off line (审核人 / 日期).
-    pub fn render_html(&self) -> String {
-        let mut out = String::new();
-        let _ = write!(
-            out,
-            r#"<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>内容变更审核单 Content change report</title>
-<style>
-@page {{ size: A4; margin: 18mm 16mm; }}
-body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif; font-size: 10.5pt; color: #111; max-width: 60em; margin: 2em auto; line-height: 1.45; }}
-h1 {{ font-size: 16pt; margin: 0 0 .3em; }}
-h2 {{ font-size: 13pt; margin: 1.4em 0 .4em; border-bottom: 1px solid #999; page-break-after: avoid; }}
-h3 {{ font-size: 11pt; margin: 1em 0 .3em; page-break-after: avoid; }}
-table {{ border-collapse: collapse; width: 100%; table-layout: fixed; }}
-th:nth-child(1) {{ width: 7.5em; }} th:nth-child(2) {{ width: 30%; }}
-td {{ overflow-wrap: anywhere; }}
-th, td {{ border: 1px solid #bbb; padding: .25em .45em; vertical-align: top; text-align: left; }}
-th {{ background: #eee; }}
-tr {{ page-break-inside: avoid; }}
-td.change {{ white-space: nowrap; }}
-.added {{ color: #05612b; }} .removed {{ color: #9b1c1c; }} .expired {{ color: #8a4b00; }}
-ul {{ margin: 0; padding-left: 1.1em; }}
-.meta {{ color: #444; }}
-.signoff {{ margin-top: 2.5em; page-break-inside: avoid; }}
-.signoff p {{ margin: 1.6em 0; }}
-.line {{ display: inline-block; min-width: 14em; border-bottom: 1px solid #111; }}
-</style>
-</head>
-<body>
-<h1>内容变更审核单 <small>Content change report</small></h1>
-<p class="meta">原版本 Old edition: {} （{}）<br>新版本 New edition: {} （{}）<br>共 {} 项变更 / {} change(s)</p>
-"#,
-            escape_html(&self.old.label),
-            self.old.date,
-            escape_html(&self.new.label),
-            self.new.date,
-            self.change_count(),
-            self.change_count()
-        );
-        for note in &self.notes {
-            let _ = writeln!(
-                out,
-                "<p class=\"meta\">注意 Note: {}</p>",
-                escape_html(note)
-            );
-        }
-        if self.is_empty() {
-            let _ = writeln!(out, "<p>没有变更。 No facts changed.</p>");
-        }
-        for section in &self.sections {
-            let title = if section.key == "zone" {
-                format!("开发区 Zone: {}", escape_html(&section.name))
-            } else {
-                format!(
-                    "园区 Park: {} <small>{}</small>",
-                    escape_html(&section.name),
-                    escape_html(&section.key)
-                )
-            };
-            let status = section
-                .change
-                .map(|c| {
-                    format!(
-                        " <span class=\"{}\">（{} {}）</span>",
-                        c.word(),
-                        c.zh(),
-                        c.word()
-                    )
-                })
-                .unwrap_or_default();
-            let _ = writeln!(out, "<h2>{title}{status}</h2>");
-            for group in &section.groups {
-                let _ = writeln!(
-                    out,
-                    "<h3>{}</h3>\n<table>\n<tr><th>变更 Change</th><th>项目 Item</th><th>内容 Details</th></tr>",
-                    escape_html(group.title)
-                );
-                for entry in &group.entries {
-                    let details: String = entry
-                        .details
+    /// A printable page for the reviewer, with a sign-off line (审核人 / 日期), from the new
+    /// edition's theme (`internal/diff-report.html`).
+    pub fn render_html(&self) -> Result<String, Diagnostic> {
+        let theme = crate::theme::load(&self.root, &self.theme, None)?;
+        let change = |c: Change| SheetChange {
+            word: c.word(),
+            zh: c.zh(),
+        };
+        let edition = |e: &'_ EditionInfo| SheetEdition {
+            label: e.label.clone(),
+            date: e.date.to_string(),
+        };
+        let sheet = Sheet {
+            old: edition(&self.old),
+            new: edition(&self.new),
+            changes: self.change_count(),
+            notes: &self.notes,
+            sections: self
+                .sections
+                .iter()
+                .map(|section| SheetSection {
+                    zone: section.key == "zone",
+                    key: &section.key,
+                    name: &section.name,
+                    change: section.change.map(change),
+                    groups: section
+                        .groups
                         .iter()
-                        .map(|d| format!("<li>{}</li>", escape_html(&sheet_detail(d))))
-                        .collect();
-                    let details = if details.is_empty() {
-                        String::new()
-                    } else {
-                        format!("<ul>{details}</ul>")
-                    };
-                    let _ = writeln!(
-                        out,
-                        "<tr><td class=\"change {}\">{} {}</td><td>{}</td><td>{details}</td></tr>",
-                        entry.change.word(),
-                        entry.change.zh(),
-                        entry.change.word(),
-                        escape_html(&entry.subject)
-                    );
-                }
-                let _ = writeln!(out, "</table>");
-            }
-        }
-        if !self.compliance.is_empty() {
-            let _ = writeln!(
-                out,
-                "<h2>合规提示 Compliance warnings <small>（新版本 new edition）</small></h2>\n<table class=\"compliance\">\n<tr><th>类别 Kind</th><th>位置 Where</th><th>内容 Warning</th></tr>"
-            );
-            for d in &self.compliance {
-                let _ = writeln!(
-                    out,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    compliance_kind(d.code),
-                    escape_html(&d.location()),
-                    escape_html(&d.message)
-                );
-            }
-            let _ = writeln!(out, "</table>");
-        }
-        let _ = write!(
-            out,
-            r#"<div class="signoff">
-<p>审核意见 Comments: <span class="line" style="min-width: 30em">&nbsp;</span></p>
-<p>审核人 Reviewer: <span class="line">&nbsp;</span>　　日期 Date: <span class="line" style="min-width: 10em">&nbsp;</span></p>
-</div>
-</body>
-</html>
-"#
-        );
-        out
+                        .map(|group| SheetGroup {
+                            title: group.title,
+                            entries: group
+                                .entries
+                                .iter()
+                                .map(|entry| SheetEntry {
+                                    change: change(entry.change),
+                                    subject: &entry.subject,
+                                    details: entry
+                                        .details
+                                        .iter()
+                                        .map(|d| sheet_detail(d))
+                                        .collect(),
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            compliance: self
+                .compliance
+                .iter()
+                .map(|d| SheetWarning {
+                    kind: compliance_kind(d.code),
+                    place: d.location(),
+                    message: &d.message,
+                })
+                .collect(),
+        };
+        theme.render_internal("internal/diff-report.html", &sheet)
     }
+}
+
+/// The sign-off sheet's context (theme template `internal/diff-report.html`).
+#[derive(Serialize)]
+struct Sheet<'a> {
+    old: SheetEdition,
+    new: SheetEdition,
+    changes: usize,
+    notes: &'a [String],
+    sections: Vec<SheetSection<'a>>,
+    compliance: Vec<SheetWarning<'a>>,
+}
+
+/// An edition as the sheet names it: where it came from, and its date.
+#[derive(Serialize)]
+struct SheetEdition {
+    label: String,
+    date: String,
+}
+
+/// A change in both of the sheet's languages: `added` (the CSS class too) and `新增`.
+#[derive(Serialize)]
+struct SheetChange {
+    word: &'static str,
+    zh: &'static str,
+}
+
+/// The zone or a park on the sheet.
+#[derive(Serialize)]
+struct SheetSection<'a> {
+    zone: bool,
+    key: &'a str,
+    name: &'a str,
+    change: Option<SheetChange>,
+    groups: Vec<SheetGroup<'a>>,
+}
+
+/// One table of the sheet.
+#[derive(Serialize)]
+struct SheetGroup<'a> {
+    title: &'a str,
+    entries: Vec<SheetEntry<'a>>,
+}
+
+/// One row: what changed, and its details with the fields named as staff know them.
+#[derive(Serialize)]
+struct SheetEntry<'a> {
+    change: SheetChange,
+    subject: &'a str,
+    details: Vec<String>,
+}
+
+/// A compliance warning under the changes.
+#[derive(Serialize)]
+struct SheetWarning<'a> {
+    kind: &'static str,
+    place: String,
+    message: &'a str,
 }
 
 /// What a compliance warning is about, for the sheet.

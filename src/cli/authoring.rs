@@ -228,7 +228,16 @@ pub(super) fn diff(args: &DiffArgs, root: &Path, today: NaiveDate) -> ExitCode {
             let mut out = std::io::stdout().lock();
             let _ = write!(out, "{}", report.render_text());
             if let Some(path) = &args.html {
-                if let Err(error) = std::fs::write(path, report.render_html()) {
+                let html = match report.render_html() {
+                    Ok(html) => html,
+                    Err(diagnostic) => {
+                        print_report(&parkpress::diagnostics::Report {
+                            diagnostics: vec![diagnostic],
+                        });
+                        return ExitCode::from(1);
+                    }
+                };
+                if let Err(error) = std::fs::write(path, html) {
                     return environment_error(&anyhow::anyhow!(
                         "cannot write `{}`: {error}",
                         path.display()

@@ -2,59 +2,19 @@
 //! link, QR codes (SVG for print, PNG for chat) and a ready-to-send message; `links.csv` for the
 //! bureau's records. Never deployed: no part of it goes into `output/`.
 
-use std::collections::BTreeSet;
-use std::fmt::Write as _;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
 
 use super::qr::Matrix;
 use super::{ShareLink, ShareLinks};
 use crate::diagnostics::Diagnostic;
-use crate::escape::escape_html;
 use crate::files::{Contents, OutputFile};
 use crate::model::Site;
+use crate::theme::Theme;
 
 /// Pixels per module of the PNG codes: about 4 cm at 300 dpi for a short link.
 const PNG_SCALE: u32 = 12;
-
-/// Interface labels of the kit page, in Chinese or English (the kit is internal, in the site's
-/// default language).
-struct Labels {
-    title: &'static str,
-    intro: &'static str,
-    target: &'static str,
-    short: &'static str,
-    tracked: &'static str,
-    qr: &'static str,
-    message: &'static str,
-    home: &'static str,
-    poster: &'static str,
-    download: &'static str,
-}
-
-const ZH: Labels = Labels {
-    title: "招商推广链接包（内部）",
-    intro: "每个推广对象、每个园区一条短链接、一条带来源标记的完整链接、二维码和可直接转发的微信文案。访问统计按 utm_source 区分来源。本页仅供内部使用，不要发布。",
-    target: "目标页面",
-    short: "短链接",
-    tracked: "完整链接（带来源标记）",
-    qr: "二维码",
-    message: "微信文案",
-    home: "开发区首页",
-    poster: "微信海报",
-    download: "下载海报",
-};
-
-const EN: Labels = Labels {
-    title: "Share kit (internal)",
-    intro: "For each audience and target: a short link, the full tracked link, QR codes and a message ready to send in WeChat. Visits are told apart by utm_source. Internal: do not publish.",
-    target: "Target",
-    short: "Short link",
-    tracked: "Tracked link",
-    qr: "QR code",
-    message: "Message",
-    home: "Zone home page",
-    poster: "WeChat poster",
-    download: "Download poster",
-};
 
 /// Path of a QR file in the kit.
 pub fn qr_path(link: &ShareLink, extension: &str) -> String {
@@ -65,6 +25,7 @@ pub fn qr_path(link: &ShareLink, extension: &str) -> String {
 /// shows with download links.
 pub fn kit_files(
     site: &Site,
+    theme: &Theme,
     links: &ShareLinks,
     posters: &BTreeSet<String>,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
@@ -93,7 +54,7 @@ pub fn kit_files(
     });
     files.push(OutputFile {
         path: "index.html".into(),
-        contents: Contents::Bytes(index_html(site, links, &kit, posters).into_bytes()),
+        contents: Contents::Bytes(index_html(site, theme, links, &kit, posters)?.into_bytes()),
     });
     Ok(files)
 }
@@ -124,107 +85,105 @@ fn csv_field(value: &str) -> String {
     }
 }
 
+/// The kit page's context (theme template `internal/share-kit.html`), in the site's default
+/// language.
+#[derive(Serialize)]
+struct KitPage<'a> {
+    lang: &'a str,
+    zone: &'a str,
+    t: BTreeMap<&'a str, &'a str>,
+    audiences: Vec<KitAudience<'a>>,
+}
+
+/// One audience's section of the kit page.
+#[derive(Serialize)]
+struct KitAudience<'a> {
+    name: &'a str,
+    /// The name in the audience's own language, when it differs.
+    own_name: Option<&'a str>,
+    key: &'a str,
+    medium: &'a str,
+    campaign: Option<&'a str>,
+    language: &'a str,
+    links: Vec<KitLink<'a>>,
+}
+
+/// One row: a target's links, QR files, message and poster.
+#[derive(Serialize)]
+struct KitLink<'a> {
+    /// The zone home page (the template names it), not a park.
+    home: bool,
+    title: &'a str,
+    short_url: &'a str,
+    tracked_url: &'a str,
+    message: &'a str,
+    qr_svg: String,
+    qr_png: String,
+    poster: Option<KitPoster>,
+}
+
+/// A poster of the kit, shown at a twelfth of its size with a download link.
+#[derive(Serialize)]
+struct KitPoster {
+    path: String,
+    download: String,
+    width: u32,
+    height: u32,
+}
+
 fn index_html(
     site: &Site,
+    theme: &Theme,
     links: &ShareLinks,
     kit: &[&ShareLink],
     posters: &BTreeSet<String>,
-) -> String {
+) -> Result<String, Diagnostic> {
     let default = site.default_lang();
-    let labels = if default.starts_with("zh") { &ZH } else { &EN };
-    let zone = site.zone.name.get(default);
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n<title>{} · {}</title>\n<style>{}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p class=\"intro\">{}</p>\n",
-        escape_html(&site.languages[0].tag),
-        escape_html(labels.title),
-        escape_html(zone),
-        STYLE,
-        escape_html(labels.title),
-        escape_html(labels.intro)
-    );
-    for audience in links
+    let audiences = links
         .audiences
         .iter()
         .filter(|a| !a.builtin || (a.key == super::BROCHURE && a.language == default))
-    {
-        let rows: Vec<&&ShareLink> = kit
-            .iter()
-            .filter(|l| l.audience == audience.key && l.language == audience.language)
-            .collect();
-        if rows.is_empty() {
-            continue;
-        }
-        let own = if audience.own_name != audience.name {
-            format!(
-                " <span class=\"own\">{}</span>",
-                escape_html(&audience.own_name)
-            )
-        } else {
-            String::new()
-        };
-        let _ = write!(
-            html,
-            "<section>\n<h2>{}{own}</h2>\n<p class=\"meta\">utm_source={} · utm_medium={}{} · {}</p>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-            escape_html(&audience.name),
-            escape_html(&audience.key),
-            escape_html(&audience.medium),
-            audience
-                .campaign
-                .as_ref()
-                .map(|c| format!(" · utm_campaign={}", escape_html(c)))
-                .unwrap_or_default(),
-            escape_html(&audience.language),
-            labels.target,
-            labels.short,
-            labels.tracked,
-            labels.qr,
-            labels.message,
-            labels.poster
-        );
-        for link in rows {
-            let target = if link.target == super::HOME {
-                labels.home.to_owned()
-            } else {
-                link.title.clone()
-            };
-            let _ = writeln!(
-                html,
-                "<tr><td>{}</td><td><a href=\"{short}\">{short}</a></td><td class=\"tracked\">{}</td><td><img src=\"{svg}\" alt=\"QR {short}\" width=\"96\" height=\"96\"><br><a href=\"{svg}\">SVG</a> · <a href=\"{png}\">PNG</a></td><td><textarea readonly rows=\"4\">{}</textarea></td><td>{}</td></tr>",
-                escape_html(&target),
-                escape_html(&link.tracked_url),
-                escape_html(&link.message),
-                poster_cell(link, posters, labels),
-                short = escape_html(&link.short_url),
-                svg = escape_html(&qr_path(link, "svg")),
-                png = escape_html(&qr_path(link, "png")),
-            );
-        }
-        html.push_str("</tbody>\n</table>\n</section>\n");
-    }
-    html.push_str("<p class=\"meta\"><a href=\"links.csv\">links.csv</a></p>\n</body>\n</html>\n");
-    html
+        .map(|audience| KitAudience {
+            name: &audience.name,
+            own_name: (audience.own_name != audience.name).then_some(audience.own_name.as_str()),
+            key: &audience.key,
+            medium: &audience.medium,
+            campaign: audience.campaign.as_deref(),
+            language: &audience.language,
+            links: kit
+                .iter()
+                .filter(|l| l.audience == audience.key && l.language == audience.language)
+                .map(|link| KitLink {
+                    home: link.target == super::HOME,
+                    title: &link.title,
+                    short_url: &link.short_url,
+                    tracked_url: &link.tracked_url,
+                    message: &link.message,
+                    qr_svg: qr_path(link, "svg"),
+                    qr_png: qr_path(link, "png"),
+                    poster: poster(link, posters),
+                })
+                .collect(),
+        })
+        .filter(|a| !a.links.is_empty())
+        .collect();
+    let page = KitPage {
+        lang: &site.languages[0].tag,
+        zone: site.zone.name.get(default),
+        t: theme.strings_for(default, default),
+        audiences,
+    };
+    theme.render_internal("internal/share-kit.html", &page)
 }
 
-/// A thumbnail of the link's poster linking the full picture, and a download link; empty when the
-/// link has no poster.
-fn poster_cell(link: &ShareLink, posters: &BTreeSet<String>, labels: &Labels) -> String {
+/// The link's poster, when one was made.
+fn poster(link: &ShareLink, posters: &BTreeSet<String>) -> Option<KitPoster> {
     let path = crate::print::poster::path(link);
-    if !posters.contains(&path) {
-        return String::new();
-    }
-    let href = escape_html(&path);
     let (width, height) = crate::print::poster::SIZE;
-    let name = escape_html(&format!("{}-{}.png", link.audience, link.target));
-    format!(
-        "<a href=\"{href}\"><img src=\"{href}\" alt=\"{} {}\" width=\"{}\" height=\"{}\" loading=\"lazy\"></a><br><a href=\"{href}\" download=\"{name}\">{}</a>",
-        escape_html(labels.poster),
-        escape_html(&link.title),
-        width / 12,
-        height / 12,
-        escape_html(labels.download)
-    )
+    posters.contains(&path).then(|| KitPoster {
+        download: format!("{}-{}.png", link.audience, link.target),
+        path,
+        width: width / 12,
+        height: height / 12,
+    })
 }
-
-const STYLE: &str = "body{font-family:system-ui,-apple-system,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif;margin:2rem;color:#1b2733;line-height:1.6}h1{color:#0b3d62}.intro,.meta{color:#4a5866}.own{font-weight:normal;color:#4a5866;margin-left:.5em}table{border-collapse:collapse;width:100%;margin:1rem 0 2rem}th,td{border:1px solid #d5dde5;padding:.5rem;vertical-align:top;text-align:left}th{background:#eef3f7}.tracked{word-break:break-all;font-size:.85em}textarea{width:100%;min-width:14rem;font:inherit;font-size:.9em}img{display:block}";

@@ -7,14 +7,8 @@
 (function () {
   'use strict';
 
-  function forEach(list, fn) {
-    Array.prototype.forEach.call(list, fn);
-  }
-
-  function number(text) {
-    var value = parseFloat(text);
-    return isFinite(value) ? value : null;
-  }
+  var pp = window.parkpress;
+  var number = pp.number;
 
   function setup(box) {
     var form = box.querySelector('[data-space-form]');
@@ -27,22 +21,14 @@
     var template = box.getAttribute('data-count-template') || '{n} / {total}';
 
     var params = new URLSearchParams(window.location.search);
-    var wanted = params.get('kind');
-    if (wanted && kind.querySelector('option[value="' + wanted.replace(/["\\]/g, '') + '"]')) {
-      kind.value = wanted;
-    }
-    [area, price].forEach(function (field) {
-      var value = number(params.get(field.name));
-      if (value !== null && value >= 0) {
-        field.value = String(value);
-      }
-    });
+    pp.readSelects([kind], params);
+    pp.readNumbers([area, price], params);
 
     function apply(updateUrl) {
       var minArea = number(area.value);
       var maxPrice = number(price.value);
       var shown = 0;
-      forEach(items, function (item) {
+      pp.forEach(items, function (item) {
         var free = number(item.getAttribute('data-available-m2'));
         var rent = number(item.getAttribute('data-price-m2-month'));
         var match = (!kind.value || item.getAttribute('data-kind') === kind.value) &&
@@ -53,23 +39,9 @@
           shown += 1;
         }
       });
-      if (count) {
-        count.textContent = template.replace('{n}', String(shown)).replace('{total}', String(items.length));
-      }
-      if (empty) {
-        empty.hidden = shown > 0;
-      }
-      if (updateUrl && window.history && window.history.replaceState) {
-        var kept = new URLSearchParams(window.location.search);
-        [kind, area, price].forEach(function (field) {
-          if (field.value) {
-            kept.set(field.name, field.value);
-          } else {
-            kept.delete(field.name);
-          }
-        });
-        var query = kept.toString();
-        window.history.replaceState(window.history.state, '', window.location.pathname + (query ? '?' + query : '') + window.location.hash);
+      pp.showCount(count, empty, template, shown, items.length);
+      if (updateUrl) {
+        pp.keepInAddress([kind, area, price]);
       }
     }
 
@@ -88,13 +60,5 @@
     apply(false);
   }
 
-  function init() {
-    forEach(document.querySelectorAll('[data-space-finder]'), setup);
-  }
-
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', init);
-  } else {
-    init();
-  }
+  pp.each('[data-space-finder]', setup);
 })();

@@ -6,9 +6,8 @@
 (function () {
   'use strict';
 
-  function forEach(list, fn) {
-    Array.prototype.forEach.call(list, fn);
-  }
+  var pp = window.parkpress;
+  var forEach = pp.forEach;
 
   function setup(box) {
     var form = box.querySelector('[data-compare-form]');
@@ -66,13 +65,5 @@
     apply(false);
   }
 
-  function init() {
-    forEach(document.querySelectorAll('[data-compare]'), setup);
-  }
-
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', init);
-  } else {
-    init();
-  }
+  pp.each('[data-compare]', setup);
 })();

@@ -11,10 +11,8 @@
   'use strict';
 
   var SVG = 'http://www.w3.org/2000/svg';
-
-  function forEach(list, fn) {
-    Array.prototype.forEach.call(list, fn);
-  }
+  var pp = window.parkpress;
+  var forEach = pp.forEach;
 
   function quantity(input) {
     var value = parseFloat(input.value);
@@ -217,13 +215,5 @@
     compute();
   }
 
-  function init() {
-    forEach(document.querySelectorAll('[data-costs]'), setup);
-  }
-
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', init);
-  } else {
-    init();
-  }
+  pp.each('[data-costs]', setup);
 })();

@@ -8,6 +8,7 @@
 (function () {
   'use strict';
 
+  var pp = window.parkpress;
   var FIELDS = ['name', 'company', 'phone', 'email', 'wechat', 'park', 'message', 'audience'];
 
   function audience() {
@@ -39,10 +40,7 @@
     var mail = document.querySelector('[data-enquiry-mail]');
     var error = form.querySelector('[data-enquiry-error]');
     var park = form.elements.park;
-    var wanted = new URLSearchParams(window.location.search).get('park');
-    if (wanted && park.querySelector('option[value="' + wanted.replace(/["\\]/g, '') + '"]')) {
-      park.value = wanted;
-    }
+    pp.readSelects([park], new URLSearchParams(window.location.search));
     form.elements.audience.value = audience();
 
     function text() {
@@ -125,13 +123,5 @@
     }
   }
 
-  function init() {
-    Array.prototype.forEach.call(document.querySelectorAll('[data-enquiry]'), setup);
-  }
-
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', init);
-  } else {
-    init();
-  }
+  pp.each('[data-enquiry]', setup);
 })();

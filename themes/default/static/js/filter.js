@@ -20,26 +20,9 @@
 (function () {
   'use strict';
 
-  function forEach(list, fn) {
-    Array.prototype.forEach.call(list, fn);
-  }
-
-
-
-  function hasOption(select, value) {
-    for (var i = 0; i < select.options.length; i++) {
-      if (select.options[i].value === value) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  function tokens(text) {
-    return (text || '').split(/\s+/).filter(function (s) {
-      return s.length > 0;
-    });
-  }
+  var pp = window.parkpress;
+  var forEach = pp.forEach;
+  var tokens = pp.tokens;
 
   function setup(box) {
     var list = document.querySelector(box.getAttribute('data-filter'));
@@ -54,13 +37,7 @@
     var empty = emptySelector ? document.querySelector(emptySelector) : null;
     var template = box.getAttribute('data-count-template') || '{n} / {total}';
 
-    var params = new URLSearchParams(window.location.search);
-    forEach(selects, function (select) {
-      var wanted = params.get(select.name);
-      if (wanted !== null && hasOption(select, wanted)) {
-        select.value = wanted;
-      }
-    });
+    pp.readSelects(selects, new URLSearchParams(window.location.search));
 
     function apply(updateUrl) {
       var active = [];
@@ -84,35 +61,14 @@
         }
       });
 
-      if (count) {
-        count.textContent = template
-          .replace('{n}', String(shown))
-          .replace('{total}', String(items.length));
-      }
-      if (empty) {
-        empty.hidden = shown > 0;
-      }
+      pp.showCount(count, empty, template, shown, items.length);
       if (reset) {
         reset.disabled = active.length === 0;
       }
       box.classList.toggle('is-filtered', active.length > 0);
 
-      if (updateUrl && window.history && window.history.replaceState) {
-        // Other parameters (utm_… of tracked links) are kept as they came.
-        var kept = new URLSearchParams(window.location.search);
-        forEach(selects, function (select) {
-          if (select.value) {
-            kept.set(select.name, select.value);
-          } else {
-            kept.delete(select.name);
-          }
-        });
-        var query = kept.toString();
-        window.history.replaceState(
-          window.history.state,
-          '',
-          window.location.pathname + (query ? '?' + query : '') + window.location.hash
-        );
+      if (updateUrl) {
+        pp.keepInAddress(selects);
       }
     }
 
@@ -137,13 +93,5 @@
     apply(false);
   }
 
-  function init() {
-    forEach(document.querySelectorAll('[data-filter]'), setup);
-  }
-
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', init);
-  } else {
-    init();
-  }
+  pp.each('[data-filter]', setup);
 })();

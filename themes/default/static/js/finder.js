@@ -7,15 +7,8 @@
 (function () {
   'use strict';
 
-  function forEach(list, fn) {
-    Array.prototype.forEach.call(list, fn);
-  }
-
-  function tokens(text) {
-    return (text || '').split(/\s+/).filter(function (s) {
-      return s.length > 0;
-    });
-  }
+  var pp = window.parkpress;
+  var tokens = pp.tokens;
 
   function allows(list, value) {
     return !value || list.length === 0 || list.indexOf(value) >= 0;
@@ -32,22 +25,14 @@
     var template = box.getAttribute('data-count-template') || '{n} / {total}';
 
     var params = new URLSearchParams(window.location.search);
-    [industry, company].forEach(function (select) {
-      var wanted = params.get(select.name);
-      if (wanted !== null && select.querySelector('option[value="' + wanted.replace(/["\\]/g, '') + '"]')) {
-        select.value = wanted;
-      }
-    });
-    var planned = parseFloat(params.get('investment_yuan'));
-    if (isFinite(planned) && planned >= 0) {
-      investment.value = String(planned);
-    }
+    pp.readSelects([industry, company], params);
+    pp.readNumbers([investment], params);
 
     function apply(updateUrl) {
       var amount = parseFloat(investment.value);
       var hasAmount = isFinite(amount) && amount >= 0 && investment.value !== '';
       var shown = 0;
-      forEach(items, function (item) {
+      pp.forEach(items, function (item) {
         var min = parseFloat(item.getAttribute('data-min-investment-yuan'));
         var match = allows(tokens(item.getAttribute('data-industries')), industry.value) &&
           allows(tokens(item.getAttribute('data-company')), company.value) &&
@@ -57,23 +42,9 @@
           shown += 1;
         }
       });
-      if (count) {
-        count.textContent = template.replace('{n}', String(shown)).replace('{total}', String(items.length));
-      }
-      if (empty) {
-        empty.hidden = shown > 0;
-      }
-      if (updateUrl && window.history && window.history.replaceState) {
-        var kept = new URLSearchParams(window.location.search);
-        [industry, company, investment].forEach(function (field) {
-          if (field.value) {
-            kept.set(field.name, field.value);
-          } else {
-            kept.delete(field.name);
-          }
-        });
-        var query = kept.toString();
-        window.history.replaceState(window.history.state, '', window.location.pathname + (query ? '?' + query : '') + window.location.hash);
+      pp.showCount(count, empty, template, shown, items.length);
+      if (updateUrl) {
+        pp.keepInAddress([industry, company, investment]);
       }
     }
 
@@ -92,13 +63,5 @@
     apply(false);
   }
 
-  function init() {
-    forEach(document.querySelectorAll('[data-finder]'), setup);
-  }
-
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', init);
-  } else {
-    init();
-  }
+  pp.each('[data-finder]', setup);
 })();
