@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub mod authoring;
+pub mod build_cache;
 pub mod checks;
 pub mod content;
 pub mod deploy;
@@ -66,6 +67,9 @@ pub struct BuildOptions {
     /// The output folder whose PDFs this build keeps when current and typesets again when stale
     /// (`build` sets it to the folder it writes; `None`: only the PDFs of `pdf` are made).
     pub carry_pdfs_from: Option<PathBuf>,
+    /// Skip a `build` without PDFs when nothing it reads changed since the last one, and record
+    /// each such build for the next (see [`build_cache`]); `build --no-cache` turns it off.
+    pub build_cache: bool,
 }
 
 /// Work kept between the builds of one process (`serve`), so a rebuild redoes only what changed.
@@ -125,6 +129,8 @@ pub struct BuildSummary {
     pub print_shop: Option<(PathBuf, usize)>,
     /// Wall time.
     pub elapsed: Duration,
+    /// Nothing changed since the last build (by the build cache): nothing was done.
+    pub from_cache: bool,
 }
 
 /// The build date: `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when set, else today (UTC).
@@ -687,7 +693,9 @@ fn share_kit(
 }
 
 /// Builds the site into the output folder, replacing it only when everything succeeded.
-/// `progress(done, total)` is called while images are processed.
+/// `progress(done, total)` is called while images are processed. When nothing the build reads
+/// changed since the last build and the folders it wrote are as it left them, it only reports
+/// what that build reported (see [`build_cache`]).
 pub fn build(
     options: &BuildOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -699,6 +707,102 @@ pub fn build(
         .unwrap_or_else(|| options.root.join("output"));
     let kit_dir = share_kit_dir(&options.root);
     let kit_written = options.kit && is_own_build(options, &output);
+    let folders: Vec<&Path> = std::iter::once(output.as_path())
+        .chain(kit_written.then_some(kit_dir.as_path()))
+        .collect();
+    let setting = build_cache::Setting {
+        root: &options.root,
+        output: &output,
+        base_url: options.base_url.as_deref(),
+        drafts: options.drafts,
+        build_date: options.build_date,
+        font_paths: &options.font_paths,
+        kit: kit_written,
+    };
+    let cache = build_cache::BuildCache::new(&cache_dir(&options.root));
+    let inputs = (options.build_cache && options.pdf.is_none())
+        .then(|| build_cache::Inputs::read(&setting))
+        .flatten();
+    if let Some(outcome) = inputs.and_then(|inputs| cache.replay(inputs, &folders)) {
+        return Ok(replayed(outcome, output.clone(), kit_written, started));
+    }
+    let summary = build_in_full(options, progress, output.clone(), kit_written, started)?;
+    let made_pdfs = summary.pdfs.typeset + summary.pdfs.kept + summary.pdfs.refreshed > 0
+        || summary.pdfs.removed > 0
+        || summary.print_shop.is_some();
+    // Recorded only when the inputs read afterwards are those read before: a file edited while
+    // the build read it may be in the output in either version.
+    if let Some(before) = inputs
+        && !made_pdfs
+        && build_cache::Inputs::read(&setting) == Some(before)
+    {
+        cache.remember(before, &folders, outcome_of(&summary));
+    }
+    Ok(summary)
+}
+
+/// What the build cache keeps of a finished build.
+fn outcome_of(summary: &BuildSummary) -> build_cache::Outcome {
+    build_cache::Outcome {
+        diagnostics: summary.report.diagnostics.iter().map(Into::into).collect(),
+        page_count: summary.page_count,
+        file_count: summary.file_count,
+        images: summary.image_stats.encoded + summary.image_stats.cached,
+        image_bytes: (
+            summary.image_stats.source_bytes,
+            summary.image_stats.output_bytes,
+        ),
+        posters: summary.posters.rendered + summary.posters.cached,
+        drafts_left_out: summary.drafts_left_out,
+    }
+}
+
+/// The summary of a build skipped because nothing changed: every file unchanged, every image and
+/// poster as the image and poster caches hold them.
+fn replayed(
+    outcome: build_cache::Outcome,
+    output: PathBuf,
+    kit_written: bool,
+    started: Instant,
+) -> BuildSummary {
+    BuildSummary {
+        report: outcome.report(),
+        page_count: outcome.page_count,
+        file_count: outcome.file_count,
+        written: output::WriteStats {
+            written: 0,
+            unchanged: outcome.file_count,
+            removed: 0,
+        },
+        image_stats: assets::images::ImageStats {
+            encoded: 0,
+            cached: outcome.images,
+            source_bytes: outcome.image_bytes.0,
+            output_bytes: outcome.image_bytes.1,
+        },
+        drafts_left_out: outcome.drafts_left_out,
+        pdfs: PdfOutcome::default(),
+        output,
+        kit_written,
+        posters: print::poster::PosterStats {
+            rendered: 0,
+            cached: outcome.posters,
+        },
+        print_shop: None,
+        elapsed: started.elapsed(),
+        from_cache: true,
+    }
+}
+
+/// [`build`] without the build cache.
+fn build_in_full(
+    options: &BuildOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    output: PathBuf,
+    kit_written: bool,
+    started: Instant,
+) -> Result<BuildSummary, BuildError> {
+    let kit_dir = share_kit_dir(&options.root);
     output::check_site_output(&options.root, &output).map_err(BuildError::Environment)?;
     if kit_written {
         output::check_output_dir(&options.root, &kit_dir).map_err(BuildError::Environment)?;
@@ -756,6 +860,7 @@ pub fn build(
         image_stats: built.image_stats,
         output,
         elapsed: started.elapsed(),
+        from_cache: false,
     })
 }
 

@@ -125,6 +125,7 @@ proptest! {
             kept: None,
             kit: false,
             carry_pdfs_from: None,
+            build_cache: false,
         };
         let _ = parkpress::check(&options);
     }

@@ -99,6 +99,10 @@ struct BuildArgs {
     /// Also typeset the PDFs (brochures and flyers) into output/pdf/.
     #[arg(long)]
     pdf: bool,
+    /// Build in full even when nothing changed since the last build, and record nothing in
+    /// .parkpress-cache/build.json.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +167,7 @@ pub fn run() -> ExitCode {
         kept: None,
         kit: true,
         carry_pdfs_from: None,
+        build_cache: false,
     };
     if let Command::Init(args) = &cli.command {
         return authoring::init(args, build_date);
@@ -179,6 +184,7 @@ pub fn run() -> ExitCode {
             let pdf = args.pdf.then(PdfSelection::default);
             build(&BuildOptions {
                 pdf,
+                build_cache: !args.no_cache,
                 ..options(args.output, args.base_url, args.drafts)
             })
         }
@@ -237,7 +243,7 @@ fn build(options: &BuildOptions) -> ExitCode {
             let images = summary.image_stats;
             let _ = writeln!(
                 out,
-                "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s; images: {} encoded, {} from cache{}",
+                "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s; images: {} encoded, {} from cache{}{}",
                 summary.page_count,
                 summary.file_count,
                 summary.written.written,
@@ -247,7 +253,12 @@ fn build(options: &BuildOptions) -> ExitCode {
                 summary.elapsed.as_secs_f64(),
                 images.encoded,
                 images.cached,
-                parkpress::drafts_note(summary.drafts_left_out)
+                parkpress::drafts_note(summary.drafts_left_out),
+                if summary.from_cache {
+                    "; nothing changed since the last build (.parkpress-cache/build.json)"
+                } else {
+                    ""
+                }
             );
             let pdfs = summary.pdfs.note();
             if !pdfs.is_empty() {

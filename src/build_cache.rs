@@ -1,0 +1,550 @@
+//! Rebuilds across runs: `parkpress build` records in `.parkpress-cache/build.json` a fingerprint
+//! of everything it read and the state of every folder it wrote. The next `build`, in a new
+//! process, that finds the same fingerprint and each folder exactly as the recorded build left
+//! it skips the work: a cold build would write the same bytes that are already there, so it only
+//! reports what the recorded build reported.
+//!
+//! The fingerprint ([`Inputs`]) covers every input a build without PDFs reads:
+//! - the binary: its version and the identity of its executable file (device, inode, size,
+//!   modification and status-change time), which changes with every new build or install of it;
+//!   the built-in theme is embedded in it;
+//! - the build date and the options (site root, output folder, `--base-url`, `--drafts`,
+//!   `--font-path`, whether the share kit is written);
+//! - every environment variable (`SOURCE_DATE_EPOCH`, `PARKPRESS_*`, and whatever a template
+//!   reads with Tera's `get_env`);
+//! - every file and folder under `content/` and `themes/`, by path and the xxh3-128 of its bytes,
+//!   links followed (so what a link points at counts).
+//!
+//! A folder's state ([`folder_state`]) is every entry in it with its kind, size, inode,
+//! modification and status-change time: any file written, touched, added or removed since, by
+//! parkpress or anyone, changes it, and the build runs in full (and, as a cold one would, refuses
+//! to replace what someone else changed).
+//!
+//! Only a build that succeeded and made no PDFs is recorded: typesetting reads fonts of the system,
+//! which no fingerprint here covers. A failed build records nothing and leaves the record of the
+//! last good one, whose folders it did not touch. A record that cannot be read, is truncated, or
+//! whose checksum does not match is ignored (the build runs cold); the cache is safe to delete.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use crate::diagnostics::{Diagnostic, Report, Severity};
+
+/// The record's file in the cache folder.
+const RECORD: &str = "build.json";
+/// First word of the record: a record of another layout is ignored.
+const FORMAT: &str = "parkpress-build-cache-1";
+
+/// A fingerprint of every input of one build (see the module documentation for what it covers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inputs(u128);
+
+/// What a build that is allowed to be skipped is: its options as they bear on the output.
+#[derive(Debug)]
+pub struct Setting<'a> {
+    /// The site root.
+    pub root: &'a Path,
+    /// The output folder.
+    pub output: &'a Path,
+    /// `--base-url`.
+    pub base_url: Option<&'a str>,
+    /// `--drafts`.
+    pub drafts: bool,
+    /// The build date.
+    pub build_date: chrono::NaiveDate,
+    /// `--font-path` folders.
+    pub font_paths: &'a [PathBuf],
+    /// Whether the build writes the share kit.
+    pub kit: bool,
+}
+
+impl Inputs {
+    /// Fingerprints the inputs of a build with `setting`; `None` when one of them cannot be read
+    /// (the build is then neither skipped nor recorded).
+    pub fn read(setting: &Setting<'_>) -> Option<Self> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut add = |part: &[u8]| {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        };
+        add(FORMAT.as_bytes());
+        add(env!("CARGO_PKG_VERSION").as_bytes());
+        let exe = std::env::current_exe().ok()?;
+        add(&stamp(&std::fs::metadata(exe).ok()?));
+        let options = format!(
+            "{:?}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{}",
+            crate::output::absolute(setting.root),
+            crate::output::absolute(setting.output),
+            setting.base_url,
+            setting.drafts,
+            setting.build_date,
+            setting
+                .font_paths
+                .iter()
+                .map(|p| crate::output::absolute(p))
+                .collect::<Vec<_>>(),
+            setting.kit,
+        );
+        add(options.as_bytes());
+        let mut vars: Vec<(std::ffi::OsString, std::ffi::OsString)> = std::env::vars_os().collect();
+        vars.sort();
+        for (name, value) in &vars {
+            add(name.as_encoded_bytes());
+            add(value.as_encoded_bytes());
+        }
+        for folder in ["content", "themes"] {
+            add(folder.as_bytes());
+            add(&tree_digest(&setting.root.join(folder))?.to_le_bytes());
+        }
+        Some(Self(hasher.digest128()))
+    }
+}
+
+/// The identity of a file: size, modification time and, on Unix, device, inode and status-change
+/// time (which no tool can set back).
+fn stamp(meta: &std::fs::Metadata) -> Vec<u8> {
+    let mut out = Vec::with_capacity(48);
+    out.extend(meta.len().to_le_bytes());
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    out.extend(modified.to_le_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        out.extend(meta.dev().to_le_bytes());
+        out.extend(meta.ino().to_le_bytes());
+        out.extend(meta.ctime().to_le_bytes());
+        out.extend(meta.ctime_nsec().to_le_bytes());
+    }
+    out
+}
+
+/// The digest of a folder's tree: every entry's path, kind and, for files, the xxh3-128 of the
+/// bytes, links followed. A folder that does not exist has a digest of its own; one that cannot
+/// be read has none.
+fn tree_digest(dir: &Path) -> Option<u128> {
+    use rayon::prelude::*;
+    if !dir.exists() {
+        return Some(0);
+    }
+    let mut entries = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = entry.ok()?;
+        let relative = entry.path().strip_prefix(dir).ok()?.to_path_buf();
+        entries.push((relative, entry.file_type().is_file()));
+    }
+    let digests: Vec<Option<u128>> = entries
+        .par_iter()
+        .map(|(relative, is_file)| {
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            let path = relative.as_os_str().as_encoded_bytes();
+            hasher.update(&(path.len() as u64).to_le_bytes());
+            hasher.update(path);
+            if *is_file {
+                let bytes = std::fs::read(dir.join(relative)).ok()?;
+                hasher.update(b"f");
+                hasher.update(&xxhash_rust::xxh3::xxh3_128(&bytes).to_le_bytes());
+            } else {
+                hasher.update(b"d");
+            }
+            Some(hasher.digest128())
+        })
+        .collect();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for digest in digests {
+        hasher.update(&digest?.to_le_bytes());
+    }
+    Some(hasher.digest128())
+}
+
+/// The state of a folder a build wrote: every entry under it (links not followed) with its kind
+/// and [`stamp`], hashed; anything written, touched, added or removed changes it. Also the newest
+/// modification or status-change time in it (see [`BuildCache::remember`]) and whether the file
+/// system keeps times finer than a millisecond. `None` when it cannot be read.
+fn folder_state(dir: &Path) -> Option<FolderState> {
+    let mut state = FolderState {
+        digest: 0,
+        newest: 0,
+        fine: false,
+    };
+    if !dir.exists() {
+        return Some(state);
+    }
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.ok()?;
+        let path = entry.path().as_os_str().as_encoded_bytes();
+        hasher.update(&(path.len() as u64).to_le_bytes());
+        hasher.update(path);
+        let kind = entry.file_type();
+        hasher.update(&[u8::from(kind.is_file()) | u8::from(kind.is_dir()) << 1]);
+        let meta = entry.metadata().ok()?;
+        hasher.update(&stamp(&meta));
+        for time in times(&meta) {
+            state.newest = state.newest.max(time);
+            state.fine |= time % 1_000_000 != 0;
+        }
+    }
+    state.digest = hasher.digest128();
+    Some(state)
+}
+
+/// What [`folder_state`] found.
+struct FolderState {
+    digest: u128,
+    /// Newest modification or status-change time, in nanoseconds since 1970.
+    newest: u128,
+    /// Some time has digits below the millisecond.
+    fine: bool,
+}
+
+/// A file's modification and (on Unix) status-change time, in nanoseconds since 1970.
+fn times(meta: &std::fs::Metadata) -> Vec<u128> {
+    let mut times = vec![
+        meta.modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos()),
+    ];
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let seconds = u128::try_from(meta.ctime()).unwrap_or(0);
+        let nanos = u128::try_from(meta.ctime_nsec()).unwrap_or(0);
+        times.push(seconds * 1_000_000_000 + nanos);
+    }
+    times
+}
+
+/// What a skipped build reports: what the recorded build reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Its warnings.
+    pub diagnostics: Vec<StoredDiagnostic>,
+    /// HTML pages.
+    pub page_count: usize,
+    /// Files of the site.
+    pub file_count: usize,
+    /// Image variants of the site (encoded or from the image cache).
+    pub images: usize,
+    /// Bytes of the source images used and of the variants published.
+    pub image_bytes: (u64, u64),
+    /// Posters of the share kit.
+    pub posters: usize,
+    /// Drafts left out.
+    pub drafts_left_out: usize,
+}
+
+/// A [`Diagnostic`] as the record keeps it, every field included.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredDiagnostic {
+    error: bool,
+    code: String,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+    hint: Option<String>,
+    source_line: Option<String>,
+    width: usize,
+    cell: Option<String>,
+}
+
+impl From<&Diagnostic> for StoredDiagnostic {
+    fn from(d: &Diagnostic) -> Self {
+        Self {
+            error: d.severity == Severity::Error,
+            code: d.code.to_owned(),
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+            source_line: d.source_line.clone(),
+            width: d.width,
+            cell: d.cell.clone(),
+        }
+    }
+}
+
+impl StoredDiagnostic {
+    /// The diagnostic again.
+    fn diagnostic(&self) -> Diagnostic {
+        let code = interned(&self.code);
+        let mut d = if self.error {
+            Diagnostic::error(code, self.message.clone())
+        } else {
+            Diagnostic::warning(code, self.message.clone())
+        };
+        d.file = self.file.clone();
+        d.line = self.line;
+        d.column = self.column;
+        d.hint = self.hint.clone();
+        d.source_line = self.source_line.clone();
+        d.width = self.width;
+        d.cell = self.cell.clone();
+        d
+    }
+}
+
+/// `code` as the `&'static str` diagnostics carry: each code once per process (there are a few
+/// dozen).
+fn interned(code: &str) -> &'static str {
+    static CODES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut codes = CODES
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = codes.get(code) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(code.to_owned().into_boxed_str());
+    codes.insert(leaked);
+    leaked
+}
+
+impl Outcome {
+    /// The recorded report.
+    pub fn report(&self) -> Report {
+        Report {
+            diagnostics: self
+                .diagnostics
+                .iter()
+                .map(StoredDiagnostic::diagnostic)
+                .collect(),
+        }
+    }
+}
+
+/// The record of the last build.
+#[derive(Debug, Serialize, Deserialize)]
+struct Record {
+    /// [`Inputs`], in hex.
+    inputs: String,
+    /// Each folder the build wrote, with its [`folder_state`] in hex, after it was written.
+    folders: Vec<(PathBuf, String)>,
+    outcome: Outcome,
+}
+
+/// The build cache of one site: where its record is.
+#[derive(Debug)]
+pub struct BuildCache {
+    dir: PathBuf,
+}
+
+impl BuildCache {
+    /// The cache in `dir` (`.parkpress-cache`).
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// What the recorded build reported, when it was built from `inputs` and each of `folders`
+    /// is still in the state it left it in; else `None` (no record, an unreadable or damaged one,
+    /// or anything changed).
+    pub fn replay(&self, inputs: Inputs, folders: &[&Path]) -> Option<Outcome> {
+        let record = self.load()?;
+        if record.inputs != hex(inputs.0) || record.folders.len() != folders.len() {
+            return None;
+        }
+        for ((recorded, state), folder) in record.folders.iter().zip(folders) {
+            let folder = crate::output::absolute(folder);
+            if *recorded != folder || *state != hex(folder_state(&folder)?.digest) {
+                return None;
+            }
+        }
+        Some(record.outcome)
+    }
+
+    /// Records a finished build: made from `inputs`, it wrote `folders` and reported `outcome`.
+    /// A record that cannot be written only means the next build runs in full.
+    ///
+    /// File times come from a clock that advances in ticks of a few milliseconds: a file
+    /// rewritten with as many bytes within the tick it was written in would keep its times. So
+    /// the record is only put in place once a file written after the state was taken has a
+    /// newer time than every file of the folders, and never for folders on a file system with
+    /// coarse times.
+    pub fn remember(&self, inputs: Inputs, folders: &[&Path], outcome: Outcome) {
+        let mut states = Vec::new();
+        for folder in folders {
+            let folder = crate::output::absolute(folder);
+            match folder_state(&folder) {
+                Some(state) if state.fine || state.newest == 0 => states.push((folder, state)),
+                _ => return self.forget(),
+            }
+        }
+        let newest = states.iter().map(|(_, s)| s.newest).max().unwrap_or(0);
+        let record = Record {
+            inputs: hex(inputs.0),
+            folders: states
+                .into_iter()
+                .map(|(folder, state)| (folder, hex(state.digest)))
+                .collect(),
+            outcome,
+        };
+        let Ok(body) = serde_json::to_string(&record) else {
+            return self.forget();
+        };
+        let text = format!(
+            "{FORMAT} {}\n{body}",
+            hex(xxhash_rust::xxh3::xxh3_128(body.as_bytes()))
+        );
+        let part = self.dir.join(format!("{RECORD}.part"));
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return self.forget();
+        }
+        for _ in 0..200 {
+            let written = std::fs::write(&part, &text).and_then(|()| std::fs::metadata(&part));
+            let Ok(meta) = written else {
+                break;
+            };
+            if times(&meta).iter().all(|t| *t > newest) {
+                if std::fs::rename(&part, self.dir.join(RECORD)).is_ok() {
+                    return;
+                }
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let _ = std::fs::remove_file(&part);
+        self.forget();
+    }
+
+    /// Removes the record (a build that cannot be recorded must not leave an older one to trust).
+    pub fn forget(&self) {
+        let _ = std::fs::remove_file(self.dir.join(RECORD));
+    }
+
+    /// The record, when it is whole: its format named, its checksum matching.
+    fn load(&self) -> Option<Record> {
+        let text = std::fs::read_to_string(self.dir.join(RECORD)).ok()?;
+        let (head, body) = text.split_once('\n')?;
+        let (format, checksum) = head.split_once(' ')?;
+        if format != FORMAT || checksum != hex(xxhash_rust::xxh3::xxh3_128(body.as_bytes())) {
+            return None;
+        }
+        serde_json::from_str(body).ok()
+    }
+}
+
+fn hex(value: u128) -> String {
+    format!("{value:032x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome() -> Outcome {
+        let mut warning = Diagnostic::warning("expired-policy", "policy `x` expired")
+            .with_hint("remove it or extend `valid_until`");
+        warning.file = Some("content/parks/a/park.toml".to_owned());
+        warning.line = Some(3);
+        warning.column = Some(7);
+        warning.source_line = Some("valid_until = 2021-01-01".to_owned());
+        warning.width = 10;
+        Outcome {
+            diagnostics: vec![StoredDiagnostic::from(&warning)],
+            page_count: 2,
+            file_count: 3,
+            images: 0,
+            image_bytes: (0, 0),
+            posters: 0,
+            drafts_left_out: 1,
+        }
+    }
+
+    #[test]
+    fn a_recorded_build_is_replayed_only_while_its_folders_are_untouched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("output");
+        std::fs::create_dir_all(&output).expect("mkdir");
+        std::fs::write(output.join("index.html"), "<p>one</p>").expect("write");
+        let cache = BuildCache::new(&dir.path().join(".parkpress-cache"));
+        let inputs = Inputs(42);
+        assert_eq!(
+            cache.replay(inputs, &[&output]),
+            None,
+            "nothing recorded yet"
+        );
+        cache.remember(inputs, &[&output], outcome());
+        let replayed = cache.replay(inputs, &[&output]).expect("replayed");
+        assert_eq!(replayed, outcome());
+        assert_eq!(
+            replayed.report().diagnostics[0].source_line.as_deref(),
+            Some("valid_until = 2021-01-01")
+        );
+        assert_eq!(cache.replay(Inputs(43), &[&output]), None, "other inputs");
+
+        std::fs::write(output.join("extra.html"), "x").expect("write");
+        assert_eq!(cache.replay(inputs, &[&output]), None, "a file added");
+        std::fs::remove_file(output.join("extra.html")).expect("remove");
+        std::fs::write(output.join("index.html"), "<p>two</p>").expect("write");
+        assert_eq!(cache.replay(inputs, &[&output]), None, "a file rewritten");
+    }
+
+    #[test]
+    fn a_damaged_record_is_ignored() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("output");
+        let cache_dir = dir.path().join(".parkpress-cache");
+        let cache = BuildCache::new(&cache_dir);
+        cache.remember(Inputs(7), &[&output], outcome());
+        let record = cache_dir.join(RECORD);
+        let text = std::fs::read(&record).expect("read");
+        assert!(cache.replay(Inputs(7), &[&output]).is_some());
+        let mut flipped = text.clone();
+        let last = flipped.len() - 10;
+        flipped[last] ^= 0x01;
+        let damaged: [&[u8]; 5] = [
+            &text[..text.len() / 2],
+            &flipped,
+            b"",
+            b"\xff\xfe garbage",
+            b"parkpress-build-cache-1 00\n{}",
+        ];
+        for bytes in damaged {
+            std::fs::write(&record, bytes).expect("write");
+            assert_eq!(cache.replay(Inputs(7), &[&output]), None);
+        }
+    }
+
+    #[test]
+    fn inputs_change_with_any_file_under_content_or_themes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/parks")).expect("mkdir");
+        std::fs::write(root.join("content/site.toml"), "title = 1").expect("write");
+        let setting = Setting {
+            root,
+            output: &root.join("output"),
+            base_url: None,
+            drafts: false,
+            build_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"),
+            font_paths: &[],
+            kit: true,
+        };
+        let first = Inputs::read(&setting).expect("inputs");
+        assert_eq!(Inputs::read(&setting), Some(first), "the same inputs");
+        std::fs::write(root.join("content/site.toml"), "title = 2").expect("write");
+        let edited = Inputs::read(&setting).expect("inputs");
+        assert_ne!(edited, first);
+        std::fs::create_dir_all(root.join("themes/x/templates")).expect("mkdir");
+        let themed = Inputs::read(&setting).expect("inputs");
+        assert_ne!(themed, edited, "a folder added");
+        let next_day = Setting {
+            build_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 2).expect("date"),
+            ..setting
+        };
+        assert_ne!(Inputs::read(&next_day), Some(themed), "another build date");
+    }
+}
