@@ -110,9 +110,9 @@
         var done = function () {
           mail.querySelector('[data-enquiry-copied]').hidden = false;
         };
-        if (navigator.clipboard && navigator.clipboard.writeText) {
-          navigator.clipboard.writeText(message).then(done, function () {});
-        } else {
+        // In-app browsers (WeChat) may lack the Clipboard API or refuse it: then the text is
+        // selected and copied the old way, and stays selected for a long press if that fails too.
+        var select = function () {
           var range = document.createRange();
           range.selectNodeContents(mail.querySelector('[data-enquiry-text]'));
           window.getSelection().removeAllRanges();
@@ -120,6 +120,11 @@
           if (document.execCommand && document.execCommand('copy')) {
             done();
           }
+        };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(message).then(done, select);
+        } else {
+          select();
         }
       });
     }
