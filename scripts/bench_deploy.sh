@@ -28,7 +28,7 @@ run() {
     uploaded=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["uploaded"])' "$line")
     unchanged=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["unchanged"])' "$line")
     seconds=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["seconds"])' "$line")
-    printf '%-22s %-6s %-7s %5d uploaded %5d unchanged %7.2f s %8.0f objects/s\n' "$name" "${1%%:*}" \
+    printf '%-22s %-6s %-7s %5d uploaded %5d unchanged %7.2f s %8.0f objects/s\n' "$name" "${2%%:*}" \
       "$pass" "$uploaded" "$unchanged" "$seconds" "$(python3 -c "print(($uploaded + $unchanged) / max($seconds, 1e-9))")"
   done
 }

@@ -334,6 +334,8 @@ fn first_deploy_uploads_everything_with_its_headers_and_the_second_nothing() {
     for backend in backends("first") {
         let site = publishable_site();
         site.build();
+        // A processed image's name carries the hash of its content.
+        site.write("output/images/cover.3f9a0c6d1e.w800.webp", "RIFF....WEBP");
         let files = output_files(&site);
         let first = backend.deploy_json(&site, &[]);
         assert_eq!(
@@ -360,35 +362,8 @@ fn first_deploy_uploads_everything_with_its_headers_and_the_second_nothing() {
             "the marker stays home"
         );
 
-        if let Some([kind, cache, _]) = backend.headers("index.html") {
-            assert_eq!(kind.as_deref(), Some("text/html; charset=utf-8"));
-            // no-transform: Baidu and carriers' proxies must not re-wrap pages on phones.
-            assert_eq!(cache.as_deref(), Some("public, max-age=300, no-transform"));
-            let [kind, cache, _] = backend.headers("sitemap.xml").unwrap();
-            assert_eq!(kind.as_deref(), Some("application/xml; charset=utf-8"));
-            assert_eq!(cache.as_deref(), Some("public, max-age=300"));
-            let css = files
-                .keys()
-                .find(|k| k.ends_with(".css"))
-                .expect("a stylesheet");
-            let [kind, _, _] = backend.headers(css).unwrap();
-            assert_eq!(kind.as_deref(), Some("text/css; charset=utf-8"));
-            let image = files
-                .keys()
-                .find(|k| k.ends_with(".svg") || k.ends_with(".webp") || k.ends_with(".png"))
-                .expect("an image");
-            let [kind, cache, _] = backend.headers(image).unwrap();
-            assert!(
-                kind.as_deref().is_some_and(|k| k.starts_with("image/")),
-                "{image}: {kind:?}"
-            );
-            if image.matches('.').count() >= 3 {
-                assert_eq!(
-                    cache.as_deref(),
-                    Some("public, max-age=31536000, immutable"),
-                    "{image}"
-                );
-            }
+        if backend.name() == "s3" {
+            assert_every_object_has_its_headers(&backend, &files);
         }
 
         let second = backend.deploy_json(&site, &[]);
@@ -404,6 +379,79 @@ fn first_deploy_uploads_everything_with_its_headers_and_the_second_nothing() {
             backend.name()
         );
     }
+}
+
+/// The `Content-Type` the issue asks for, by extension; text with `charset=utf-8`.
+fn expected_content_type(key: &str) -> &'static str {
+    match key.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml; charset=utf-8",
+        "vcf" => "text/vcard; charset=utf-8",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        other => panic!("`{key}`: the test knows no Content-Type for `.{other}`, add it"),
+    }
+}
+
+/// The `Cache-Control` class of a site file: a year for names with a content hash (a part of
+/// at least 8 hexadecimal digits, letters and digits both), five minutes for pages (also
+/// `no-transform`), feeds, the sitemap, search indexes and short links, a day for PDFs, an hour
+/// for the rest.
+fn expected_cache_control(key: &str) -> &'static str {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let parts: Vec<&str> = name.split('.').collect();
+    let hashed = parts[1..parts.len().saturating_sub(1)].iter().any(|p| {
+        p.len() >= 8
+            && p.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            && p.bytes().any(|b| b.is_ascii_digit())
+            && p.bytes().any(|b| b.is_ascii_alphabetic())
+    });
+    match parts.last().copied().unwrap_or("") {
+        _ if hashed => "public, max-age=31536000, immutable",
+        "html" => "public, max-age=300, no-transform",
+        "xml" | "json" | "txt" => "public, max-age=300",
+        "pdf" => "public, max-age=86400",
+        _ => "public, max-age=3600",
+    }
+}
+
+/// Every object of `files` carries the `Content-Type` and `Cache-Control` its kind needs.
+fn assert_every_object_has_its_headers(backend: &Backend, files: &BTreeMap<String, Vec<u8>>) {
+    let mut extensions = std::collections::BTreeSet::new();
+    for key in files.keys() {
+        let [kind, cache, _] = backend.headers(key).unwrap();
+        assert_eq!(kind.as_deref(), Some(expected_content_type(key)), "{key}");
+        assert_eq!(cache.as_deref(), Some(expected_cache_control(key)), "{key}");
+        extensions.insert(key.rsplit('.').next().unwrap_or("").to_owned());
+    }
+    for kind in ["html", "css", "js", "json", "xml", "txt", "vcf", "ico"] {
+        assert!(
+            extensions.contains(kind),
+            "the fixture has no .{kind}: {extensions:?}"
+        );
+    }
+    assert!(
+        files
+            .keys()
+            .any(|k| expected_cache_control(k).contains("immutable")),
+        "a fingerprinted file among {:?}",
+        files.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        files.keys().any(|k| k.starts_with("s/")),
+        "short links are pages too"
+    );
 }
 
 #[test]
@@ -424,6 +472,20 @@ fn pdfs_are_served_inline_under_the_brochure_name() {
             disposition
                 .starts_with("inline; filename=\"brochure-data-lake.zh.pdf\"; filename*=UTF-8''"),
             "{disposition}"
+        );
+        let saved_as = percent_decode(disposition.rsplit("UTF-8''").next().unwrap());
+        assert_eq!(saved_as, "测试经济开发区-brochure-data-lake.zh.pdf");
+        let [_, _, flyer] = backend.headers("pdf/flyers/data-lake.en.pdf").unwrap();
+        assert!(
+            flyer
+                .as_deref()
+                .is_some_and(|d| d.starts_with("inline; filename=\"flyer-data-lake.en.pdf\"")),
+            "{flyer:?}"
+        );
+        let [_, _, zone] = backend.headers("pdf/zone.zh.pdf").unwrap();
+        assert!(
+            zone.as_deref().is_some_and(|d| d.starts_with("inline;")),
+            "{zone:?}"
         );
     }
 }
@@ -947,5 +1009,763 @@ fn changed_pages_are_submitted_to_baidu_within_the_daily_quota() {
         text(&no_token).contains("BAIDU_PUSH_TOKEN is not set"),
         "{}",
         text(&no_token)
+    );
+}
+
+/// What a [`recording_proxy`] saw.
+#[derive(Debug, Default)]
+struct Seen {
+    /// Each request as it arrived: method, path (query left out) and when.
+    requests: Vec<(String, String, Instant)>,
+    /// Uploads of site files (the manifest aside) sent on and not yet answered.
+    uploads_in_flight: usize,
+    /// The most of them at once.
+    most_uploads_in_flight: usize,
+}
+
+/// Whether the proxy answers a request itself with a 5xx, from its method, path and how many
+/// times that method and path were asked for before.
+type Failing = Arc<dyn Fn(&str, &str, usize) -> Option<u16> + Send + Sync>;
+
+/// A proxy to `upstream` (the real server) that reads each HTTP/1.1 request, records it and
+/// forwards it, or answers it itself with the status `failing` gives (503 is what S3 answers when
+/// it throttles). Returns its address and what it saw.
+fn recording_proxy(upstream: String, failing: Failing) -> (String, Arc<std::sync::Mutex<Seen>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let seen = Arc::new(std::sync::Mutex::new(Seen::default()));
+    let shared = seen.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = std::net::TcpStream::connect(&upstream) else {
+                continue;
+            };
+            let (seen, failing) = (shared.clone(), failing.clone());
+            // Set while an upload of this connection waits for its answer.
+            let waiting = Arc::new(AtomicBool::new(false));
+            let (mut to_client, mut from_server) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (answered, seen_answers) = (waiting.clone(), seen.clone());
+            std::thread::spawn(move || {
+                let mut buffer = [0; 16 * 1024];
+                while let Ok(n) = from_server.read(&mut buffer) {
+                    if n == 0 {
+                        break;
+                    }
+                    if answered.swap(false, Ordering::SeqCst) {
+                        seen_answers.lock().unwrap().uploads_in_flight -= 1;
+                    }
+                    if to_client.write_all(&buffer[..n]).is_err() {
+                        break;
+                    }
+                }
+            });
+            std::thread::spawn(move || {
+                let mut to_server = server;
+                let mut answer_here = client.try_clone().unwrap();
+                let mut reader = BufReader::new(client);
+                loop {
+                    let mut head = String::new();
+                    let mut length = 0;
+                    loop {
+                        let mut line = String::new();
+                        match reader.read_line(&mut line) {
+                            Ok(0) | Err(_) => return,
+                            Ok(_) => {}
+                        }
+                        let lower = line.to_ascii_lowercase();
+                        if let Some(value) = lower.strip_prefix("content-length:") {
+                            length = value.trim().parse().unwrap();
+                        }
+                        assert!(
+                            !lower.starts_with("transfer-encoding:"),
+                            "the proxy reads only requests with a Content-Length"
+                        );
+                        head.push_str(&line);
+                        if line == "\r\n" {
+                            break;
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    let mut words = head.split(' ');
+                    let method = words.next().unwrap_or("").to_owned();
+                    let target = words.next().unwrap_or("");
+                    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+                    let path = percent_decode(path);
+                    let failure = {
+                        let mut seen = seen.lock().unwrap();
+                        // S3's DeleteObjects (`POST /bucket?delete`) names its keys in the body.
+                        if method == "POST"
+                            && query.split('&').any(|q| q == "delete" || q == "delete=")
+                        {
+                            let body = String::from_utf8_lossy(&body);
+                            for key in body.split("<Key>").skip(1) {
+                                let key = key.split("</Key>").next().unwrap_or("");
+                                seen.requests.push((
+                                    "DELETE".to_owned(),
+                                    format!("{path}/{key}"),
+                                    Instant::now(),
+                                ));
+                            }
+                        }
+                        let before = seen
+                            .requests
+                            .iter()
+                            .filter(|(m, p, _)| *m == method && *p == path)
+                            .count();
+                        seen.requests
+                            .push((method.clone(), path.clone(), Instant::now()));
+                        let failure = failing(&method, &path, before);
+                        if failure.is_none()
+                            && method == "PUT"
+                            && !path.ends_with(".parkpress-manifest.json")
+                        {
+                            waiting.store(true, Ordering::SeqCst);
+                            seen.uploads_in_flight += 1;
+                            seen.most_uploads_in_flight =
+                                seen.most_uploads_in_flight.max(seen.uploads_in_flight);
+                        }
+                        failure
+                    };
+                    if let Some(status) = failure {
+                        let (code, reason) = if status == 503 {
+                            ("SlowDown", "Slow Down")
+                        } else {
+                            ("InternalError", "Internal Server Error")
+                        };
+                        let body = format!(
+                            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>injected by the test</Message></Error>"
+                        );
+                        let answer = format!(
+                            "HTTP/1.1 {status} {reason}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if answer_here.write_all(answer.as_bytes()).is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                    if to_server.write_all(head.as_bytes()).is_err()
+                        || to_server.write_all(&body).is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (address, seen)
+}
+
+/// `%2E` → `.` in a request path.
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = path
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The S3 backend, when the server is up.
+fn s3_backend(name: &str) -> Option<Backend> {
+    backends(name).into_iter().find(|b| b.name() == "s3")
+}
+
+/// The upstream address and the key prefix of an S3 backend, as request paths show it.
+fn s3_upstream(backend: &Backend) -> (String, String) {
+    let Backend::S3 {
+        endpoint, prefix, ..
+    } = backend
+    else {
+        unreachable!("an S3 backend")
+    };
+    (
+        endpoint.trim_start_matches("http://").to_owned(),
+        format!("/{BUCKET}/{prefix}/"),
+    )
+}
+
+/// When a site file must go up, as the issue orders it: assets, then pages, then the indexes.
+fn phase_of(key: &str) -> u8 {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    if key == "robots.txt" || (name.starts_with("sitemap") && name.ends_with(".xml")) {
+        2
+    } else if name.ends_with(".html") || name.ends_with(".xml") {
+        1
+    } else {
+        0
+    }
+}
+
+/// The uploads and deletes a deploy sent, in order, by key under `prefix`.
+fn writes(seen: &Seen, prefix: &str) -> Vec<(String, String)> {
+    seen.requests
+        .iter()
+        .filter(|(method, _, _)| method == "PUT" || method == "DELETE")
+        .filter_map(|(method, path, _)| {
+            path.strip_prefix(prefix)
+                .map(|key| (method.clone(), key.to_owned()))
+        })
+        .collect()
+}
+
+/// Checks the order of one deploy's writes: assets before pages before the sitemap, the manifest
+/// after every site file, deletes after that manifest, and the manifest saved once more at the end.
+fn assert_safe_order(writes: &[(String, String)], expect_deletes: bool) {
+    const MANIFEST: &str = ".parkpress-manifest.json";
+    let site: Vec<(usize, &str)> = writes
+        .iter()
+        .enumerate()
+        .filter(|(_, (m, k))| m == "PUT" && k != MANIFEST)
+        .map(|(i, (_, k))| (i, k.as_str()))
+        .collect();
+    assert!(!site.is_empty(), "{writes:?}");
+    for pair in site.windows(2) {
+        assert!(
+            phase_of(pair[0].1) <= phase_of(pair[1].1),
+            "`{}` went up after `{}`: {writes:?}",
+            pair[0].1,
+            pair[1].1
+        );
+    }
+    let last_site = site.last().unwrap().0;
+    let manifest_after = writes
+        .iter()
+        .enumerate()
+        .position(|(i, (m, k))| i > last_site && m == "PUT" && k == MANIFEST)
+        .expect("the manifest is written after every site file");
+    let deletes: Vec<usize> = writes
+        .iter()
+        .enumerate()
+        .filter(|(_, (m, _))| m == "DELETE")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(!deletes.is_empty(), expect_deletes, "{writes:?}");
+    for i in &deletes {
+        assert!(
+            *i > manifest_after,
+            "a stale object was deleted before the new site was complete: {writes:?}"
+        );
+    }
+    assert_eq!(
+        writes.last().map(|(m, k)| (m.as_str(), k.as_str())),
+        Some(("PUT", MANIFEST)),
+        "{writes:?}"
+    );
+}
+
+#[test]
+fn assets_go_up_before_pages_pages_before_the_sitemap_and_stale_objects_go_last() {
+    let Some(backend) = s3_backend("order") else {
+        return;
+    };
+    let site = publishable_site();
+    site.build();
+    site.write("output/old/index.html", "<!doctype html><title>old</title>");
+    let (upstream, prefix) = s3_upstream(&backend);
+    let (proxy, seen) = recording_proxy(upstream.clone(), Arc::new(|_, _, _| None));
+    let via = format!("http://{proxy}");
+    let first = backend
+        .command_via(&site, Some(&via), &["--concurrency", "4"])
+        .output()
+        .unwrap();
+    assert!(first.status.success(), "{}", text(&first));
+    let first_writes = writes(&seen.lock().unwrap(), &prefix);
+    assert_eq!(
+        first_writes
+            .iter()
+            .filter(|(m, k)| m == "PUT" && !k.starts_with('.'))
+            .count(),
+        output_files(&site).len()
+    );
+    assert_safe_order(&first_writes, false);
+
+    // An image, a page and the sitemap change; a page is gone.
+    let css = output_files(&site)
+        .into_keys()
+        .find(|k| k.ends_with(".css"))
+        .expect("a stylesheet");
+    let mut style = site.read(&format!("output/{css}"));
+    style.push_str("\n/* changed */\n");
+    site.write(&format!("output/{css}"), &style);
+    site.edit("output/index.html", "</body>", "<!-- changed --></body>");
+    site.edit(
+        "output/sitemap.xml",
+        "</urlset>",
+        "<!-- changed --></urlset>",
+    );
+    std::fs::remove_dir_all(site.path("output/old")).unwrap();
+    let (proxy, seen) = recording_proxy(upstream, Arc::new(|_, _, _| None));
+    let second = backend
+        .command_via(&site, Some(&format!("http://{proxy}")), &[])
+        .output()
+        .unwrap();
+    assert!(second.status.success(), "{}", text(&second));
+    let second_writes = writes(&seen.lock().unwrap(), &prefix);
+    let site_writes: Vec<(&str, &str)> = second_writes
+        .iter()
+        .filter(|(_, k)| !k.starts_with('.'))
+        .map(|(m, k)| (m.as_str(), k.as_str()))
+        .collect();
+    assert_eq!(
+        site_writes,
+        [
+            ("PUT", css.as_str()),
+            ("PUT", "index.html"),
+            ("PUT", "sitemap.xml"),
+            ("DELETE", "old/index.html")
+        ]
+    );
+    assert_safe_order(&second_writes, true);
+}
+
+#[test]
+fn concurrency_bounds_the_uploads_in_flight() {
+    let Some(backend) = s3_backend("concurrency") else {
+        return;
+    };
+    let site = publishable_site();
+    site.build();
+    for n in 0..120 {
+        site.write(&format!("output/files/{n:03}.txt"), &format!("file {n}\n"));
+    }
+    let (upstream, _) = s3_upstream(&backend);
+    let (proxy, seen) = recording_proxy(upstream, Arc::new(|_, _, _| None));
+    let output = backend
+        .command_via(
+            &site,
+            Some(&format!("http://{proxy}")),
+            &["--concurrency", "3"],
+        )
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let most = seen.lock().unwrap().most_uploads_in_flight;
+    assert!(
+        (2..=3).contains(&most),
+        "at most 3 uploads at once with --concurrency 3, and more than one: {most}"
+    );
+    let zero = backend.deploy(&site, &["--concurrency", "0"]);
+    assert_eq!(zero.status.code(), Some(2), "{}", text(&zero));
+}
+
+#[test]
+fn throttling_and_server_errors_are_retried_with_backoff() {
+    let Some(backend) = s3_backend("retry") else {
+        return;
+    };
+    let site = publishable_site();
+    site.build();
+    let files = output_files(&site);
+    let (upstream, prefix) = s3_upstream(&backend);
+    // Every upload is throttled once, index.html answers 500 twice.
+    let failing: Failing = Arc::new(|method, path, before| match method {
+        "PUT" if path.ends_with("/index.html") && path.matches('/').count() == 3 && before < 2 => {
+            Some(500)
+        }
+        "PUT" if before == 0 => Some(503),
+        _ => None,
+    });
+    let (proxy, seen) = recording_proxy(upstream.clone(), failing);
+    let output = backend
+        .command_via(
+            &site,
+            Some(&format!("http://{proxy}")),
+            &["--format", "json"],
+        )
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let mut objects = backend.objects();
+    objects.remove(".parkpress-manifest.json");
+    assert_eq!(objects, files, "everything went up in the end");
+    let seen = seen.lock().unwrap();
+    let attempts = |key: &str| {
+        seen.requests
+            .iter()
+            .filter(|(m, p, _)| m == "PUT" && *p == format!("{prefix}{key}"))
+            .count()
+    };
+    assert_eq!(attempts("index.html"), 3, "two 500s, then the upload");
+    assert_eq!(attempts("sitemap.xml"), 2, "one 503, then the upload");
+    drop(seen);
+
+    // A server that keeps failing: a bounded number of attempts, each after a wait (object_store's
+    // exponential backoff with jitter: 200 ms, then up to twice the last wait, at most 8 s).
+    let failing: Failing = Arc::new(|method, path, _| {
+        (method == "PUT" && path.ends_with("/robots.txt")).then_some(503)
+    });
+    let (proxy, seen) = recording_proxy(upstream, failing);
+    site.edit("output/robots.txt", "User-agent", "User-Agent");
+    let started = Instant::now();
+    let output = backend
+        .command_via(&site, Some(&format!("http://{proxy}")), &[])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("cannot upload `robots.txt`"),
+        "{}",
+        text(&output)
+    );
+    assert!(started.elapsed() < Duration::from_secs(90));
+    let seen = seen.lock().unwrap();
+    let times: Vec<Instant> = seen
+        .requests
+        .iter()
+        .filter(|(m, p, _)| m == "PUT" && p.ends_with("/robots.txt"))
+        .map(|(_, _, t)| *t)
+        .collect();
+    assert_eq!(times.len(), 6, "the first attempt and five retries");
+    let gaps: Vec<Duration> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(
+        gaps.iter().all(|gap| *gap >= Duration::from_millis(150)),
+        "each retry waits at least the first backoff: {gaps:?}"
+    );
+}
+
+/// Appends `table` to the site's site.toml.
+fn add_to_site_toml(site: &Site, table: &str) {
+    let config = site.read("content/site.toml");
+    site.write("content/site.toml", &format!("{config}\n{table}"));
+}
+
+#[test]
+fn the_deploy_table_gives_defaults_and_flags_win() {
+    let site = publishable_site();
+    let (configured, flagged) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    add_to_site_toml(
+        &site,
+        &format!(
+            "[deploy]\nto = \"file://{}\"\n",
+            configured.path().display()
+        ),
+    );
+    site.build();
+    let deploy = |args: &[&str]| {
+        let mut command = common::parkpress(site.root(), &[&["deploy"], args].concat());
+        command
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY");
+        command.output().unwrap()
+    };
+    let output = deploy(&[]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        configured.path().join("index.html").is_file(),
+        "`to` from [deploy]"
+    );
+    let to = format!("file://{}", flagged.path().display());
+    let output = deploy(&["--to", &to]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(flagged.path().join("index.html").is_file(), "--to wins");
+
+    if let Some(Backend::S3 {
+        endpoint,
+        prefix,
+        key,
+        secret,
+        ..
+    }) = s3_backend("table")
+    {
+        // Everything S3 needs from the table; a wrong endpoint in it is overridden by the flag.
+        let site = publishable_site();
+        add_to_site_toml(
+            &site,
+            &format!(
+                "[deploy]\nto = \"s3://{BUCKET}/{prefix}\"\nendpoint = \"{endpoint}\"\nregion = \"us-east-1\"\npath_style = true\n"
+            ),
+        );
+        site.build();
+        let run = |args: &[&str]| {
+            common::parkpress(
+                site.root(),
+                &[&["deploy", "--format", "json"], args].concat(),
+            )
+            .env("AWS_ACCESS_KEY_ID", &key)
+            .env("AWS_SECRET_ACCESS_KEY", &secret)
+            .output()
+            .unwrap()
+        };
+        let output = run(&[]);
+        assert!(output.status.success(), "{}", text(&output));
+        assert!(text(&output).contains(&format!("s3://{BUCKET}/{prefix} at {endpoint}")));
+        site.edit(
+            "content/site.toml",
+            &format!("endpoint = \"{endpoint}\""),
+            "endpoint = \"http://127.0.0.1:9\"",
+        );
+        let output = run(&["--endpoint", &endpoint]);
+        assert!(
+            output.status.success(),
+            "--endpoint wins: {}",
+            text(&output)
+        );
+        let last = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .last()
+            .unwrap()
+            .to_owned();
+        assert!(last.contains("\"uploaded\":0"), "{last}");
+    }
+
+    site.edit(
+        "content/site.toml",
+        "[deploy]\n",
+        "[deploy]\nbucket = \"x\"\n",
+    );
+    let output = deploy(&[]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a content error: {}",
+        text(&output)
+    );
+    assert!(
+        text(&output).contains("content/site.toml:"),
+        "{}",
+        text(&output)
+    );
+    assert!(text(&output).contains("bucket"), "{}", text(&output));
+}
+
+#[test]
+fn a_bucket_that_lost_or_changed_objects_behind_the_manifest_is_repaired() {
+    for backend in backends("repair") {
+        let site = publishable_site();
+        site.build();
+        let files = output_files(&site);
+        backend.deploy_json(&site, &[]);
+        // Someone deletes one object and overwrites another in the console.
+        match &backend {
+            Backend::Folder(dir) => {
+                std::fs::remove_file(dir.path().join("www/sitemap.xml")).unwrap();
+                std::fs::write(
+                    dir.path().join("www/robots.txt"),
+                    "User-agent: *\nDisallow: /\n",
+                )
+                .unwrap();
+            }
+            Backend::S3 { store, prefix, .. } => block_on(async {
+                store
+                    .delete(&ObjectPath::from(format!("{prefix}/sitemap.xml")))
+                    .await
+                    .unwrap();
+                store
+                    .put(
+                        &ObjectPath::from(format!("{prefix}/robots.txt")),
+                        b"User-agent: *\nDisallow: /\n".to_vec().into(),
+                    )
+                    .await
+                    .unwrap();
+            }),
+        }
+        let output = backend.deploy(&site, &[]);
+        assert!(output.status.success(), "{}", text(&output));
+        assert!(
+            String::from_utf8_lossy(&output.stdout)
+                .contains("Uploaded 2 files (2 the bucket had lost or changed)"),
+            "[{}] {}",
+            backend.name(),
+            text(&output)
+        );
+        let mut objects = backend.objects();
+        objects.remove(".parkpress-manifest.json");
+        assert_eq!(objects, files, "[{}] repaired", backend.name());
+        assert_eq!(backend.deploy_json(&site, &[]).uploaded, 0);
+    }
+}
+
+#[test]
+fn the_json_summary_has_exactly_the_documented_fields() {
+    let site = publishable_site();
+    site.build();
+    let backend = Backend::Folder(tempfile::tempdir().unwrap());
+    let output = backend.deploy(&site, &["--format", "json"]);
+    assert!(output.status.success(), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        ["bytes", "deleted", "seconds", "unchanged", "uploaded"],
+        "{json}"
+    );
+    assert!(json["seconds"].as_f64().unwrap() > 0.0);
+    let dry = backend.deploy(&site, &["--dry-run", "--format", "json"]);
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(json["uploaded"], 0, "nothing changed since: {json}");
+}
+
+#[test]
+fn a_progress_bar_only_on_a_terminal() {
+    let site = publishable_site();
+    site.build();
+    let backend = Backend::Folder(tempfile::tempdir().unwrap());
+    let piped = backend.deploy(&site, &[]);
+    assert!(piped.status.success(), "{}", text(&piped));
+    assert!(
+        !String::from_utf8_lossy(&piped.stderr).contains("deploy "),
+        "no bar when standard error is no terminal: {}",
+        text(&piped)
+    );
+    let Ok(script) = which("script") else {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "`script` (util-linux) runs deploy on a terminal"
+        );
+        eprintln!("skipping the terminal half: no `script` (util-linux)");
+        return;
+    };
+    // `script` runs the deploy on a pseudo-terminal and copies what it shows to its stdout.
+    let fresh = Backend::Folder(tempfile::tempdir().unwrap());
+    let Backend::Folder(dir) = &fresh else {
+        unreachable!()
+    };
+    let command = format!(
+        "{} deploy --to file://{} --root {}",
+        env!("CARGO_BIN_EXE_parkpress"),
+        dir.path().join("www").display(),
+        site.root().display()
+    );
+    let output = Command::new(script)
+        .args(["-qefc", &command, "/dev/null"])
+        .env("SOURCE_DATE_EPOCH", common::BUILD_EPOCH)
+        .env("TERM", "xterm")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let shown = String::from_utf8_lossy(&output.stdout);
+    let total = output_files(&site).len();
+    assert!(
+        shown.contains(&format!("/{total}")) && shown.contains("deploy "),
+        "a bar counting to {total} on a terminal: {shown}"
+    );
+    assert!(
+        shown.contains(&format!("Uploaded {total} files")),
+        "{shown}"
+    );
+}
+
+/// The path of a program on PATH.
+fn which(program: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+        .ok_or(())
+}
+
+#[test]
+fn baidu_gets_no_more_than_the_quota_left_and_yesterdays_rest_goes_first() {
+    let site = publishable_site();
+    add_to_site_toml(&site, "[deploy]\nbaidu_push = true\n");
+    site.build();
+    let beijing = |days: i64| {
+        (chrono::Utc::now() + chrono::Duration::hours(8) - chrono::Duration::days(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    // Earlier today Baidu said two submissions were left.
+    site.write(
+        ".parkpress-cache/baidu-push.json",
+        &serde_json::json!({"day": beijing(0), "remain": 2, "pending": []}).to_string(),
+    );
+    let (endpoint, requests) = baidu_stand_in(vec![
+        r#"{"remain":0,"success":2}"#,
+        r#"{"remain":498,"success":2}"#,
+    ]);
+    let backend = Backend::Folder(tempfile::tempdir().unwrap());
+    let deploy = || {
+        backend
+            .command(&site, &[])
+            .env("BAIDU_PUSH_TOKEN", "baidu-token-quota")
+            .env("PARKPRESS_BAIDU_PUSH_ENDPOINT", &endpoint)
+            .output()
+            .unwrap()
+    };
+    let pages = output_files(&site)
+        .keys()
+        .filter(|k| k.ends_with(".html") && !k.starts_with("s/") && *k != "404.html")
+        .count();
+    assert!(pages > 2);
+    let first = deploy();
+    assert!(first.status.success(), "{}", text(&first));
+    let request = requests.recv_timeout(Duration::from_secs(10)).unwrap();
+    let body: Vec<&str> = request.rsplit("\r\n").next().unwrap().lines().collect();
+    assert_eq!(body.len(), 2, "two URLs within the quota: {request}");
+    assert!(
+        text(&first).contains(&format!(
+            "Baidu: submitted 2 page URL(s), 0 left of today's quota; {} kept for tomorrow",
+            pages - 2
+        )),
+        "{}",
+        text(&first)
+    );
+    let state: serde_json::Value =
+        serde_json::from_str(&site.read(".parkpress-cache/baidu-push.json")).unwrap();
+    let kept: Vec<String> = serde_json::from_value(state["pending"].clone()).unwrap();
+    assert_eq!(kept.len(), pages - 2);
+    assert!(
+        !kept.iter().any(|u| body.contains(&u.as_str())),
+        "sent ones are not kept"
+    );
+
+    // The next day: what was kept goes first, then the page changed since.
+    site.write(
+        ".parkpress-cache/baidu-push.json",
+        &serde_json::json!({"day": beijing(1), "remain": 0, "pending": ["https://invest.jibei.gov.cn/invest/a/", "https://invest.jibei.gov.cn/invest/b/"]}).to_string(),
+    );
+    site.edit(
+        "content/parks/data-lake/index.md",
+        "数据湖产业园位于开发区北部。",
+        "数据湖产业园位于开发区北部，临近机场。",
+    );
+    site.build();
+    let second = deploy();
+    assert!(second.status.success(), "{}", text(&second));
+    let request = requests.recv_timeout(Duration::from_secs(10)).unwrap();
+    let body: Vec<&str> = request.rsplit("\r\n").next().unwrap().lines().collect();
+    assert_eq!(
+        body[..2],
+        [
+            "https://invest.jibei.gov.cn/invest/a/",
+            "https://invest.jibei.gov.cn/invest/b/"
+        ],
+        "{request}"
+    );
+    assert!(
+        body.contains(&"https://invest.jibei.gov.cn/invest/parks/data-lake/"),
+        "{request}"
+    );
+    assert!(
+        text(&second).contains("498 left of today's quota"),
+        "{}",
+        text(&second)
     );
 }

@@ -323,6 +323,20 @@ fn every_format_gives_the_same_exact_counts() {
         assert_eq!(examples[0]["reason"], "NUL byte", "{context}");
         assert_eq!(examples[1]["reason"], "line too long", "{context}");
         assert_eq!(examples[2]["reason"], "invalid UTF-8", "{context}");
+        assert!(
+            ["date out of range", "unreadable time"]
+                .contains(&examples[3]["reason"].as_str().unwrap()),
+            "{context}"
+        );
+        let lines: Vec<u64> = examples
+            .iter()
+            .map(|e| e["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(
+            lines,
+            [4, 5, 6, 7, 8],
+            "the first five by line number: {context}"
+        );
     }
 }
 
@@ -488,6 +502,29 @@ fn html_report_is_self_contained_with_svg_charts() {
     assert!(html.contains("Jiyang Chamber of Commerce in Beijing"));
     assert!(html.contains("Shanghai Investment Fair"));
     assert!(html.contains("beijng-chamber"));
+    // The charts show the counts: arrivals per audience in the week of Monday 2 March, views of
+    // each park per audience, QR scans (the expo's printed link) against link clicks.
+    assert!(
+        html.contains("<title>北京济阳商会 · 周起 2026-03-02: 4</title>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<title>上海投资洽谈会 · 周起 2026-03-02: 1</title>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<title>山东数据湖产业园: 5</title>"),
+        "{html}"
+    );
+    assert!(html.contains("<title>智造小镇: 1</title>"), "{html}");
+    assert!(
+        html.contains("aria-label=\"北京济阳商会: 扫码（印刷品、二维码） 0, 点击链接 4\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("aria-label=\"上海投资洽谈会: 扫码（印刷品、二维码） 1, 点击链接 0\""),
+        "{html}"
+    );
     // Nothing from other hosts: no URL, no external reference of any kind.
     for needle in ["http:", "https:", "//", "src=", "href=", "@import", "url("] {
         assert!(!html.contains(needle), "{needle} in the HTML report");
@@ -563,4 +600,128 @@ fn every_short_link_the_build_writes_is_known() {
         audience(&report, "brochure")["link_opens_by_target"]["home"],
         2
     );
+}
+
+#[test]
+fn prefetches_and_prerenders_are_not_views() {
+    let site = Site::fixture("referrals");
+    let time = |s: i64| time_text(Format::Json, start() + Duration::seconds(s));
+    let entry = |at: i64, ip: &str, target: &str, purpose: &str| {
+        serde_json::json!({
+            "time_iso8601": time(at),
+            "remote_addr": ip,
+            "request": format!("GET {target} HTTP/1.1"),
+            "status": 200,
+            "http_user_agent": WECHAT,
+            "http_sec_purpose": purpose,
+        })
+        .to_string()
+    };
+    let log = [
+        // A chat app prefetches the tracked link it shows: no arrival.
+        entry(0, "203.0.113.10", TRACKED, "prefetch"),
+        // The visitor opens it, and the browser prerenders a park page they then never open.
+        entry(10, "203.0.113.10", TRACKED, ""),
+        entry(
+            20,
+            "203.0.113.10",
+            "/invest/parks/zhizao/",
+            "prefetch;prerender",
+        ),
+        entry(
+            30,
+            "203.0.113.10",
+            "/invest/parks/data-lake/tenants/cloud-co/",
+            "",
+        ),
+    ]
+    .join("\n");
+    let path = write_log(&site, "access.log", log.as_bytes());
+    let report = json(&site, &[&path], &[]);
+    let beijing = audience(&report, "beijing-chamber");
+    assert_eq!(beijing["arrivals"], 1, "{report:#}");
+    assert_eq!(beijing["page_views"], 1, "{report:#}");
+    assert_eq!(
+        beijing["parks"],
+        serde_json::json!({"data-lake": 2}),
+        "{report:#}"
+    );
+    assert_eq!(report["malformed"], 0);
+}
+
+/// The example line of each format in the README's table, with the format it documents.
+fn readme_examples() -> Vec<(String, String)> {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let table = readme
+        .split("**Formats** (one documented example each")
+        .nth(1)
+        .expect("the README's table of log formats");
+    let names = [
+        ("nginx/Apache combined", "combined"),
+        ("common (", "common"),
+        ("Aliyun CDN", "aliyun-cdn"),
+        ("Aliyun OSS", "aliyun-oss"),
+        ("Tencent Cloud CDN", "tencent-cdn"),
+        ("Tencent Cloud COS", "tencent-cos"),
+        ("JSON lines", "json-lines"),
+    ];
+    table
+        .lines()
+        .skip_while(|l| !l.starts_with("| format"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|row| {
+            let (_, name) = names
+                .iter()
+                .find(|(start, _)| row.starts_with(&format!("| {start}")))
+                .unwrap_or_else(|| panic!("a README row of no known format: {row}"));
+            let example = row
+                .trim_end_matches(" |")
+                .rsplit(" | `")
+                .next()
+                .and_then(|e| e.strip_suffix('`'))
+                .unwrap_or_else(|| panic!("no example in {row}"));
+            ((*name).to_owned(), example.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn every_format_documented_in_the_readme_is_read_as_documented() {
+    let site = Site::fixture("referrals");
+    let examples = readme_examples();
+    let mut names: Vec<&str> = examples.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "aliyun-cdn",
+            "aliyun-oss",
+            "combined",
+            "common",
+            "json-lines",
+            "tencent-cdn",
+            "tencent-cos"
+        ],
+        "one example per format"
+    );
+    for (name, example) in examples {
+        let path = write_log(
+            &site,
+            &format!("{name}.log"),
+            format!("{example}\n").as_bytes(),
+        );
+        let report = json(&site, &[&path], &[]);
+        assert_eq!(report["files"][0]["format"], name.as_str(), "{example}");
+        assert_eq!(report["malformed"], 0, "{name}: {report:#}");
+        let beijing = audience(&report, "beijing-chamber");
+        assert_eq!(beijing["arrivals"], 1, "{name}: {report:#}");
+        assert_eq!(beijing["first"], "2026-03-02", "{name}: {report:#}");
+        assert_eq!(
+            beijing["parks"],
+            serde_json::json!({"data-lake": 1}),
+            "{name}"
+        );
+    }
 }

@@ -291,6 +291,15 @@ fn investor_tools_work_in_chromium() {
                 "`{expected}` in the mail body:\n{body}"
             );
         }
+        assert_eq!(
+            report["wechat_text"].as_str(),
+            Some(body.as_str()),
+            "the text to copy into WeChat is the mail's"
+        );
+        assert_eq!(
+            report["copied"], report["wechat_text"],
+            "\"copy for WeChat\" puts it on the clipboard at {width} px"
+        );
     }
     let received = received.lock().expect("lock").clone();
     let posts: Vec<&Received> = received.iter().filter(|r| r.method == "POST").collect();
@@ -416,6 +425,46 @@ fn tool_pages_read_without_scripts() {
     );
     assert!(carriers.contains("data-price-m2-month=\"15.208333\""));
 
+    let compare = site.out("en/compare/index.html");
+    for row in [
+        "Positioning",
+        "Industries",
+        "Operator",
+        "Power",
+        "Water",
+        "Wastewater",
+        "Natural gas",
+        "Steam",
+        "Rent (lowest)",
+        "Land",
+        "Available space",
+        "Transport access",
+        "Policies in force",
+        "Contacts",
+    ] {
+        assert!(
+            compare.contains(&format!("<th scope=\"row\">{row}")),
+            "compare row {row}"
+        );
+    }
+    assert!(
+        compare.contains("<td data-park=\"beta\">IT services</td>"),
+        "positioning"
+    );
+    assert!(
+        compare.contains("data-park=\"beta\" data-item=\"power\" data-yuan=\"0.7\">0.7 yuan/kWh"),
+        "beta's 元/度 in the row's one unit"
+    );
+    for (park, live) in [("alpha", 2), ("beta", 1), ("gamma", 1)] {
+        assert!(
+            compare.contains(&format!(
+                "data-park=\"{park}\" data-policy-count=\"{live}\""
+            )),
+            "{park}: {live} live policies (expired ones not counted)"
+        );
+    }
+    assert!(compare.contains("Beta factory"), "the carriers");
+
     let enquiry = site.out("enquiry/index.html");
     assert!(
         enquiry.contains("action=\"mailto:invest@example.gov.cn\""),
@@ -451,4 +500,42 @@ fn enquiry_endpoint_must_be_a_url() {
         stderr.contains("invalid-url") && stderr.contains("content/site.toml:9:12"),
         "{stderr}"
     );
+}
+
+/// The text of a PDF of the site's output, as poppler's `pdftotext` reads it.
+fn pdf_text(site: &Site, pdf: &str) -> String {
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(site.path("output").join(pdf))
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(output.status.success(), "pdftotext {pdf}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The park brochures print factor prices in the units the tools and park pages use: beta's
+/// `元/度` as `元/千瓦时`.
+#[test]
+fn print_brochures_show_prices_in_the_same_units() {
+    if !common::pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("tools");
+    let output = site.run(&["pdf", "--park", "beta"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Typst sets a thin space between number and unit; the units are the web pages' units.
+    let zh = pdf_text(&site, "pdf/parks/beta.zh.pdf").replace(' ', "");
+    assert!(zh.contains("0.7元/千瓦时"), "{zh}");
+    assert!(!zh.contains("元/度"), "{zh}");
+    assert!(
+        zh.contains("0.9元/立方米"),
+        "wastewater per m³ as on the park page: {zh}"
+    );
+    let en = pdf_text(&site, "pdf/parks/beta.en.pdf");
+    assert!(en.contains("0.7 yuan/kWh"), "{en}");
 }

@@ -65,6 +65,8 @@ fn content_type(extension: &str) -> &'static str {
         "rss" => "application/rss+xml; charset=utf-8",
         "txt" => "text/plain; charset=utf-8",
         "csv" => "text/csv; charset=utf-8",
+        "vcf" | "vcard" => "text/vcard; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
         "svg" => "image/svg+xml; charset=utf-8",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
@@ -156,6 +158,9 @@ mod tests {
         assert_eq!(for_path("sitemap.xml", "").cache_control, SHORT);
         assert_eq!(for_path("search-index.zh.json", "").cache_control, SHORT);
         assert_eq!(for_path("css/site.css", "").cache_control, ASSET);
+        let card = for_path("parks/data-lake/contact-1.vcf", "");
+        assert_eq!(card.content_type, "text/vcard; charset=utf-8");
+        assert_eq!(card.cache_control, ASSET);
     }
 
     #[test]

@@ -116,6 +116,12 @@ async function run(browser, width, sites) {
   await page.click('.enquiry-form button[type="submit"]');
   await page.waitForSelector('[data-enquiry-mail]:not([hidden])');
   report.mailto = await page.$eval('[data-enquiry-mailto]', (a) => a.getAttribute('href'));
+  // "Copy for WeChat": the same text reaches the clipboard.
+  await browser.defaultBrowserContext().overridePermissions(mail, ['clipboard-read', 'clipboard-write', 'clipboard-sanitized-write']);
+  await page.click('[data-enquiry-copy]');
+  await page.waitForSelector('[data-enquiry-copied]:not([hidden])', { timeout: 5000 });
+  report.wechat_text = await page.$eval('[data-enquiry-text]', (n) => n.textContent);
+  report.copied = await page.evaluate(() => navigator.clipboard.readText());
   await page.close();
   return report;
 }

@@ -108,9 +108,9 @@
         var done = function () {
           mail.querySelector('[data-enquiry-copied]').hidden = false;
         };
-        if (navigator.clipboard && navigator.clipboard.writeText) {
-          navigator.clipboard.writeText(message).then(done, function () {});
-        } else {
+        // In-app browsers (WeChat) may lack the Clipboard API or refuse it: then the text is
+        // selected and copied the old way, and stays selected for a long press if that fails too.
+        var select = function () {
           var range = document.createRange();
           range.selectNodeContents(mail.querySelector('[data-enquiry-text]'));
           window.getSelection().removeAllRanges();
@@ -118,6 +118,11 @@
           if (document.execCommand && document.execCommand('copy')) {
             done();
           }
+        };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(message).then(done, select);
+        } else {
+          select();
         }
       });
     }
