@@ -41,3 +41,9 @@ impl ThemeFile {
         }
     }
 }
+
+/// The digest of an output file's bytes that the output marker records and `deploy` compares:
+/// xxh3-128 in hex.
+pub fn digest(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+}

@@ -705,10 +705,7 @@ pub fn read_build_record(dir: &Path) -> Result<Option<BuildRecord>> {
     Ok(Some(record))
 }
 
-/// The digest the marker records: xxh3-128 in hex, as `deploy` compares files.
-fn digest(bytes: &[u8]) -> String {
-    crate::deploy::local::hash(bytes)
-}
+use crate::files::digest;
 
 /// Writes one file under `dir`, and returns the digest of its bytes.
 fn write_file(dir: &Path, file: &OutputFile) -> Result<String> {

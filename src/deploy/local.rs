@@ -50,17 +50,12 @@ pub fn scan(output: &Path) -> Result<Vec<LocalFile>> {
                 .with_context(|| format!("cannot read `{}`", source.display()))?;
             Ok(LocalFile {
                 path,
-                hash: hash(&bytes),
+                hash: crate::files::digest(&bytes),
                 size: bytes.len() as u64,
                 source,
             })
         })
         .collect()
-}
-
-/// The hash deploy compares: xxh3-128 in hex.
-pub fn hash(bytes: &[u8]) -> String {
-    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ pub struct Manifest {
 /// One published object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
-    /// Hash of the bytes (see [`super::local::hash`]).
+    /// Hash of the bytes ([`crate::files::digest`], as the output marker records it).
     pub hash: String,
     /// Size in bytes.
     pub size: u64,

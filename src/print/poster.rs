@@ -19,6 +19,7 @@ use super::layout::Damage;
 use super::{PrintInputs, doc_info, lay_out, print_tera, shared, source_fingerprint};
 use crate::diagnostics::Diagnostic;
 use crate::files::{Contents, OutputFile};
+use crate::share::kit::poster_path;
 use crate::share::{HOME, ShareLink};
 use crate::views::{LangViews, ViewCx};
 
@@ -26,8 +27,6 @@ use crate::views::{LangViews, ViewCx};
 pub const TEMPLATE: &str = "poster.typ";
 /// Pixels per Typst point: the template's 360 x 640 pt page becomes 1080 x 1920 px.
 const PIXELS_PER_PT: f64 = 3.0;
-/// Width and height of a poster in pixels.
-pub const SIZE: (u32, u32) = (1080, 1920);
 /// Colours of the reduced palette: enough for a photograph to look smooth on a phone.
 const COLORS: usize = 160;
 /// Posters over this size are reported: WeChat recompresses large pictures and blurs the QR code.
@@ -63,15 +62,10 @@ pub fn plan(links: &crate::share::ShareLinks) -> Vec<PosterJob> {
                 .any(|a| a.key == l.audience && a.language == l.language && !a.builtin)
         })
         .map(|link| PosterJob {
-            path: path(link),
+            path: poster_path(link),
             link: link.clone(),
         })
         .collect()
-}
-
-/// Path of a link's poster in the share kit.
-pub fn path(link: &ShareLink) -> String {
-    format!("posters/{}/{}.png", link.audience, link.target)
 }
 
 /// One headline figure of a poster.

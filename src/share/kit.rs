@@ -16,6 +16,14 @@ use crate::theme::Theme;
 /// Pixels per module of the PNG codes: about 4 cm at 300 dpi for a short link.
 const PNG_SCALE: u32 = 12;
 
+/// Width and height of a poster in pixels.
+pub const POSTER_SIZE: (u32, u32) = (1080, 1920);
+
+/// Path of a link's poster in the kit.
+pub fn poster_path(link: &ShareLink) -> String {
+    format!("posters/{}/{}.png", link.audience, link.target)
+}
+
 /// Path of a QR file in the kit.
 pub fn qr_path(link: &ShareLink, extension: &str) -> String {
     format!("qr/{}/{}.{extension}", link.audience, link.target)
@@ -178,8 +186,8 @@ fn index_html(
 
 /// The link's poster, when one was made.
 fn poster(link: &ShareLink, posters: &BTreeSet<String>) -> Option<KitPoster> {
-    let path = crate::print::poster::path(link);
-    let (width, height) = crate::print::poster::SIZE;
+    let path = poster_path(link);
+    let (width, height) = POSTER_SIZE;
     posters.contains(&path).then(|| KitPoster {
         download: format!("{}-{}.png", link.audience, link.target),
         path,
