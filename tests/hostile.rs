@@ -486,18 +486,6 @@ fn terminal_control_sequences_never_reach_the_terminal() {
     }
 }
 
-/// Text of a PDF of the site's output, by `pdftotext -layout`.
-fn pdf_text(site: &Site, pdf: &str) -> String {
-    let output = std::process::Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(site.path("output").join(pdf))
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    assert!(output.status.success(), "pdftotext {pdf}");
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 /// Defect 15: a code block in a park's text is printed as written: no backslashes added, each
 /// line on its own line.
 #[test]
@@ -512,7 +500,7 @@ fn code_blocks_in_pdfs_keep_their_characters_and_lines() {
         "数据湖产业园位于开发区北部。\n\n```toml\nrent = \"0-3 years: 50%\" # see *note*\n[contact.hotline]\npath = 'C:\\parks\\data'\n```\n",
     );
     site.build_pdfs();
-    let text = pdf_text(&site, "pdf/parks/data-lake.zh.pdf");
+    let text = common::pdf_text(&site, "pdf/parks/data-lake.zh.pdf", true);
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     for expected in [
         "rent = \"0-3 years: 50%\" # see *note*",
@@ -747,7 +735,7 @@ fn typst_payloads_in_every_field_and_file_name_are_printed_as_text() {
 
     let pdfs = site.build_pdfs();
     assert!(pdfs >= 3, "{pdfs} PDFs");
-    let brochure = pdf_text(&site, "pdf/parks/data-lake.zh.pdf");
+    let brochure = common::pdf_text(&site, "pdf/parks/data-lake.zh.pdf", true);
     for (i, payload) in TYPST_PAYLOADS.iter().enumerate() {
         let word = format!("zq{}", i + 1);
         assert!(

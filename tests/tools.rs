@@ -91,23 +91,11 @@ fn fields(body: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A form field as the browser encoded it: `+` for a space, `%XX` for the rest.
 fn decode(text: &str) -> String {
-    let bytes = text.replace('+', " ").into_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| u8::from_str_radix(&String::from_utf8_lossy(&bytes[i + 1..i + 3]), 16).ok())
-            .flatten();
-        if let Some(b) = hex {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(&text.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Annual running cost (12 × monthly) and one-off land cost for the query, from the prices the
@@ -502,18 +490,6 @@ fn enquiry_endpoint_must_be_a_url() {
     );
 }
 
-/// The text of a PDF of the site's output, as poppler's `pdftotext` reads it.
-fn pdf_text(site: &Site, pdf: &str) -> String {
-    let output = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(site.path("output").join(pdf))
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    assert!(output.status.success(), "pdftotext {pdf}");
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 /// The park brochures print factor prices in the units the tools and park pages use: beta's
 /// `元/度` as `元/千瓦时`.
 #[test]
@@ -529,13 +505,13 @@ fn print_brochures_show_prices_in_the_same_units() {
         String::from_utf8_lossy(&output.stderr)
     );
     // Typst sets a thin space between number and unit; the units are the web pages' units.
-    let zh = pdf_text(&site, "pdf/parks/beta.zh.pdf").replace(' ', "");
+    let zh = common::pdf_text(&site, "pdf/parks/beta.zh.pdf", false).replace(' ', "");
     assert!(zh.contains("0.7元/千瓦时"), "{zh}");
     assert!(!zh.contains("元/度"), "{zh}");
     assert!(
         zh.contains("0.9元/立方米"),
         "wastewater per m³ as on the park page: {zh}"
     );
-    let en = pdf_text(&site, "pdf/parks/beta.en.pdf");
+    let en = common::pdf_text(&site, "pdf/parks/beta.en.pdf", false);
     assert!(en.contains("0.7 yuan/kWh"), "{en}");
 }

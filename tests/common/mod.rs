@@ -163,6 +163,23 @@ impl Site {
     }
 }
 
+/// The text of a PDF of the site's output, as poppler's `pdftotext` reads it; with `layout`, in
+/// its printed columns (`-layout`).
+pub fn pdf_text(site: &Site, pdf: &str, layout: bool) -> String {
+    let mut command = Command::new("pdftotext");
+    if layout {
+        command.arg("-layout");
+    }
+    let output = command
+        .args(["-enc", "UTF-8"])
+        .arg(site.path("output").join(pdf))
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(output.status.success(), "pdftotext {pdf}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// Whether the machine has what typesetting and checking PDFs needs (CJK fonts, poppler); prints
 /// why not and returns false, except under `CI=true`, where a missing package fails the test.
 pub fn pdf_tools_ready() -> bool {
