@@ -13,6 +13,8 @@ use std::sync::LazyLock;
 use crate::locale::is_cjk;
 use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
+mod serialized;
+
 /// How raw HTML in Markdown is treated (`[markdown] raw_html` in site.toml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -170,6 +172,24 @@ pub struct Rendered {
 /// Never panics: problems in the input are reported in [`Rendered::problems`].
 #[must_use]
 pub fn render(input: &MarkdownInput<'_>, resolver: &dyn LinkResolver) -> Rendered {
+    render_body(input, resolver, Sanitizing::WhenNeeded)
+}
+
+/// When [`RawHtml::Sanitize`] runs the sanitizer's parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sanitizing {
+    /// Only for bodies [`serialized::write`] cannot write as the sanitizer would.
+    WhenNeeded,
+    /// For every body (the reference the direct writer is tested against).
+    #[cfg(test)]
+    Always,
+}
+
+fn render_body(
+    input: &MarkdownInput<'_>,
+    resolver: &dyn LinkResolver,
+    sanitizing: Sanitizing,
+) -> Rendered {
     // Stray control characters become spaces of the same byte length, so offsets stay true.
     let source: Cow<'_, str> = if input.source.chars().any(crate::safe_text::is_stray_control) {
         Cow::Owned(
@@ -191,16 +211,14 @@ pub fn render(input: &MarkdownInput<'_>, resolver: &dyn LinkResolver) -> Rendere
 
     let mut rewriter = Rewriter::new(input, resolver);
     let output = rewriter.rewrite(events);
-
-    let mut html = String::with_capacity(input.source.len().saturating_mul(3) / 2);
-    pulldown_cmark::html::push_html(&mut html, output.into_iter());
-    if input.raw_html == RawHtml::Sanitize {
-        let sanitizer = match input.external_images {
-            ExternalImages::Error => &LOCAL_IMAGES_SANITIZER,
-            ExternalImages::Allow => &SANITIZER,
-        };
-        html = sanitizer.clean(&html).to_string();
-    }
+    let html = if input.raw_html == RawHtml::Sanitize {
+        let direct = (sanitizing == Sanitizing::WhenNeeded && !rewriter.needs_sanitizer)
+            .then(|| serialized::write(&output))
+            .flatten();
+        direct.unwrap_or_else(|| sanitized(output, input.external_images))
+    } else {
+        pushed_html(output)
+    };
 
     Rendered {
         html,
@@ -210,6 +228,22 @@ pub fn render(input: &MarkdownInput<'_>, resolver: &dyn LinkResolver) -> Rendere
         summary,
         plain_text,
     }
+}
+
+/// pulldown-cmark's HTML of `events`.
+fn pushed_html(events: Vec<Event<'_>>) -> String {
+    let mut html = String::with_capacity(events.len().saturating_mul(24));
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// pulldown-cmark's HTML of `events` through the allow-list sanitizer.
+fn sanitized(events: Vec<Event<'_>>, external_images: ExternalImages) -> String {
+    let sanitizer = match external_images {
+        ExternalImages::Error => &LOCAL_IMAGES_SANITIZER,
+        ExternalImages::Allow => &SANITIZER,
+    };
+    sanitizer.clean(&pushed_html(events)).to_string()
 }
 
 /// The CJK-safe heading id used for `title` (before de-duplication), exposed for other stages.
@@ -671,6 +705,10 @@ struct Rewriter<'i, 'r> {
     /// How many entries of `open_containers` are kept.
     kept_containers: usize,
     table: TableCells,
+    /// Whether the body needs the sanitizer's parse under [`RawHtml::Sanitize`]: it holds raw
+    /// HTML from the author, or an image whose address the sanitizer would remove. (Links the
+    /// sanitizer would change are found by [`serialized::write`] itself.)
+    needs_sanitizer: bool,
 }
 
 /// Deepest nesting of block quotes and lists written as such; deeper ones are flattened into
@@ -755,6 +793,7 @@ impl<'i, 'r> Rewriter<'i, 'r> {
             open_containers: Vec::new(),
             kept_containers: 0,
             table: TableCells::default(),
+            needs_sanitizer: false,
         }
     }
 
@@ -762,6 +801,9 @@ impl<'i, 'r> Rewriter<'i, 'r> {
         let mut output = Vec::with_capacity(events.len());
         let mut events = events.into_iter();
         while let Some((event, range)) = events.next() {
+            if matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+                self.needs_sanitizer = true;
+            }
             let rewritten = match event {
                 Event::Start(Tag::Link {
                     link_type,
@@ -873,9 +915,27 @@ impl<'i, 'r> Rewriter<'i, 'r> {
             .filter(|link| link.image && link.kind == LinkKind::File)
             .and_then(|link| link.path.as_deref())
             .and_then(|path| self.resolver.image_attributes(path));
-        Some(Event::InlineHtml(
-            img_html(&src, &alt, title, responsive.as_ref()).into(),
-        ))
+        let html = if self.raw_html == RawHtml::Sanitize {
+            let html = img_html::<Serialized>(&src, &alt, title, responsive.as_ref());
+            self.needs_sanitizer |= !self.sanitizer_keeps_image(&src, responsive.as_ref());
+            html
+        } else {
+            img_html::<Markup>(&src, &alt, title, responsive.as_ref())
+        };
+        Some(Event::InlineHtml(html.into()))
+    }
+
+    /// Whether the sanitizer keeps an image's `src` and `srcset` as written: it removes a `src`
+    /// of a scheme it does not allow, and (external images off) any address from another host.
+    fn sanitizer_keeps_image(&self, src: &str, responsive: Option<&ImageAttributes>) -> bool {
+        let mut src_value = String::with_capacity(src.len());
+        serialized::push_href(&mut src_value, src);
+        // The values as the sanitizer's parser reads them: `&amp;` is `&`.
+        let src_value = src_value.replace("&amp;", "&");
+        let local = |value: &str| !value.split(',').any(is_external_url);
+        serialized::sanitizer_keeps_url(&src_value)
+            && (self.external_images == ExternalImages::Allow
+                || (local(&src_value) && responsive.is_none_or(|r| local(&r.srcset))))
     }
 
     /// Records a container start and says whether to write it.
@@ -1114,20 +1174,59 @@ fn take_alt_text<'e>(events: &mut impl Iterator<Item = Spanned<'e>>) -> String {
     alt.finish()
 }
 
+/// How the attributes of HTML the rewriter writes itself (images) are spelled.
+trait Spelling {
+    /// Appends a URL as an attribute value.
+    fn push_href(out: &mut String, url: &str);
+    /// Appends text as an attribute value.
+    fn push_value(out: &mut String, text: &str);
+}
+
+/// As pulldown-cmark spells its own attributes, for bodies published without the sanitizer.
+struct Markup;
+
+impl Spelling for Markup {
+    fn push_href(out: &mut String, url: &str) {
+        push_href(out, url);
+    }
+
+    fn push_value(out: &mut String, text: &str) {
+        crate::escape::push_html(out, text);
+    }
+}
+
+/// As the sanitizer's serializer spells them, so a body it need not parse comes out the same.
+struct Serialized;
+
+impl Spelling for Serialized {
+    fn push_href(out: &mut String, url: &str) {
+        serialized::push_href(out, url);
+    }
+
+    fn push_value(out: &mut String, text: &str) {
+        serialized::push_attribute(out, text);
+    }
+}
+
 /// `<img>` written by hand because pulldown-cmark's has no `loading="lazy"`.
-fn img_html(src: &str, alt: &str, title: &str, responsive: Option<&ImageAttributes>) -> String {
+fn img_html<S: Spelling>(
+    src: &str,
+    alt: &str,
+    title: &str,
+    responsive: Option<&ImageAttributes>,
+) -> String {
     let mut html = String::with_capacity(src.len() + alt.len() + title.len() + 48);
     html.push_str("<img src=\"");
-    push_href(&mut html, src);
+    S::push_href(&mut html, src);
     html.push_str("\" alt=\"");
-    crate::escape::push_html(&mut html, alt);
+    S::push_value(&mut html, alt);
     if !title.is_empty() {
         html.push_str("\" title=\"");
-        crate::escape::push_html(&mut html, title);
+        S::push_value(&mut html, title);
     }
     if let Some(attributes) = responsive {
         html.push_str("\" srcset=\"");
-        crate::escape::push_html(&mut html, &attributes.srcset);
+        S::push_value(&mut html, &attributes.srcset);
         html.push_str("\" sizes=\"(max-width: 48rem) 100vw, 48rem\" width=\"");
         html.push_str(&attributes.width.to_string());
         html.push_str("\" height=\"");
@@ -1145,15 +1244,18 @@ fn push_href(html: &mut String, url: &str) {
             '&' => html.push_str("&amp;"),
             '\'' => html.push_str("&#x27;"),
             c if c.is_ascii_alphanumeric() || "!#$%()*+,-./:;=?@^_~".contains(c) => html.push(c),
-            c => {
-                let mut buffer = [0u8; 4];
-                for byte in c.encode_utf8(&mut buffer).bytes() {
-                    html.push('%');
-                    html.push(hex_digit(byte >> 4));
-                    html.push(hex_digit(byte & 0xF));
-                }
-            }
+            c => push_percent_encoded(html, c),
         }
+    }
+}
+
+/// Appends the UTF-8 bytes of `c` as `%XX` escapes.
+fn push_percent_encoded(html: &mut String, c: char) {
+    let mut buffer = [0u8; 4];
+    for byte in c.encode_utf8(&mut buffer).bytes() {
+        html.push('%');
+        html.push(hex_digit(byte >> 4));
+        html.push(hex_digit(byte & 0xF));
     }
 }
 
@@ -1215,6 +1317,9 @@ fn html_entities_decoded(value: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// The URL schemes the sanitizer keeps in `href` and `src`; relative URLs are kept too.
+const URL_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
 /// [`SANITIZER`] that also drops image sources from other hosts (`src`, `srcset`), for sites
 /// that keep `external_images` at its default.
 static LOCAL_IMAGES_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -1234,7 +1339,7 @@ fn sanitizer() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["input"])
-        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .url_schemes(HashSet::from(URL_SCHEMES))
         .url_relative(ammonia::UrlRelative::PassThrough)
         // Most links are internal; `noreferrer` on them would only hide referrers from our own
         // analytics, and `target` is not allowed, so there is no opener to protect.
@@ -1711,5 +1816,154 @@ is   here.
         let quotes = md(&("> ".repeat(20_000) + "x")).html;
         assert_eq!(quotes.matches("<blockquote>").count(), MAX_CONTAINER_DEPTH);
         assert_eq!(quotes.matches("</blockquote>").count(), MAX_CONTAINER_DEPTH);
+    }
+
+    /// Bodies the direct writer takes, and a few it must leave to the sanitizer.
+    #[test]
+    fn plain_bodies_skip_the_sanitizer_with_the_same_html() {
+        let plain = [
+            "## 企业概况 1\n\n招商 & 引资 1 < 2 > 0 \"quoted\" 'single'\u{a0}nbsp\n\n### 主营业务\n\n\
+             - **土地**：供地。\n- *em* and `code <x>`\n\n| 项目 | 数值 | note |\n|---|---:|:---:|\n\
+             | 土地 | 12 | a |\n\n> quote\n\n---\n\nline  \nbreak ~~del~~\n",
+            "[park](@/parks/data-lake#园区 优势) [ext](https://example.cn/a b?x=1&y='2') \
+             <https://auto.example.cn> <mail@example.cn> [tel](tel:+86-531-1234)\n\n\
+             ![hall & \"door\"](hall.jpg \"Hall <1>\")\n\n3. three\n4. four\n",
+            "```rust title=x\nfn main() { \"<&>\" }\n```\n\n    indented\r\n\r\nwindows\r\nlines\r\n",
+        ];
+        for source in plain {
+            let events = {
+                let mut events = parse(source);
+                assign_heading_ids(&mut events);
+                let mut rewriter = Rewriter::new(&input(source), &FakeSite);
+                let output = rewriter.rewrite(events);
+                assert!(!rewriter.needs_sanitizer, "{source}");
+                output
+            };
+            assert!(serialized::write(&events).is_some(), "{source}");
+            assert_same_html(source);
+        }
+        let needs_sanitizer = [
+            "<b onclick=x>raw</b>",
+            "[x](javascript:alert(1))",
+            "[x](ftp://example.cn/)",
+            "![data](data:image/png;base64,AAAA)",
+            "- [ ] task",
+            "note[^1]\n\n[^1]: footnote",
+            "## Heading {.class}",
+        ];
+        for source in needs_sanitizer {
+            assert_same_html(source);
+        }
+    }
+
+    fn assert_same_html(source: &str) {
+        for external_images in [ExternalImages::Error, ExternalImages::Allow] {
+            let input = MarkdownInput {
+                external_images,
+                ..input(source)
+            };
+            let direct = render_body(&input, &FakeSite, Sanitizing::WhenNeeded).html;
+            let reference = render_body(&input, &FakeSite, Sanitizing::Always).html;
+            assert_eq!(direct, reference, "for {source:?}");
+        }
+    }
+
+    /// Pieces random bodies are made of: Markdown syntax, text that needs escaping, and link
+    /// and image addresses of every kind the rewriter and the sanitizer treat differently.
+    const PIECES: &[&str] = &[
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\r",
+        "# ",
+        "## ",
+        "### ",
+        "- ",
+        "* ",
+        "1. ",
+        "7. ",
+        "> ",
+        "    ",
+        "```\n",
+        "```js\n",
+        "~~~\n",
+        "---\n",
+        "***",
+        "**",
+        "*",
+        "_",
+        "__",
+        "~~",
+        "`",
+        "|",
+        "|---|",
+        "| a | b |\n|:-|-:|\n| c | d |\n",
+        "  \n",
+        "\\",
+        "&",
+        "&amp;",
+        "&nbsp;",
+        "&#x27;",
+        "<",
+        ">",
+        "\"",
+        "'",
+        "\u{a0}",
+        "\u{feff}",
+        "\t",
+        "招商引资",
+        "园区",
+        "text",
+        " ",
+        "{#custom-id}",
+        "[",
+        "]",
+        "(",
+        ")",
+        "![",
+        "](",
+        "[link](",
+        "![img](",
+        "<https://example.cn/a?b=1&c=2>",
+        "<a@example.cn>",
+        "@/parks/data-lake",
+        "@/parks/data-lake#x y",
+        "@/missing",
+        "hall.jpg",
+        "../../outside.png",
+        "map.png",
+        "https://example.cn/路径 x",
+        "http://[::1",
+        "HTTP://EX.CN",
+        "javascript:alert(1)",
+        "data:image/png;base64,xx",
+        "tel:+86",
+        "mailto:a@b.cn",
+        "//evil.cn/x",
+        "#anchor",
+        "?q='1'&r=\"2\"",
+        " \"title & <t>\"",
+        "<br>",
+        "<i>",
+        "</i>",
+        "<!-- c -->",
+        "[^1]",
+        "[^1]: note\n",
+        "- [x] ",
+        "[ref]",
+        "[ref]: /x 'T'\n",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Whatever the body, skipping the sanitizer's parse never changes a byte.
+        #[test]
+        fn the_direct_writer_matches_the_sanitizer(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..40)
+        ) {
+            let source: String = picks.iter().map(|&i| PIECES[i]).collect();
+            assert_same_html(&source);
+        }
     }
 }
