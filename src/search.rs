@@ -256,28 +256,55 @@ pub fn fit(lang: &str, mut entries: Vec<Entry>, max_bytes: usize) -> (SearchInde
     // Everything but the texts is serialized once; each scale then only adds up its texts.
     let fixed = to_json(&index).len();
     let width = |kind: Kind, scale: f64| ((TEXT_WIDTH * kind.text_share()) as f64 * scale) as usize;
-    // Each scale cuts every text into one reused buffer, only to measure it.
-    let mut scratch = String::new();
+    // A text within a scale's width is only collapsed, so its length there is known from one
+    // measurement; only longer texts are cut, into one reused buffer, to be measured.
+    // Measuring and cutting run in parallel: one language's index is one job of the build.
+    let collapsed: Vec<Collapsed> = full.par_iter().map(|text| Collapsed::of(text)).collect();
     let scale = SCALES
         .into_iter()
         .find(|&scale| {
-            let texts: usize = index
-                .entries
-                .iter()
-                .zip(&full)
-                .map(|(e, text)| {
-                    cut_into(text, width(e.kind, scale), &mut scratch);
-                    json_len(&scratch)
+            let texts: usize = (index.entries.par_iter().zip(&full).zip(&collapsed))
+                .map_init(String::new, |scratch, ((e, text), collapsed)| {
+                    let max_width = width(e.kind, scale);
+                    if collapsed.width <= max_width {
+                        collapsed.json_len
+                    } else {
+                        cut_overflowing_into(text, max_width, scratch);
+                        json_len(scratch)
+                    }
                 })
                 .sum();
             fixed + texts <= max_bytes
         })
         .unwrap_or(0.0);
-    for (entry, text) in index.entries.iter_mut().zip(&full) {
-        entry.text = cut(text, width(entry.kind, scale));
-    }
+    (index.entries.par_iter_mut().zip(&full))
+        .for_each(|(entry, text)| entry.text = cut(text, width(entry.kind, scale)));
     let bytes = to_json(&index);
     (index, bytes)
+}
+
+/// Width (see [`width`]) and JSON length of a text with its whitespace collapsed.
+struct Collapsed {
+    width: usize,
+    json_len: usize,
+}
+
+impl Collapsed {
+    fn of(text: &str) -> Self {
+        let mut measured = Collapsed {
+            width: 0,
+            json_len: 0,
+        };
+        for word in text.split_whitespace() {
+            if measured.width > 0 {
+                measured.width += 1;
+                measured.json_len += 1;
+            }
+            measured.width += word.chars().map(width).sum::<usize>();
+            measured.json_len += json_len(word);
+        }
+        measured
+    }
 }
 
 /// Bytes `text` adds inside a JSON string literal, escapes included (as serde_json writes them).
@@ -348,6 +375,12 @@ fn cut_into(text: &str, max_width: usize, out: &mut String) {
         }
         return;
     }
+    cut_overflowing_into(text, max_width, out);
+}
+
+/// [`cut_into`] of a text known to be wider than `max_width`.
+fn cut_overflowing_into(text: &str, max_width: usize, out: &mut String) {
+    out.clear();
     // One unit is kept for the ellipsis.
     let budget = max_width.saturating_sub(1);
     out.reserve(budget * 3);
@@ -482,6 +515,24 @@ mod tests {
         assert!(small.entries[0].text.starts_with("冷链"));
         let (titles_only, _) = fit("zh", entries, 10);
         assert!(titles_only.entries.iter().all(|e| e.text.is_empty()));
+    }
+
+    proptest::proptest! {
+        /// `fit` measures a text that needs no cut once; the measurement is what cutting gives.
+        #[test]
+        fn a_collapsed_text_measures_as_its_cut(
+            text in "[ \\t\\n园区a-c\"\\\\\u{1}\u{3000}]{0,40}",
+            max_width in 0usize..50,
+        ) {
+            let collapsed = Collapsed::of(&text);
+            proptest::prop_assert_eq!(collapsed.width <= max_width, fits(&text, max_width));
+            proptest::prop_assert_eq!(collapsed.json_len, json_len(&cut(&text, usize::MAX)));
+            if collapsed.width > max_width {
+                let mut out = String::new();
+                cut_overflowing_into(&text, max_width, &mut out);
+                proptest::prop_assert_eq!(out, cut(&text, max_width));
+            }
+        }
     }
 
     #[test]
