@@ -771,6 +771,13 @@ fn transform(image: &DynamicImage, op: Operation) -> DynamicImage {
     }
 }
 
+/// Where the WeChat thumbnail of the image at `path` is published: `<stem>.thumb300x300.jpg`.
+pub fn wechat_thumb_path(path: &str) -> String {
+    let (tw, th) = WECHAT_THUMB;
+    let stem = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
+    format!("{stem}.thumb{tw}x{th}.jpg")
+}
+
 /// The WeChat thumbnail of an image file's bytes (the theme's default share image), or `None`
 /// when it does not decode or is smaller than [`WECHAT_THUMB`].
 pub fn wechat_thumb(bytes: &[u8]) -> Option<Vec<u8>> {
@@ -926,6 +933,23 @@ fn probe(file: &Path, display: &str) -> Result<Probe, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in theme ships its share image's WeChat thumbnail so builds need not make it
+    /// (a decode and resize were 7% of a plain build); it must be the file a build would make.
+    #[test]
+    fn the_built_in_theme_ships_the_thumbnail_a_build_would_make() {
+        let image = include_bytes!("../../themes/default/static/images/share.png");
+        let shipped = include_bytes!("../../themes/default/static/images/share.thumb300x300.jpg");
+        assert_eq!(
+            wechat_thumb_path("images/share.png"),
+            "images/share.thumb300x300.jpg"
+        );
+        assert!(
+            wechat_thumb(image).as_deref() == Some(&shipped[..]),
+            "themes/default/static/images/share.thumb300x300.jpg is stale: delete it, build the \
+             example (`cargo run -- build`) and copy output/images/share.thumb300x300.jpg there"
+        );
+    }
 
     #[test]
     fn share_crops_keep_the_shape_and_never_upscale() {

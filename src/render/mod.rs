@@ -90,7 +90,12 @@ pub fn render_site(
     cache: Option<&RenderCache>,
 ) -> RenderResult {
     let (site, theme, urls, images) = (cx.site, cx.theme, cx.urls, cx.images);
-    let tera = match build_tera(theme, urls, images, cx.links) {
+    // Parsing the templates is one thread's work: the other finds the QR templates meanwhile.
+    let (tera, qr_templates) = rayon::join(
+        || build_tera(theme, urls, images, cx.links),
+        || reach::templates_showing_qr(&theme.templates),
+    );
+    let tera = match tera {
         Ok(tera) => tera,
         Err(diagnostic) => {
             return RenderResult {
@@ -109,11 +114,18 @@ pub fn render_site(
         lang_views,
         theme_key: xxhash_rust::xxh3::xxh3_128(format!("{:?}", theme.templates).as_bytes()),
         theme_share_image,
-        qr_templates: reach::templates_showing_qr(&theme.templates),
+        qr_templates,
     };
     let mut result = renderer.render_all();
-    result.files.extend(theme_thumb.flatten());
-    result.files.extend(static_files(theme));
+    let theme_thumb = theme_thumb.flatten();
+    // A thumbnail made from a share image of the site's theme replaces one a parent ships.
+    let made_thumb = theme_thumb.as_ref().map(|file| file.path.clone());
+    result.files.extend(theme_thumb);
+    result.files.extend(
+        static_files(theme)
+            .into_iter()
+            .filter(|file| Some(&file.path) != made_thumb.as_ref()),
+    );
     result.files.extend(cx.links.redirect_pages());
     result
         .files

@@ -9,7 +9,7 @@ use super::SiteLinks;
 use super::kinds::Head;
 use super::lastmod::LastModified;
 use crate::diagnostics::{Diagnostic, SourceFile};
-use crate::files::{Contents, OutputFile};
+use crate::files::{Contents, OutputFile, ThemeFile};
 use crate::markdown::{LinkKind, Rendered};
 use crate::model::{Asset, Body};
 use crate::views::context::*;
@@ -36,31 +36,39 @@ pub struct PageRenderer<'a> {
 }
 
 /// The theme's default share image with its size, for pages with no image of their own, and
-/// its WeChat thumbnail (`<stem>.thumb300x300.jpg` beside it), made from it on each build.
+/// its WeChat thumbnail (`<stem>.thumb300x300.jpg` beside it): made from it on each build, unless
+/// the built-in theme ships both (a test holds the shipped thumbnail equal to the one made), in
+/// which case the thumbnail is published with the theme's static files.
 pub fn theme_share_image(
     theme: &crate::theme::Theme,
     urls: &crate::urls::Urls,
 ) -> Option<(ImageRef, Option<OutputFile>)> {
     let path = theme.config.share_image.as_ref()?;
-    let bytes = theme.static_files.get(path)?.bytes().ok()?;
+    let image_file = theme.static_files.get(path)?;
+    let bytes = image_file.bytes().ok()?;
     let (width, height) = image::ImageReader::new(std::io::Cursor::new(&bytes))
         .with_guessed_format()
         .ok()?
         .into_dimensions()
         .ok()?;
-    let (tw, th) = crate::assets::images::WECHAT_THUMB;
-    let stem = path
-        .rsplit_once('.')
-        .map_or(path.as_str(), |(stem, _)| stem);
-    let thumb = crate::assets::images::wechat_thumb(&bytes).map(|jpeg| OutputFile {
-        path: format!("{stem}.thumb{tw}x{th}.jpg"),
-        contents: Contents::Bytes(jpeg),
-    });
+    let thumb_path = crate::assets::images::wechat_thumb_path(path);
+    let shipped = matches!(
+        (image_file, theme.static_files.get(&thumb_path)),
+        (ThemeFile::Builtin(_), Some(ThemeFile::Builtin(_)))
+    );
+    let thumb = if shipped {
+        None
+    } else {
+        crate::assets::images::wechat_thumb(&bytes).map(|jpeg| OutputFile {
+            path: thumb_path.clone(),
+            contents: Contents::Bytes(jpeg),
+        })
+    };
     let image = ImageRef {
         url: urls.absolute(&urls.root(path)),
         width,
         height,
-        thumb: thumb.as_ref().map(|file| urls.root(&file.path)),
+        thumb: (shipped || thumb.is_some()).then(|| urls.root(&thumb_path)),
     };
     Some((image, thumb))
 }
