@@ -17,7 +17,7 @@ pub mod world;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::files::{Contents, OutputFile};
@@ -88,6 +88,7 @@ pub const TYPESETTING_WARNINGS: &[&str] = &[
     "poster-size",
     "poster-template",
     "poster-fonts",
+    "print-cache",
     "stale-pdf",
 ];
 
@@ -266,8 +267,8 @@ pub fn typeset(
         full_resolution: true,
         ..self::shared(cx, fonts)
     };
-    let sources_dir = inputs.cache_dir.join("print");
-    let _ = std::fs::create_dir_all(&sources_dir);
+    let mut diagnostics = Vec::new();
+    let sources_dir = cache_folder(inputs.cache_dir.join("print"), &site.root, &mut diagnostics);
     let results: Vec<Result<Compiled, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
@@ -294,28 +295,30 @@ pub fn typeset(
                     &job.path,
                     template,
                     source,
-                    &sources_dir,
+                    sources_dir.as_deref(),
                     &site.root,
                 )
             };
-            let mut document = lay_out_job(template, source)?;
+            let (mut document, mut kept) = lay_out_job(template, source)?;
             if let Kind::Park(_) = job.kind {
                 for step in 1..=fit::STEPS {
                     if !fit::ends_short(&document) {
                         break;
                     }
                     let (template, source) = generate(tera, cx, lang_views, job, step)?;
-                    let tighter = lay_out_job(template, source)?;
+                    let (tighter, kept_tighter) = lay_out_job(template, source)?;
                     if !fit::ends_short(&tighter) {
                         document = tighter;
+                        kept = kept_tighter;
                     }
                 }
             }
-            write_pdf(&document, &printed)
+            let (file, mut warnings) = write_pdf(&document, &printed)?;
+            warnings.extend(kept);
+            Ok((file, warnings))
         })
         .collect();
     let mut files = Vec::new();
-    let mut diagnostics = Vec::new();
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok((file, warnings)) => {
@@ -772,41 +775,98 @@ fn write_pdf(
 }
 
 /// Lays generated Typst `source` out into pages, keeping it as `<sources_dir>/<name>` for
-/// inspection; Typst errors name the template and the line of the kept source.
+/// inspection (none when the folder could not be made): the pages and, when the source could not
+/// be kept, a warning saying why. Typst errors name the template and the line of the source,
+/// and say where it is kept only when it was.
 fn lay_out(
     shared: &Shared<'_>,
     name: &str,
     path: &str,
     template: &str,
     source: String,
-    sources_dir: &Path,
+    sources_dir: Option<&Path>,
     root: &Path,
-) -> Result<typst_layout::PagedDocument, Vec<Diagnostic>> {
-    let kept = sources_dir.join(name);
-    let _ = std::fs::write(&kept, &source);
+) -> Result<(typst_layout::PagedDocument, Option<Diagnostic>), Vec<Diagnostic>> {
+    let at = sources_dir.map_or_else(|| PathBuf::from(name), |dir| dir.join(name));
+    let not_kept = match sources_dir {
+        Some(_) => keep_file(&at, source.as_bytes(), root).err(),
+        None => None,
+    };
+    let kept = sources_dir.is_some() && not_kept.is_none();
     let world = PrintWorld::new(shared, name, source);
     let watched = watchdog::typesetting(path);
     let warned = typst::compile::<typst_layout::PagedDocument>(&world);
     drop(watched);
-    warned.output.map_err(|errors| {
-        let text = world.main_source().text().to_owned();
-        let file = SourceFile::new(root, kept.clone(), text);
-        errors
-            .iter()
-            .map(|error| {
-                let message = format!("Typst could not typeset `{path}` from template `{template}`: {}", error.message);
-                let hint = error.hints.first().map_or_else(
-                    || format!("the generated Typst source is kept in {}; fix the print template `{template}`", crate::diagnostics::relative_display(root, &kept)),
-                    |h| h.v.to_string(),
-                );
-                let d = Diagnostic::error("typst-error", message).with_hint(hint);
-                match typst::WorldExt::range(&world, error.span) {
-                    Some(range) => d.at(&file, range.start),
-                    None => d.in_file(&file),
-                }
-            })
-            .collect::<Vec<_>>()
-    })
+    let errors = match warned.output {
+        Ok(document) => return Ok((document, not_kept)),
+        Err(errors) => errors,
+    };
+    let text = world.main_source().text().to_owned();
+    let file = SourceFile::new(root, at.clone(), text);
+    let shown = crate::diagnostics::relative_display(root, &at);
+    let mut problems: Vec<Diagnostic> = errors
+        .iter()
+        .map(|error| {
+            let message = format!("Typst could not typeset `{path}` from template `{template}`: {}", error.message);
+            let hint = error.hints.first().map_or_else(
+                || if kept {
+                    format!("the generated Typst source is kept in {shown}; fix the print template `{template}`")
+                } else {
+                    format!("the generated Typst source could not be kept (see the `print-cache` warning); fix the print template `{template}`")
+                },
+                |h| h.v.to_string(),
+            );
+            let d = Diagnostic::error("typst-error", message).with_hint(hint);
+            match typst::WorldExt::range(&world, error.span) {
+                Some(range) => d.at(&file, range.start),
+                None => d.in_file(&file),
+            }
+        })
+        .collect();
+    problems.extend(not_kept);
+    Err(problems)
+}
+
+/// Makes `dir`, a folder of the cache where print keeps generated sources or posters: the folder,
+/// or none when it cannot be made, with a warning in `diagnostics` naming it and the OS error.
+pub(crate) fn cache_folder(
+    dir: PathBuf,
+    root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<PathBuf> {
+    match std::fs::create_dir_all(&dir) {
+        Ok(()) => Some(dir),
+        Err(e) => {
+            diagnostics.push(cache_warning("could not make the folder", &dir, root, &e));
+            None
+        }
+    }
+}
+
+/// Writes `bytes` to `path` in the cache; a failure is a warning naming the path and the OS error.
+pub(crate) fn keep_file(path: &Path, bytes: &[u8], root: &Path) -> Result<(), Diagnostic> {
+    std::fs::write(path, bytes).map_err(|e| cache_warning("could not write", path, root, &e))
+}
+
+/// The `print-cache` warning: what could not be done to `path` in the cache, and the OS error.
+pub(crate) fn cache_warning(
+    what: &str,
+    path: &Path,
+    root: &Path,
+    error: &std::io::Error,
+) -> Diagnostic {
+    Diagnostic::warning(
+        "print-cache",
+        format!(
+            "{what} {}: {error}",
+            crate::diagnostics::relative_display(root, path)
+        ),
+    )
+    .with_hint(
+        "the PDFs and posters are made all the same, but this generated Typst source or poster is \
+         not kept in the cache (posters are rendered again next time): make .parkpress-cache/ \
+         writable, or remove the file that stands where a folder should be",
+    )
 }
 
 /// Text of a park's brochure, flyer, banner or cards that the layout squeezed into a column too
