@@ -1307,12 +1307,16 @@ mod tests {
 
     #[test]
     fn heading_ids_keep_chinese_and_drop_punctuation() {
-        assert_eq!(heading_id("园区优势"), "园区优势");
-        assert_eq!(heading_id("Why Data Lake?"), "why-data-lake");
-        assert_eq!(heading_id("一、区位：交通（高速）"), "一区位交通高速");
-        assert_eq!(heading_id("  __snake_case -- Title__ "), "snake-case-title");
-        assert_eq!(heading_id("？！。"), "section");
-        assert_eq!(heading_id(""), "section");
+        for (heading, id) in [
+            ("园区优势", "园区优势"),
+            ("Why Data Lake?", "why-data-lake"),
+            ("一、区位：交通（高速）", "一区位交通高速"),
+            ("  __snake_case -- Title__ ", "snake-case-title"),
+            ("？！。", "section"),
+            ("", "section"),
+        ] {
+            assert_eq!(heading_id(heading), id, "{heading}");
+        }
     }
 
     #[test]
