@@ -99,31 +99,36 @@ pub fn is_money(unit: &str) -> bool {
         .any(|m| lower.contains(m))
 }
 
+/// How units of area are written, lower case: the square metre's names, then the mu's, then the
+/// hectare's. The same names read areas ([`square_metres_per`]) and check that a land price is
+/// given per area (`checks::rules`).
+pub const AREA_NAMES: [&str; 15] = [
+    "平方米",
+    "平米",
+    "㎡",
+    "m²",
+    "m2",
+    "sqm",
+    "sq m",
+    "square metres",
+    "square meters",
+    "亩",
+    "mu",
+    "公顷",
+    "hectare",
+    "hectares",
+    "ha",
+];
+
 /// Square metres in one `unit` of area (`平方米`, `m²`, `亩`, `mu`, `公顷`, `ha`).
 pub fn square_metres_per(unit: &str) -> Option<f64> {
     let unit = unit.trim().to_lowercase();
-    let unit = unit.as_str();
-    if [
-        "平方米",
-        "平米",
-        "㎡",
-        "m²",
-        "m2",
-        "sqm",
-        "sq m",
-        "square metres",
-        "square meters",
-    ]
-    .contains(&unit)
-    {
-        Some(1.0)
-    } else if ["亩", "mu"].contains(&unit) {
-        Some(M2_PER_MU)
-    } else if ["公顷", "hectare", "hectares", "ha"].contains(&unit) {
-        Some(10_000.0)
-    } else {
-        None
-    }
+    let (square_metres, rest) = AREA_NAMES.split_at(9);
+    let (mu, hectare) = rest.split_at(2);
+    [(square_metres, 1.0), (mu, M2_PER_MU), (hectare, 10_000.0)]
+        .into_iter()
+        .find(|(names, _)| names.contains(&unit.as_str()))
+        .map(|(_, m2)| m2)
 }
 
 /// Splits `money/per` (also `money per per`); the per part keeps any further `/month`.
