@@ -606,22 +606,30 @@ fn generate(
         doc.bleed = format!("{BLEED_MM}mm");
     }
     context.insert("doc", &doc);
-    tera.render(template, &context)
-        .map(|source| (template, source))
-        .map_err(|e| {
-            let message = crate::diagnostics::error_chain(&e);
-            let diagnostic = Diagnostic::error(
-                "template-error",
-                format!(
-                    "print template `{template}` failed for `{}`: {message}",
-                    job.path
-                ),
-            )
-            .with_hint("see docs/themes.md for the variables print templates get");
-            vec![crate::theme::place_in_template(
-                diagnostic, cx.theme, &message,
-            )]
-        })
+    render_print(tera, cx, template, &context, &job.path).map(|source| (template, source))
+}
+
+/// Renders the print template `template` into Typst source; an error names the template and the
+/// file it was made for (`output`, below its output folder), at the template's line when Tera
+/// gives one.
+fn render_print(
+    tera: &tera::Tera,
+    cx: &ViewCx<'_>,
+    template: &str,
+    context: &tera::Context,
+    output: &str,
+) -> Result<String, Vec<Diagnostic>> {
+    tera.render(template, context).map_err(|e| {
+        let message = crate::diagnostics::error_chain(&e);
+        let diagnostic = Diagnostic::error(
+            "template-error",
+            format!("print template `{template}` failed for `{output}`: {message}"),
+        )
+        .with_hint("see docs/themes.md for the variables print templates get");
+        vec![crate::theme::place_in_template(
+            diagnostic, cx.theme, &message,
+        )]
+    })
 }
 
 /// A job with the texts of the fields it prints, to name the field of a layout problem.

@@ -17,8 +17,8 @@ use typst::layout::Frame;
 use super::fonts::Fonts;
 use super::layout::Damage;
 use super::{
-    PrintInputs, cache_folder, cache_warning, doc_info, keep_file, lay_out, print_tera, shared,
-    source_fingerprint,
+    PrintInputs, cache_folder, cache_warning, doc_info, keep_file, lay_out, print_tera,
+    render_print, shared, source_fingerprint,
 };
 use crate::diagnostics::Diagnostic;
 use crate::files::{Contents, OutputFile};
@@ -313,20 +313,8 @@ fn generate(
         &doc_info(site, lang, title, "poster", views.zone.name.clone()),
     );
     let fields = printed_fields(&poster);
-    let source = tera.render(TEMPLATE, &context).map_err(|e| {
-        let message = crate::diagnostics::error_chain(&e);
-        let diagnostic = Diagnostic::error(
-            "template-error",
-            format!(
-                "print template `{TEMPLATE}` failed for `share-kit/{}`: {message}",
-                job.path
-            ),
-        )
-        .with_hint("see docs/themes.md for the variables print templates get");
-        vec![crate::theme::place_in_template(
-            diagnostic, cx.theme, &message,
-        )]
-    })?;
+    let output = format!("share-kit/{}", job.path);
+    let source = render_print(tera, cx, TEMPLATE, &context, &output)?;
     Ok((source, fields))
 }
 
