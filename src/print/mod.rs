@@ -23,7 +23,7 @@ use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::files::{Contents, OutputFile};
 use crate::model::Site;
 use crate::share::ShareLinks;
-use crate::theme::Theme;
+use crate::theme::{Templates, Theme};
 use crate::views::{LangViews, ViewCx};
 use fonts::Fonts;
 use world::{PrintWorld, Shared};
@@ -439,38 +439,7 @@ fn print_tera(
     links: &std::sync::Arc<ShareLinks>,
     audience: Option<&str>,
 ) -> Result<tera::Tera, Diagnostic> {
-    let missing: Vec<&str> = PRINT_TEMPLATES
-        .iter()
-        .copied()
-        .filter(|t| !theme.print_templates.contains_key(*t))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Diagnostic::error(
-            "template-error",
-            format!(
-                "theme `{}` has no print template {}",
-                theme.chain.join(" → "),
-                missing.join(", ")
-            ),
-        )
-        .with_hint("add them to print/, or extend the default theme"));
-    }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(Vec::new());
-    let templates: Vec<(String, String)> = theme
-        .print_templates
-        .iter()
-        .map(|(name, (_, source))| (name.clone(), source.clone()))
-        .collect();
-    tera.add_raw_templates(templates).map_err(|e| {
-        let message = crate::diagnostics::error_chain(&e);
-        let diagnostic = Diagnostic::error(
-            "template-error",
-            format!("a print template does not parse: {message}"),
-        )
-        .with_hint("fix the print template named above (Tera syntax around Typst markup)");
-        crate::theme::place_in_template(diagnostic, theme, &message)
-    })?;
+    let mut tera = theme.tera(Templates::Print, PRINT_TEMPLATES, Vec::new())?;
     tera.register_filter(
         "typst",
         |value: &tera::Value, _: &HashMap<String, tera::Value>| {
