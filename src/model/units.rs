@@ -232,41 +232,32 @@ mod tests {
 
     #[test]
     fn parses_the_units_staff_write() {
-        assert_eq!(yuan(0.62, "元/千瓦时"), Some((0.62, Measure::Kwh)));
-        assert_eq!(yuan(0.62, "yuan/kWh"), Some((0.62, Measure::Kwh)));
-        assert_eq!(yuan(0.62, "元/度"), Some((0.62, Measure::Kwh)));
-        assert_eq!(yuan(3.9, "元/吨"), Some((3.9, Measure::Tonne)));
-        assert_eq!(yuan(3.9, "元/立方米"), Some((3.9, Measure::CubicMetre)));
-        assert_eq!(yuan(3.9, "yuan/m³"), Some((3.9, Measure::CubicMetre)));
-        assert_eq!(yuan(18.0, "万元/亩"), Some((180_000.0, Measure::Mu)));
-        assert_eq!(yuan(18.0, "10,000 yuan/mu"), Some((180_000.0, Measure::Mu)));
-        assert_eq!(
-            yuan(12.0, "元/平方米·月"),
-            Some((12.0, Measure::SquareMetreMonth))
-        );
-        assert_eq!(
-            yuan(12.0, "yuan/m²·month"),
-            Some((12.0, Measure::SquareMetreMonth))
-        );
-        assert_eq!(
-            yuan(12.0, "yuan/m²/month"),
-            Some((12.0, Measure::SquareMetreMonth))
-        );
-        assert_eq!(
-            yuan(12.0, "yuan per m² per month"),
-            Some((12.0, Measure::SquareMetreMonth))
-        );
-        assert_eq!(
-            yuan(144.0, "元/平方米·年"),
-            Some((12.0, Measure::SquareMetreMonth))
-        );
-        assert_eq!(
-            yuan(0.4, "元/平方米·天"),
-            Some((12.167, Measure::SquareMetreMonth))
-        );
-        // Land per m² or hectare is land per mu.
-        assert_eq!(yuan(300.0, "元/平方米"), Some((200_000.0, Measure::Mu)));
-        assert_eq!(yuan(270.0, "万元/公顷"), Some((180_000.0, Measure::Mu)));
+        for (value, unit, yuan_per, per) in [
+            (0.62, "元/千瓦时", 0.62, Measure::Kwh),
+            (0.62, "yuan/kWh", 0.62, Measure::Kwh),
+            (0.62, "元/度", 0.62, Measure::Kwh),
+            (3.9, "元/吨", 3.9, Measure::Tonne),
+            (3.9, "元/立方米", 3.9, Measure::CubicMetre),
+            (3.9, "yuan/m³", 3.9, Measure::CubicMetre),
+            (18.0, "万元/亩", 180_000.0, Measure::Mu),
+            (18.0, "10,000 yuan/mu", 180_000.0, Measure::Mu),
+            (12.0, "元/平方米·月", 12.0, Measure::SquareMetreMonth),
+            (12.0, "yuan/m²·month", 12.0, Measure::SquareMetreMonth),
+            (12.0, "yuan/m²/month", 12.0, Measure::SquareMetreMonth),
+            (
+                12.0,
+                "yuan per m² per month",
+                12.0,
+                Measure::SquareMetreMonth,
+            ),
+            (144.0, "元/平方米·年", 12.0, Measure::SquareMetreMonth),
+            (0.4, "元/平方米·天", 12.167, Measure::SquareMetreMonth),
+            // Land per m² or hectare is land per mu.
+            (300.0, "元/平方米", 200_000.0, Measure::Mu),
+            (270.0, "万元/公顷", 180_000.0, Measure::Mu),
+        ] {
+            assert_eq!(yuan(value, unit), Some((yuan_per, per)), "{value} {unit}");
+        }
     }
 
     #[test]
