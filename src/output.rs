@@ -890,15 +890,16 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let output = dir.path().join("output");
         write_site(&output, &before(), &done()).expect("first build");
+        let refused = || {
+            let error = write_site(&output, &after(), &done()).expect_err("refused");
+            format!("{error:#}")
+        };
 
         // Dropped in by hand: refused, kept.
         std::fs::create_dir_all(output.join(".git")).expect("mkdir");
         std::fs::write(output.join(".git/HEAD"), "ref: main").expect("write");
         std::fs::write(output.join("important.txt"), "keep me").expect("write");
-        let error = format!(
-            "{:#}",
-            write_site(&output, &after(), &done()).expect_err("refused")
-        );
+        let error = refused();
         assert!(
             error.contains("`.git/HEAD`, `important.txt`") && error.contains("did not write"),
             "{error}"
@@ -915,10 +916,7 @@ mod tests {
 
         // Edited since it was written: refused, kept; a file that stays is no concern.
         std::fs::write(output.join("gone.html"), "my notes").expect("write");
-        let error = format!(
-            "{:#}",
-            write_site(&output, &after(), &done()).expect_err("refused")
-        );
+        let error = refused();
         assert!(
             error.contains("`gone.html`") && error.contains("changed since"),
             "{error}"
