@@ -82,6 +82,18 @@ impl Diagnostic {
         self
     }
 
+    /// An error about the file at `path` as a whole, named relative to `root`; `message` is
+    /// made from that name (`content/parks/x.md`).
+    pub fn about_file(
+        code: &'static str,
+        root: &Path,
+        path: &Path,
+        message: impl FnOnce(&str) -> String,
+    ) -> Self {
+        let display = relative_display(root, path);
+        Self::error(code, message(&display)).in_path(display)
+    }
+
     /// Points at a byte offset of a file, filling line, column and the source line.
     pub fn at(mut self, file: &SourceFile, offset: usize) -> Self {
         let (line, column) = file.line_column(offset);

@@ -90,13 +90,17 @@ mod tests {
 
     #[test]
     fn open_graph_locales_take_the_ll_cc_form() {
-        assert_eq!(og_locale("zh-CN"), "zh_CN");
-        assert_eq!(og_locale("de"), "de_DE");
-        assert_eq!(og_locale("ja"), "ja_JP");
-        assert_eq!(og_locale("ko"), "ko_KR");
-        assert_eq!(og_locale("en"), "en_US");
-        assert_eq!(og_locale("zh-Hant-TW"), "zh_TW");
-        assert_eq!(og_locale("fr"), "fr_FR");
+        for (tag, locale) in [
+            ("zh-CN", "zh_CN"),
+            ("de", "de_DE"),
+            ("ja", "ja_JP"),
+            ("ko", "ko_KR"),
+            ("en", "en_US"),
+            ("zh-Hant-TW", "zh_TW"),
+            ("fr", "fr_FR"),
+        ] {
+            assert_eq!(og_locale(tag), locale, "{tag}");
+        }
     }
 
     #[test]

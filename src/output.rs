@@ -298,22 +298,19 @@ fn refuse_foreign(
     existing: &Existing,
     recorded: &BTreeMap<String, String>,
 ) -> Result<()> {
-    let mut foreign: Vec<String> = existing
+    let foreign: Vec<String> = existing
         .files
         .iter()
         .filter(|path| path.to_str().is_none_or(|p| !recorded.contains_key(p)))
         .chain(&existing.others)
         .map(|path| path.to_string_lossy().into_owned())
         .collect();
-    if foreign.is_empty() {
-        return Ok(());
-    }
-    foreign.sort();
-    bail!(
-        "refusing to write into `{}`: parkpress did not write {}\n  = help: move them out of the output folder (each build makes it hold exactly the site), or choose another --output",
-        output.display(),
-        listing(&foreign)
-    )
+    refuse(foreign, |listed| {
+        format!(
+            "refusing to write into `{}`: parkpress did not write {listed}\n  = help: move them out of the output folder (each build makes it hold exactly the site), or choose another --output",
+            output.display()
+        )
+    })
 }
 
 /// Refuses to remove or replace a file that changed since parkpress wrote it.
@@ -323,7 +320,7 @@ fn refuse_changed_since<'a>(
     paths: impl Iterator<Item = &'a str>,
 ) -> Result<()> {
     let paths: Vec<&str> = paths.collect();
-    let mut edited: Vec<String> = paths
+    let edited: Vec<String> = paths
         .par_iter()
         .filter(|path| {
             let now = std::fs::read(output.join(path)).map(|bytes| digest(&bytes));
@@ -331,15 +328,21 @@ fn refuse_changed_since<'a>(
         })
         .map(|path| (*path).to_owned())
         .collect();
-    if edited.is_empty() {
+    refuse(edited, |listed| {
+        format!(
+            "refusing to replace {listed} in `{}`: changed since parkpress wrote it\n  = help: copy your changes elsewhere (the output folder is rewritten by each build) and remove the file",
+            output.display()
+        )
+    })
+}
+
+/// Nothing to refuse when `paths` is empty; else the error `message` makes of their listing.
+fn refuse(mut paths: Vec<String>, message: impl FnOnce(String) -> String) -> Result<()> {
+    if paths.is_empty() {
         return Ok(());
     }
-    edited.sort();
-    bail!(
-        "refusing to replace {} in `{}`: changed since parkpress wrote it\n  = help: copy your changes elsewhere (the output folder is rewritten by each build) and remove the file",
-        listing(&edited),
-        output.display()
-    )
+    paths.sort();
+    bail!("{}", message(listing(&paths)))
 }
 
 /// Up to five paths in backticks, and how many more.
@@ -890,15 +893,16 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let output = dir.path().join("output");
         write_site(&output, &before(), &done()).expect("first build");
+        let refused = || {
+            let error = write_site(&output, &after(), &done()).expect_err("refused");
+            format!("{error:#}")
+        };
 
         // Dropped in by hand: refused, kept.
         std::fs::create_dir_all(output.join(".git")).expect("mkdir");
         std::fs::write(output.join(".git/HEAD"), "ref: main").expect("write");
         std::fs::write(output.join("important.txt"), "keep me").expect("write");
-        let error = format!(
-            "{:#}",
-            write_site(&output, &after(), &done()).expect_err("refused")
-        );
+        let error = refused();
         assert!(
             error.contains("`.git/HEAD`, `important.txt`") && error.contains("did not write"),
             "{error}"
@@ -915,10 +919,7 @@ mod tests {
 
         // Edited since it was written: refused, kept; a file that stays is no concern.
         std::fs::write(output.join("gone.html"), "my notes").expect("write");
-        let error = format!(
-            "{:#}",
-            write_site(&output, &after(), &done()).expect_err("refused")
-        );
+        let error = refused();
         assert!(
             error.contains("`gone.html`") && error.contains("changed since"),
             "{error}"

@@ -163,7 +163,64 @@ fn merge_config(into: &mut ThemeConfig, from: ThemeConfig) {
     }
 }
 
+/// Which templates of a theme a Tera is made from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Templates {
+    /// `templates/`: the web pages.
+    Web,
+    /// `print/`: the Typst sources of PDFs and posters.
+    Print,
+}
+
 impl Theme {
+    /// A Tera of the theme's web or print templates, autoescaping the names ending in one of
+    /// `autoescape`. Errors name the templates of `required` the theme lacks, or the template that
+    /// does not parse, at its line when Tera gives one.
+    pub fn tera(
+        &self,
+        kind: Templates,
+        required: &[&str],
+        autoescape: Vec<&'static str>,
+    ) -> Result<tera::Tera, Diagnostic> {
+        let (templates, what, add, fix) = match kind {
+            Templates::Web => (
+                &self.templates,
+                "template",
+                "add the templates to templates/, or extend the default theme with `extends = \"default\"` in theme.toml",
+                "fix the template named above (Tera syntax, as in Zola)",
+            ),
+            Templates::Print => (
+                &self.print_templates,
+                "print template",
+                "add them to print/, or extend the default theme",
+                "fix the print template named above (Tera syntax around Typst markup)",
+            ),
+        };
+        let chain = self.chain.join(" → ");
+        let missing: Vec<&str> = (required.iter().copied())
+            .filter(|name| !templates.contains_key(*name))
+            .collect();
+        if !missing.is_empty() {
+            let message = format!("theme `{chain}` has no {what} {}", missing.join(", "));
+            return Err(Diagnostic::error("template-error", message).with_hint(add));
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(autoescape);
+        let sources = (templates.iter()).map(|(name, (_, source))| (name.clone(), source.clone()));
+        tera.add_raw_templates(sources.collect::<Vec<_>>())
+            .map_err(|e| {
+                let message = crate::diagnostics::error_chain(&e);
+                let parse = match kind {
+                    Templates::Web => format!("a template of theme `{chain}` does not parse"),
+                    Templates::Print => "a print template does not parse".to_owned(),
+                };
+                let diagnostic = Diagnostic::error("template-error", format!("{parse}: {message}"))
+                    .with_hint(fix);
+                place_in_template(diagnostic, self, &message)
+            })?;
+        Ok(tera)
+    }
+
     fn add_file(
         &mut self,
         theme_name: &str,

@@ -447,6 +447,39 @@ fn typst_errors_name_the_template_and_the_generated_line() {
     );
 }
 
+/// A file standing where the folder of kept Typst sources should be: the PDFs are made all the
+/// same, a `print-cache` warning names the folder and the OS error, and a Typst error's hint does
+/// not claim the source was kept.
+#[test]
+fn a_cache_folder_that_cannot_be_made_is_a_warning_and_no_hint_claims_a_kept_source() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    site.write(".parkpress-cache/print", "not a folder");
+    let output = site.run(&["pdf", "--park", "data-lake", "--lang", "en"]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{err}");
+    assert!(
+        err.contains("print-cache")
+            && err.contains("could not make the folder .parkpress-cache/print: ")
+            && err.contains("(os error"),
+        "{err}"
+    );
+    assert!(site.exists("pdf/flyers/data-lake.en.pdf"));
+
+    let broken = with_flyer_template("= {{ park.name | typst }}\n\n#let oops = (1, 2\n");
+    broken.write(".parkpress-cache/print", "not a folder");
+    let output = broken.run(&["pdf", "--park", "data-lake", "--lang", "en"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("typst-error"), "{err}");
+    assert!(
+        err.contains("the generated Typst source could not be kept") && !err.contains("is kept in"),
+        "{err}"
+    );
+}
+
 #[test]
 fn without_fonts_for_chinese_the_command_exits_2_naming_the_package() {
     let site = Site::fixture("basic");

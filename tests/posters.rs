@@ -216,3 +216,35 @@ fn a_long_positioning_ends_cleanly_on_the_poster_and_text_cut_by_its_box_is_repo
     let again = site.build_reporting();
     assert!(again.contains("poster-layout"), "{again}");
 }
+
+/// A file standing where the poster cache should be: the posters are made all the same (rendered
+/// again every time, none cached), with a `print-cache` warning naming the folder and the OS error.
+#[test]
+fn a_poster_cache_that_cannot_be_made_is_a_warning_and_the_posters_are_made() {
+    if !pdf_tools_ready() {
+        return;
+    }
+    let site = Site::with_audiences();
+    site.write(".parkpress-cache/posters", "not a folder");
+    // The second build in full: the posters are not taken from a cache that could not be made.
+    for args in [&["build"][..], &["build", "--no-cache"]] {
+        let output = site.run(args);
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.status.success(), "{printed}");
+        assert!(
+            printed.contains("print-cache")
+                && printed.contains("could not make the folder .parkpress-cache/posters: ")
+                && printed.contains("(os error"),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("Posters: 6 rendered, 0 from cache"),
+            "{printed}"
+        );
+    }
+    assert!(!site.poster("hk-investors", "home").is_empty());
+}

@@ -433,51 +433,31 @@ fn plan_one(
         variant_widths.push(width);
     }
     let mut jobs = Vec::new();
+    // One image to encode: its job, and the variant pages show.
+    let mut job = |op: Operation, ext: &str, (width, height): (u32, u32)| {
+        let out = name(op, ext);
+        let variant = Variant {
+            url: urls.file(&out),
+            width,
+            height,
+        };
+        jobs.push((op, out));
+        variant
+    };
     let mut variants = Vec::new();
     for w in variant_widths {
         let h = scaled(height, w, width);
-        let op = Operation::Width(w, h);
-        let out = name(op, ext);
-        variants.push(Variant {
-            url: urls.file(&out),
-            width: w,
-            height: h,
-        });
-        jobs.push((op, out));
+        variants.push(job(Operation::Width(w, h), ext, (w, h)));
     }
     let share = share_size(width, height)
         .filter(|_| purpose.share)
-        .map(|(w, h)| {
-            let op = Operation::Share(w, h);
-            let out = name(op, "jpg");
-            jobs.push((op, out.clone()));
-            Variant {
-                url: urls.file(&out),
-                width: w,
-                height: h,
-            }
-        });
+        .map(|(w, h)| job(Operation::Share(w, h), "jpg", (w, h)));
     let (tw, th) = WECHAT_THUMB;
-    let thumb = (purpose.share && width >= tw && height >= th).then(|| {
-        let op = Operation::Thumb(tw, th);
-        let out = name(op, "jpg");
-        jobs.push((op, out.clone()));
-        Variant {
-            url: urls.file(&out),
-            width: tw,
-            height: th,
-        }
-    });
+    let thumb = (purpose.share && width >= tw && height >= th)
+        .then(|| job(Operation::Thumb(tw, th), "jpg", (tw, th)));
     let logo = purpose.logo.then(|| {
         let (lw, lh) = fit(width, height, LOGO_BOX);
-        let op = Operation::Logo(lw, lh);
-        let out = name(op, ext);
-        jobs.push((op, out.clone()));
-        Variant {
-            url: urls.file(&out),
-            width: lw,
-            height: lh,
-        }
+        job(Operation::Logo(lw, lh), ext, (lw, lh))
     });
     let srcset = (!variants.is_empty()).then(|| {
         variants

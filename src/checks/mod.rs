@@ -520,23 +520,15 @@ mod tests {
 
     #[test]
     fn claims_in_any_case_or_lowered_from_beyond_ascii_are_found() {
-        assert_eq!(
-            find_absolute_claim("THE BEST PLACE.").as_deref(),
-            Some("best")
-        );
-        assert_eq!(
-            find_absolute_claim("Ranked number\n one, they say").as_deref(),
-            None
-        );
-        assert_eq!(
-            find_absolute_claim("Ranked Number  one in the province.").as_deref(),
-            Some("number one")
-        );
-        assert_eq!(
-            find_absolute_claim("A top-ran\u{212A}ed park.").as_deref(),
-            Some("top-ranked")
-        );
-        assert_eq!(find_absolute_claim("A bestseller park."), None);
+        for (text, claim) in [
+            ("THE BEST PLACE.", Some("best")),
+            ("Ranked number\n one, they say", None),
+            ("Ranked Number  one in the province.", Some("number one")),
+            ("A top-ran\u{212A}ed park.", Some("top-ranked")),
+            ("A bestseller park.", None),
+        ] {
+            assert_eq!(find_absolute_claim(text).as_deref(), claim, "{text}");
+        }
     }
 
     #[test]

@@ -3,28 +3,13 @@
 //! read and extend them without reading the checks.
 
 use crate::model::FactorKind;
+use crate::model::units::AREA_NAMES;
 
 /// Units a factor of `kind` may be measured in, as fragments of the unit text (any language).
 /// For a rate such as `元/千瓦时` only the part after `/` is compared. `None`: anything goes.
 pub fn unit_family(kind: FactorKind) -> Option<(&'static str, &'static [&'static str])> {
     let family: (&str, &[&str]) = match kind {
-        FactorKind::Land => (
-            "area (亩, m², hectare)",
-            &[
-                "亩",
-                "平方米",
-                "平米",
-                "㎡",
-                "m²",
-                "m2",
-                "sqm",
-                "sq m",
-                "mu",
-                "公顷",
-                "hectare",
-                "ha",
-            ],
-        ),
+        FactorKind::Land => ("area (亩, m², hectare)", &AREA_NAMES),
         FactorKind::Electricity => (
             "energy or capacity (千瓦时/度, kWh, kVA, kV)",
             &[

@@ -183,10 +183,9 @@ impl Loader<'_> {
     ) -> Option<Parsed<T>> {
         if !path.exists() {
             if required {
-                let display = crate::diagnostics::relative_display(self.root, path);
+                let missing = |file: &str| format!("`{file}` is missing");
                 diagnostics.push(
-                    Diagnostic::error("missing-file", format!("`{display}` is missing"))
-                        .in_path(display.clone())
+                    Diagnostic::about_file("missing-file", self.root, path, missing)
                         .with_hint("run `parkpress init DIR` to see a complete example"),
                 );
             }
@@ -286,17 +285,14 @@ impl Loader<'_> {
                 None => (stem, None),
             };
             if !is_slug(key) {
-                let display = crate::diagnostics::relative_display(self.root, path);
+                let not_slug = |file: &str| format!("file name `{file}` is not a slug");
                 diagnostics.push(
-                    Diagnostic::error(
-                        "invalid-slug",
-                        format!("file name `{display}` is not a slug"),
-                    )
-                    .in_path(display.clone())
-                    .with_hint(format!(
-                        "rename it to lower-case letters, digits and hyphens, e.g. `{}.md`",
-                        suggest_slug(key)
-                    )),
+                    Diagnostic::about_file("invalid-slug", self.root, path, not_slug).with_hint(
+                        format!(
+                            "rename it to lower-case letters, digits and hyphens, e.g. `{}.md`",
+                            suggest_slug(key)
+                        ),
+                    ),
                 );
                 continue;
             }
@@ -312,14 +308,12 @@ impl Loader<'_> {
                 let mut problems = Vec::new();
                 let Some(original) = original else {
                     if let Some((_, path)) = translations.first() {
-                        let display = crate::diagnostics::relative_display(self.root, path);
+                        let orphan = |file: &str| {
+                            format!("`{file}` translates `{key}.md`, which does not exist")
+                        };
                         problems.push(
-                            Diagnostic::error(
-                                "orphan-translation",
-                                format!("`{display}` translates `{key}.md`, which does not exist"),
-                            )
-                            .in_path(display.clone())
-                            .with_hint(format!(
+                            Diagnostic::about_file("orphan-translation", self.root, path, orphan)
+                                .with_hint(format!(
                                 "add `{key}.md` in the default language, or rename the translation"
                             )),
                         );
@@ -514,17 +508,14 @@ fn collect_assets(
             continue;
         }
         if !entry.file_type().is_file() && !entry.file_type().is_symlink() {
-            let display = crate::diagnostics::relative_display(root, path);
             let kind = entry
                 .metadata()
                 .map_or("a special file", |m| crate::safe_fs::describe(&m));
+            let special =
+                |file: &str| format!("`{file}` is {kind}, not a regular file; it is not read");
             diagnostics.push(
-                Diagnostic::error(
-                    "not-a-file",
-                    format!("`{display}` is {kind}, not a regular file; it is not read"),
-                )
-                .in_path(display.clone())
-                .with_hint("put a regular file there, or remove it"),
+                Diagnostic::about_file("not-a-file", root, path, special)
+                    .with_hint("put a regular file there, or remove it"),
             );
             continue;
         }
@@ -533,14 +524,11 @@ fn collect_assets(
                 .canonicalize()
                 .is_ok_and(|target| target.starts_with(&canonical_content) && target.is_file());
             if !inside {
-                let display = crate::diagnostics::relative_display(root, path);
+                let outside =
+                    |file: &str| format!("`{file}` is a link that leads outside content/");
                 diagnostics.push(
-                    Diagnostic::error(
-                        "path-outside-content",
-                        format!("`{display}` is a link that leads outside content/"),
-                    )
-                    .in_path(display.clone())
-                    .with_hint("copy the file into content/ instead of linking to it"),
+                    Diagnostic::about_file("path-outside-content", root, path, outside)
+                        .with_hint("copy the file into content/ instead of linking to it"),
                 );
                 escaping.insert(crate::diagnostics::relative_display(content_dir, path));
                 continue;

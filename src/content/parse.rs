@@ -315,42 +315,40 @@ fn classify(message: &str) -> (&'static str, Option<String>) {
             .or_else(|| (!known.is_empty()).then(|| format!("known fields: {}", known.join(", "))));
         return ("unknown-field", hint);
     }
-    if message.starts_with("missing field") {
-        return (
-            "missing-field",
-            Some("add the field; see the content format in the README".into()),
-        );
-    }
     if message.starts_with("unknown variant") {
         let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
         let hint = (!expected.is_empty()).then(|| format!("use one of: {}", expected.join(", ")));
         return ("unknown-value", hint);
     }
-    if message.contains("date") {
-        return (
+    // The others have a fixed hint: the first that fits, else a TOML syntax error.
+    let fixed = [
+        (
+            message.starts_with("missing field"),
+            "missing-field",
+            "add the field; see the content format in the README",
+        ),
+        (
+            message.contains("date"),
             "invalid-date",
-            Some("write dates as YYYY-MM-DD without quotes, e.g. 2020-05-29".into()),
-        );
-    }
-    if message.starts_with("invalid type") {
-        return (
+            "write dates as YYYY-MM-DD without quotes, e.g. 2020-05-29",
+        ),
+        (
+            message.starts_with("invalid type"),
             "wrong-type",
-            Some(
-                "text is a string in quotes or { zh = \"…\", en = \"…\" }; numbers have no quotes"
-                    .into(),
-            ),
-        );
-    }
-    if message.starts_with("duplicate key") {
-        return (
+            "text is a string in quotes or { zh = \"…\", en = \"…\" }; numbers have no quotes",
+        ),
+        (
+            message.starts_with("duplicate key"),
             "duplicate-key",
-            Some("remove one of the two entries".into()),
-        );
-    }
-    (
+            "remove one of the two entries",
+        ),
+    ];
+    let (_, code, hint) = (fixed.into_iter().find(|(fits, ..)| *fits)).unwrap_or((
+        true,
         "toml-syntax",
-        Some("check quotes, brackets and `=` on this line (TOML syntax)".into()),
-    )
+        "check quotes, brackets and `=` on this line (TOML syntax)",
+    ));
+    (code, Some(hint.into()))
 }
 
 /// The known name closest to `word`, when it is close enough to be a likely typo.

@@ -37,22 +37,16 @@ pub fn resolve(
     content: LoadedContent,
     options: &ResolveOptions,
 ) -> (Option<Site>, Vec<Diagnostic>) {
-    let LoadedContent {
-        site,
-        audiences,
-        parks,
-        news,
-        pages,
-        assets,
-        escaping_links,
-        park_folders,
-        mut diagnostics,
-        ..
-    } = content;
-    let Some(site) = site else {
+    let mut diagnostics = content.diagnostics;
+    let Some(site) = content.site else {
         return (None, diagnostics);
     };
-    let Some(mut cx) = Cx::new(&site, &assets, &escaping_links, &mut diagnostics) else {
+    let Some(mut cx) = Cx::new(
+        &site,
+        &content.assets,
+        &content.escaping_links,
+        &mut diagnostics,
+    ) else {
         return (None, diagnostics);
     };
     let config = &site.raw;
@@ -86,8 +80,9 @@ pub fn resolve(
         .map_or_else(|| "default".to_owned(), |t| t.get_ref().clone());
 
     let industry_keys: HashSet<String> = zone.industries.iter().map(|i| i.key.clone()).collect();
-    let loaded_keys: BTreeSet<String> = parks.iter().map(|p| p.key.clone()).collect();
-    let mut resolved_parks: Vec<Park> = parks
+    let loaded_keys: BTreeSet<String> = content.parks.iter().map(|p| p.key.clone()).collect();
+    let mut resolved_parks: Vec<Park> = content
+        .parks
         .into_iter()
         .filter_map(|p| cx.park(p, &industry_keys, options))
         .collect();
@@ -106,17 +101,22 @@ pub fn resolve(
                 .chain(p.aliases.iter().map(|a| (a.clone(), p.key.clone())))
         })
         .collect();
-    let mut resolved_news: Vec<News> = news
+    let mut resolved_news: Vec<News> = content
+        .news
         .into_iter()
-        .filter_map(|n| cx.news(n, &park_keys, &park_folders, options))
+        .filter_map(|n| cx.news(n, &park_keys, &content.park_folders, options))
         .collect();
     resolved_news.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.key.cmp(&b.key)));
-    let mut resolved_pages: Vec<Page> = pages
+    let mut resolved_pages: Vec<Page> = content
+        .pages
         .into_iter()
         .filter_map(|p| cx.page(p, options))
         .collect();
     resolved_pages.sort_by(|a, b| (a.order, &a.key).cmp(&(b.order, &b.key)));
-    let resolved_audiences = audiences.map(|a| cx.audiences(&a)).unwrap_or_default();
+    let resolved_audiences = content
+        .audiences
+        .map(|a| cx.audiences(&a))
+        .unwrap_or_default();
 
     let stale_after_months = config.stale_after_months.unwrap_or(12);
     let raw_html = config.markdown.raw_html;
@@ -143,12 +143,12 @@ pub fn resolve(
         audiences: resolved_audiences,
         enquiry,
         search_engines,
-        unloaded_parks: park_folders
+        unloaded_parks: (content.park_folders)
             .iter()
             .filter(|key| !loaded_keys.contains(*key))
             .cloned()
             .collect(),
-        assets,
+        assets: content.assets,
         build_date: options.build_date,
         translation,
         drafts_left_out,
@@ -275,6 +275,33 @@ impl<'a> Cx<'a> {
 
     fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Whether `key` is a slug; if not, an `invalid-slug` error: "{what} `key` is not a slug".
+    fn slug_key(&mut self, loc: Loc, key: &Spanned<String>, what: &str) -> bool {
+        let slug = is_slug(key.get_ref());
+        if !slug {
+            let message = format!("{what} `{}` is not a slug", key.get_ref());
+            self.push(loc.error("invalid-slug", key, message));
+        }
+        slug
+    }
+
+    /// Whether `key` is new to `seen`, which then has it; if not, a `duplicate-key` error:
+    /// "{what} `key` {twice}".
+    fn new_key(
+        &mut self,
+        loc: Loc,
+        key: &Spanned<String>,
+        seen: &mut HashSet<String>,
+        (what, twice): (&str, &str),
+    ) -> bool {
+        let new = seen.insert(key.get_ref().clone());
+        if !new {
+            let message = format!("{what} `{}` {twice}", key.get_ref());
+            self.push(loc.error("duplicate-key", key, message));
+        }
+        new
     }
 
     /// Site verification codes: plain tokens (letters, digits, `-`, `_`, `.`), as the search
@@ -612,20 +639,13 @@ impl<'a> Cx<'a> {
         let mut seen = HashSet::new();
         for industry in &raw.industries {
             let key = industry.key.get_ref();
-            if !is_slug(key) {
-                self.push(loc.error(
-                    "invalid-slug",
-                    &industry.key,
-                    format!("industry key `{key}` is not a slug"),
-                ));
-            }
-            if !seen.insert(key.clone()) {
-                self.push(loc.error(
-                    "duplicate-key",
-                    &industry.key,
-                    format!("industry `{key}` is defined twice"),
-                ));
-            }
+            self.slug_key(loc, &industry.key, "industry key");
+            self.new_key(
+                loc,
+                &industry.key,
+                &mut seen,
+                ("industry", "is defined twice"),
+            );
             industries.push(Industry {
                 key: key.clone(),
                 name: self.text(loc, "zone.industries.name", &industry.name),
@@ -737,13 +757,7 @@ impl<'a> Cx<'a> {
             .collect();
         let mut aliases = Vec::new();
         for alias in &raw.aliases {
-            if !is_slug(alias.get_ref()) {
-                self.push(loc.error(
-                    "invalid-slug",
-                    alias,
-                    format!("alias `{}` is not a slug", alias.get_ref()),
-                ));
-            } else {
+            if self.slug_key(loc, alias, "alias") {
                 aliases.push(alias.get_ref().clone());
             }
         }
@@ -868,13 +882,8 @@ impl<'a> Cx<'a> {
                             ),
                         );
                     }
-                    if !seen.insert(k.get_ref().clone()) {
-                        self.push(loc.error(
-                            "duplicate-key",
-                            k,
-                            format!("policy key `{}` is used twice in this park", k.get_ref()),
-                        ));
-                    }
+                    let twice = ("policy key", "is used twice in this park");
+                    self.new_key(loc, k, &mut seen, twice);
                     k.get_ref().clone()
                 }
                 None => format!("policy-{}", index + 1),
@@ -904,6 +913,19 @@ impl<'a> Cx<'a> {
             });
         }
         out
+    }
+
+    /// Starts on a news item or free page: of no park, counted only when published, with where its
+    /// errors point and the translations of its fields.
+    fn start_document<'d, T: TranslatableFields>(
+        &mut self,
+        doc: &'d Document<T>,
+        draft: bool,
+        options: &ResolveOptions,
+    ) -> (Loc<'d>, Overrides) {
+        self.park = None;
+        self.counting = !draft || options.drafts;
+        (Loc::of(&doc.original), self.overrides(doc))
     }
 
     fn overrides<T: TranslatableFields>(&mut self, doc: &Document<T>) -> Overrides {
@@ -1045,11 +1067,8 @@ impl<'a> Cx<'a> {
         park_folders: &BTreeSet<String>,
         options: &ResolveOptions,
     ) -> Option<News> {
-        self.park = None;
-        self.counting = !doc.original.raw.draft || options.drafts;
-        let overrides = self.overrides(&doc);
-        let loc = Loc::of(&doc.original);
         let raw = &doc.original.raw;
+        let (loc, overrides) = self.start_document(&doc, raw.draft, options);
         let ov = |f: &str| overrides.get(f).map_or(&[][..], Vec::as_slice);
         let mut park_keys = Vec::new();
         for p in &raw.parks {
@@ -1095,11 +1114,8 @@ impl<'a> Cx<'a> {
     }
 
     fn page(&mut self, doc: Document<raw::RawPage>, options: &ResolveOptions) -> Option<Page> {
-        self.park = None;
-        self.counting = !doc.original.raw.draft || options.drafts;
-        let overrides = self.overrides(&doc);
-        let loc = Loc::of(&doc.original);
         let raw = &doc.original.raw;
+        let (loc, overrides) = self.start_document(&doc, raw.draft, options);
         let ov = |f: &str| overrides.get(f).map_or(&[][..], Vec::as_slice);
         if RESERVED.contains(&doc.key.as_str()) || self.langs.contains(&doc.key) {
             self.push(
@@ -1184,12 +1200,7 @@ impl<'a> Cx<'a> {
         let mut out = Vec::new();
         for a in &parsed.raw.audience {
             let key = a.key.get_ref();
-            if !is_slug(key) {
-                self.push(loc.error(
-                    "invalid-slug",
-                    &a.key,
-                    format!("audience key `{key}` is not a slug"),
-                ));
+            if !self.slug_key(loc, &a.key, "audience key") {
                 continue;
             }
             if ["brochure", "site"].contains(&key.as_str()) {
@@ -1203,12 +1214,7 @@ impl<'a> Cx<'a> {
                 );
                 continue;
             }
-            if !seen.insert(key.clone()) {
-                self.push(loc.error(
-                    "duplicate-key",
-                    &a.key,
-                    format!("audience `{key}` is defined twice"),
-                ));
+            if !self.new_key(loc, &a.key, &mut seen, ("audience", "is defined twice")) {
                 continue;
             }
             let language = match &a.language {

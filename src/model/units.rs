@@ -99,31 +99,36 @@ pub fn is_money(unit: &str) -> bool {
         .any(|m| lower.contains(m))
 }
 
+/// How units of area are written, lower case: the square metre's names, then the mu's, then the
+/// hectare's. The same names read areas ([`square_metres_per`]) and check that a land price is
+/// given per area (`checks::rules`).
+pub const AREA_NAMES: [&str; 15] = [
+    "平方米",
+    "平米",
+    "㎡",
+    "m²",
+    "m2",
+    "sqm",
+    "sq m",
+    "square metres",
+    "square meters",
+    "亩",
+    "mu",
+    "公顷",
+    "hectare",
+    "hectares",
+    "ha",
+];
+
 /// Square metres in one `unit` of area (`平方米`, `m²`, `亩`, `mu`, `公顷`, `ha`).
 pub fn square_metres_per(unit: &str) -> Option<f64> {
     let unit = unit.trim().to_lowercase();
-    let unit = unit.as_str();
-    if [
-        "平方米",
-        "平米",
-        "㎡",
-        "m²",
-        "m2",
-        "sqm",
-        "sq m",
-        "square metres",
-        "square meters",
-    ]
-    .contains(&unit)
-    {
-        Some(1.0)
-    } else if ["亩", "mu"].contains(&unit) {
-        Some(M2_PER_MU)
-    } else if ["公顷", "hectare", "hectares", "ha"].contains(&unit) {
-        Some(10_000.0)
-    } else {
-        None
-    }
+    let (square_metres, rest) = AREA_NAMES.split_at(9);
+    let (mu, hectare) = rest.split_at(2);
+    [(square_metres, 1.0), (mu, M2_PER_MU), (hectare, 10_000.0)]
+        .into_iter()
+        .find(|(names, _)| names.contains(&unit.as_str()))
+        .map(|(_, m2)| m2)
 }
 
 /// Splits `money/per` (also `money per per`); the per part keeps any further `/month`.
@@ -227,41 +232,32 @@ mod tests {
 
     #[test]
     fn parses_the_units_staff_write() {
-        assert_eq!(yuan(0.62, "元/千瓦时"), Some((0.62, Measure::Kwh)));
-        assert_eq!(yuan(0.62, "yuan/kWh"), Some((0.62, Measure::Kwh)));
-        assert_eq!(yuan(0.62, "元/度"), Some((0.62, Measure::Kwh)));
-        assert_eq!(yuan(3.9, "元/吨"), Some((3.9, Measure::Tonne)));
-        assert_eq!(yuan(3.9, "元/立方米"), Some((3.9, Measure::CubicMetre)));
-        assert_eq!(yuan(3.9, "yuan/m³"), Some((3.9, Measure::CubicMetre)));
-        assert_eq!(yuan(18.0, "万元/亩"), Some((180_000.0, Measure::Mu)));
-        assert_eq!(yuan(18.0, "10,000 yuan/mu"), Some((180_000.0, Measure::Mu)));
-        assert_eq!(
-            yuan(12.0, "元/平方米·月"),
-            Some((12.0, Measure::SquareMetreMonth))
-        );
-        assert_eq!(
-            yuan(12.0, "yuan/m²·month"),
-            Some((12.0, Measure::SquareMetreMonth))
-        );
-        assert_eq!(
-            yuan(12.0, "yuan/m²/month"),
-            Some((12.0, Measure::SquareMetreMonth))
-        );
-        assert_eq!(
-            yuan(12.0, "yuan per m² per month"),
-            Some((12.0, Measure::SquareMetreMonth))
-        );
-        assert_eq!(
-            yuan(144.0, "元/平方米·年"),
-            Some((12.0, Measure::SquareMetreMonth))
-        );
-        assert_eq!(
-            yuan(0.4, "元/平方米·天"),
-            Some((12.167, Measure::SquareMetreMonth))
-        );
-        // Land per m² or hectare is land per mu.
-        assert_eq!(yuan(300.0, "元/平方米"), Some((200_000.0, Measure::Mu)));
-        assert_eq!(yuan(270.0, "万元/公顷"), Some((180_000.0, Measure::Mu)));
+        for (value, unit, yuan_per, per) in [
+            (0.62, "元/千瓦时", 0.62, Measure::Kwh),
+            (0.62, "yuan/kWh", 0.62, Measure::Kwh),
+            (0.62, "元/度", 0.62, Measure::Kwh),
+            (3.9, "元/吨", 3.9, Measure::Tonne),
+            (3.9, "元/立方米", 3.9, Measure::CubicMetre),
+            (3.9, "yuan/m³", 3.9, Measure::CubicMetre),
+            (18.0, "万元/亩", 180_000.0, Measure::Mu),
+            (18.0, "10,000 yuan/mu", 180_000.0, Measure::Mu),
+            (12.0, "元/平方米·月", 12.0, Measure::SquareMetreMonth),
+            (12.0, "yuan/m²·month", 12.0, Measure::SquareMetreMonth),
+            (12.0, "yuan/m²/month", 12.0, Measure::SquareMetreMonth),
+            (
+                12.0,
+                "yuan per m² per month",
+                12.0,
+                Measure::SquareMetreMonth,
+            ),
+            (144.0, "元/平方米·年", 12.0, Measure::SquareMetreMonth),
+            (0.4, "元/平方米·天", 12.167, Measure::SquareMetreMonth),
+            // Land per m² or hectare is land per mu.
+            (300.0, "元/平方米", 200_000.0, Measure::Mu),
+            (270.0, "万元/公顷", 180_000.0, Measure::Mu),
+        ] {
+            assert_eq!(yuan(value, unit), Some((yuan_per, per)), "{value} {unit}");
+        }
     }
 
     #[test]

@@ -17,13 +17,13 @@ pub mod world;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::files::{Contents, OutputFile};
 use crate::model::Site;
 use crate::share::ShareLinks;
-use crate::theme::Theme;
+use crate::theme::{Templates, Theme};
 use crate::views::{LangViews, ViewCx};
 use fonts::Fonts;
 use world::{PrintWorld, Shared};
@@ -88,6 +88,7 @@ pub const TYPESETTING_WARNINGS: &[&str] = &[
     "poster-size",
     "poster-template",
     "poster-fonts",
+    "print-cache",
     "stale-pdf",
 ];
 
@@ -266,8 +267,8 @@ pub fn typeset(
         full_resolution: true,
         ..self::shared(cx, fonts)
     };
-    let sources_dir = inputs.cache_dir.join("print");
-    let _ = std::fs::create_dir_all(&sources_dir);
+    let mut diagnostics = Vec::new();
+    let sources_dir = cache_folder(inputs.cache_dir.join("print"), &site.root, &mut diagnostics);
     let results: Vec<Result<Compiled, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
@@ -294,28 +295,30 @@ pub fn typeset(
                     &job.path,
                     template,
                     source,
-                    &sources_dir,
+                    sources_dir.as_deref(),
                     &site.root,
                 )
             };
-            let mut document = lay_out_job(template, source)?;
+            let (mut document, mut kept) = lay_out_job(template, source)?;
             if let Kind::Park(_) = job.kind {
                 for step in 1..=fit::STEPS {
                     if !fit::ends_short(&document) {
                         break;
                     }
                     let (template, source) = generate(tera, cx, lang_views, job, step)?;
-                    let tighter = lay_out_job(template, source)?;
+                    let (tighter, kept_tighter) = lay_out_job(template, source)?;
                     if !fit::ends_short(&tighter) {
                         document = tighter;
+                        kept = kept_tighter;
                     }
                 }
             }
-            write_pdf(&document, &printed)
+            let (file, mut warnings) = write_pdf(&document, &printed)?;
+            warnings.extend(kept);
+            Ok((file, warnings))
         })
         .collect();
     let mut files = Vec::new();
-    let mut diagnostics = Vec::new();
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok((file, warnings)) => {
@@ -436,38 +439,7 @@ fn print_tera(
     links: &std::sync::Arc<ShareLinks>,
     audience: Option<&str>,
 ) -> Result<tera::Tera, Diagnostic> {
-    let missing: Vec<&str> = PRINT_TEMPLATES
-        .iter()
-        .copied()
-        .filter(|t| !theme.print_templates.contains_key(*t))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Diagnostic::error(
-            "template-error",
-            format!(
-                "theme `{}` has no print template {}",
-                theme.chain.join(" → "),
-                missing.join(", ")
-            ),
-        )
-        .with_hint("add them to print/, or extend the default theme"));
-    }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(Vec::new());
-    let templates: Vec<(String, String)> = theme
-        .print_templates
-        .iter()
-        .map(|(name, (_, source))| (name.clone(), source.clone()))
-        .collect();
-    tera.add_raw_templates(templates).map_err(|e| {
-        let message = crate::diagnostics::error_chain(&e);
-        let diagnostic = Diagnostic::error(
-            "template-error",
-            format!("a print template does not parse: {message}"),
-        )
-        .with_hint("fix the print template named above (Tera syntax around Typst markup)");
-        crate::theme::place_in_template(diagnostic, theme, &message)
-    })?;
+    let mut tera = theme.tera(Templates::Print, PRINT_TEMPLATES, Vec::new())?;
     tera.register_filter(
         "typst",
         |value: &tera::Value, _: &HashMap<String, tera::Value>| {
@@ -603,22 +575,30 @@ fn generate(
         doc.bleed = format!("{BLEED_MM}mm");
     }
     context.insert("doc", &doc);
-    tera.render(template, &context)
-        .map(|source| (template, source))
-        .map_err(|e| {
-            let message = crate::diagnostics::error_chain(&e);
-            let diagnostic = Diagnostic::error(
-                "template-error",
-                format!(
-                    "print template `{template}` failed for `{}`: {message}",
-                    job.path
-                ),
-            )
-            .with_hint("see docs/themes.md for the variables print templates get");
-            vec![crate::theme::place_in_template(
-                diagnostic, cx.theme, &message,
-            )]
-        })
+    render_print(tera, cx, template, &context, &job.path).map(|source| (template, source))
+}
+
+/// Renders the print template `template` into Typst source; an error names the template and the
+/// file it was made for (`output`, below its output folder), at the template's line when Tera
+/// gives one.
+fn render_print(
+    tera: &tera::Tera,
+    cx: &ViewCx<'_>,
+    template: &str,
+    context: &tera::Context,
+    output: &str,
+) -> Result<String, Vec<Diagnostic>> {
+    tera.render(template, context).map_err(|e| {
+        let message = crate::diagnostics::error_chain(&e);
+        let diagnostic = Diagnostic::error(
+            "template-error",
+            format!("print template `{template}` failed for `{output}`: {message}"),
+        )
+        .with_hint("see docs/themes.md for the variables print templates get");
+        vec![crate::theme::place_in_template(
+            diagnostic, cx.theme, &message,
+        )]
+    })
 }
 
 /// A job with the texts of the fields it prints, to name the field of a layout problem.
@@ -772,41 +752,98 @@ fn write_pdf(
 }
 
 /// Lays generated Typst `source` out into pages, keeping it as `<sources_dir>/<name>` for
-/// inspection; Typst errors name the template and the line of the kept source.
+/// inspection (none when the folder could not be made): the pages and, when the source could not
+/// be kept, a warning saying why. Typst errors name the template and the line of the source,
+/// and say where it is kept only when it was.
 fn lay_out(
     shared: &Shared<'_>,
     name: &str,
     path: &str,
     template: &str,
     source: String,
-    sources_dir: &Path,
+    sources_dir: Option<&Path>,
     root: &Path,
-) -> Result<typst_layout::PagedDocument, Vec<Diagnostic>> {
-    let kept = sources_dir.join(name);
-    let _ = std::fs::write(&kept, &source);
+) -> Result<(typst_layout::PagedDocument, Option<Diagnostic>), Vec<Diagnostic>> {
+    let at = sources_dir.map_or_else(|| PathBuf::from(name), |dir| dir.join(name));
+    let not_kept = match sources_dir {
+        Some(_) => keep_file(&at, source.as_bytes(), root).err(),
+        None => None,
+    };
+    let kept = sources_dir.is_some() && not_kept.is_none();
     let world = PrintWorld::new(shared, name, source);
     let watched = watchdog::typesetting(path);
     let warned = typst::compile::<typst_layout::PagedDocument>(&world);
     drop(watched);
-    warned.output.map_err(|errors| {
-        let text = world.main_source().text().to_owned();
-        let file = SourceFile::new(root, kept.clone(), text);
-        errors
-            .iter()
-            .map(|error| {
-                let message = format!("Typst could not typeset `{path}` from template `{template}`: {}", error.message);
-                let hint = error.hints.first().map_or_else(
-                    || format!("the generated Typst source is kept in {}; fix the print template `{template}`", crate::diagnostics::relative_display(root, &kept)),
-                    |h| h.v.to_string(),
-                );
-                let d = Diagnostic::error("typst-error", message).with_hint(hint);
-                match typst::WorldExt::range(&world, error.span) {
-                    Some(range) => d.at(&file, range.start),
-                    None => d.in_file(&file),
-                }
-            })
-            .collect::<Vec<_>>()
-    })
+    let errors = match warned.output {
+        Ok(document) => return Ok((document, not_kept)),
+        Err(errors) => errors,
+    };
+    let text = world.main_source().text().to_owned();
+    let file = SourceFile::new(root, at.clone(), text);
+    let shown = crate::diagnostics::relative_display(root, &at);
+    let mut problems: Vec<Diagnostic> = errors
+        .iter()
+        .map(|error| {
+            let message = format!("Typst could not typeset `{path}` from template `{template}`: {}", error.message);
+            let hint = error.hints.first().map_or_else(
+                || if kept {
+                    format!("the generated Typst source is kept in {shown}; fix the print template `{template}`")
+                } else {
+                    format!("the generated Typst source could not be kept (see the `print-cache` warning); fix the print template `{template}`")
+                },
+                |h| h.v.to_string(),
+            );
+            let d = Diagnostic::error("typst-error", message).with_hint(hint);
+            match typst::WorldExt::range(&world, error.span) {
+                Some(range) => d.at(&file, range.start),
+                None => d.in_file(&file),
+            }
+        })
+        .collect();
+    problems.extend(not_kept);
+    Err(problems)
+}
+
+/// Makes `dir`, a folder of the cache where print keeps generated sources or posters: the folder,
+/// or none when it cannot be made, with a warning in `diagnostics` naming it and the OS error.
+pub(crate) fn cache_folder(
+    dir: PathBuf,
+    root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<PathBuf> {
+    match std::fs::create_dir_all(&dir) {
+        Ok(()) => Some(dir),
+        Err(e) => {
+            diagnostics.push(cache_warning("could not make the folder", &dir, root, &e));
+            None
+        }
+    }
+}
+
+/// Writes `bytes` to `path` in the cache; a failure is a warning naming the path and the OS error.
+pub(crate) fn keep_file(path: &Path, bytes: &[u8], root: &Path) -> Result<(), Diagnostic> {
+    std::fs::write(path, bytes).map_err(|e| cache_warning("could not write", path, root, &e))
+}
+
+/// The `print-cache` warning: what could not be done to `path` in the cache, and the OS error.
+pub(crate) fn cache_warning(
+    what: &str,
+    path: &Path,
+    root: &Path,
+    error: &std::io::Error,
+) -> Diagnostic {
+    Diagnostic::warning(
+        "print-cache",
+        format!(
+            "{what} {}: {error}",
+            crate::diagnostics::relative_display(root, path)
+        ),
+    )
+    .with_hint(
+        "the PDFs and posters are made all the same, but this generated Typst source or poster is \
+         not kept in the cache (posters are rendered again next time): make .parkpress-cache/ \
+         writable, or remove the file that stands where a folder should be",
+    )
 }
 
 /// Text of a park's brochure, flyer, banner or cards that the layout squeezed into a column too

@@ -16,7 +16,10 @@ use typst::layout::Frame;
 
 use super::fonts::Fonts;
 use super::layout::Damage;
-use super::{PrintInputs, doc_info, lay_out, print_tera, shared, source_fingerprint};
+use super::{
+    PrintInputs, cache_folder, cache_warning, doc_info, keep_file, lay_out, print_tera,
+    render_print, shared, source_fingerprint,
+};
 use crate::diagnostics::Diagnostic;
 use crate::files::{Contents, OutputFile};
 use crate::share::kit::poster_path;
@@ -130,10 +133,10 @@ pub fn render(
         Err(d) => return (Vec::new(), PosterStats::default(), vec![d]),
     };
     let shared = shared(cx, fonts);
-    let cache = inputs.cache_dir.join("posters");
-    let sources_dir = inputs.cache_dir.join("print");
-    let _ = std::fs::create_dir_all(&cache);
-    let _ = std::fs::create_dir_all(&sources_dir);
+    let root = &cx.site.root;
+    let mut diagnostics = Vec::new();
+    let cache = cache_folder(inputs.cache_dir.join("posters"), root, &mut diagnostics);
+    let sources_dir = cache_folder(inputs.cache_dir.join("print"), root, &mut diagnostics);
     let results: Vec<Result<Made, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
@@ -142,7 +145,7 @@ pub fn render(
                 .ok_or_else(Vec::new)?;
             let (source, fields) = generate(&tera, cx, views, job)?;
             let key = format!("{:016x}.png", source_fingerprint(cx, &source));
-            if let Ok(bytes) = std::fs::read(cache.join(&key)) {
+            if let Some(bytes) = (cache.as_ref()).and_then(|c| std::fs::read(c.join(&key)).ok()) {
                 let file = OutputFile {
                     path: job.path.clone(),
                     contents: Contents::Bytes(bytes),
@@ -150,14 +153,14 @@ pub fn render(
                 return Ok((file, key, None));
             }
             let name = format!("poster.{}.{}.typ", job.link.audience, job.link.target);
-            let document = lay_out(
+            let (document, not_kept) = lay_out(
                 &shared,
                 &name,
                 &job.path,
                 TEMPLATE,
                 source,
-                &sources_dir,
-                &cx.site.root,
+                sources_dir.as_deref(),
+                root,
             )?;
             let pages = document.pages();
             if pages.len() != 1 {
@@ -175,7 +178,7 @@ pub fn render(
                     ),
                 ]);
             }
-            let damaged = layout_warnings(&job.path, &fields, &pages[0].frame);
+            let mut damaged = layout_warnings(&job.path, &fields, &pages[0].frame);
             let options = typst_render::RenderOptions {
                 pixel_per_pt: typst::utils::Scalar::new(PIXELS_PER_PT),
                 render_bleed: false,
@@ -184,9 +187,13 @@ pub fn render(
             let bytes = indexed_png(pixmap.width(), pixmap.height(), pixmap.data());
             // A damaged poster is not cached, so every build reports it until it is fixed; one
             // that cannot be cached is only rendered again next time.
-            if damaged.is_empty() {
-                let _ = std::fs::write(cache.join(&key), &bytes);
+            if damaged.is_empty()
+                && let Some(cache) = &cache
+                && let Err(warning) = keep_file(&cache.join(&key), &bytes, root)
+            {
+                damaged.push(warning);
             }
+            damaged.extend(not_kept);
             let file = OutputFile {
                 path: job.path.clone(),
                 contents: Contents::Bytes(bytes),
@@ -196,7 +203,6 @@ pub fn render(
         .collect();
     let mut files = Vec::new();
     let mut stats = PosterStats::default();
-    let mut diagnostics = Vec::new();
     let mut used = HashSet::new();
     for result in results {
         match result {
@@ -222,26 +228,28 @@ pub fn render(
             Err(problems) => diagnostics.extend(problems),
         }
     }
-    if diagnostics
-        .iter()
-        .all(|d| d.severity != crate::diagnostics::Severity::Error)
+    if let Some(cache) = &cache
+        && (diagnostics.iter()).all(|d| d.severity != crate::diagnostics::Severity::Error)
     {
-        prune(&cache, &used);
+        diagnostics.extend(prune(cache, &used, root));
     }
     (files, stats, diagnostics)
 }
 
-/// Removes cached posters no poster of this run uses.
-fn prune(cache: &Path, used: &HashSet<String>) {
+/// Removes cached posters no poster of this run uses: a warning for each that cannot be removed.
+fn prune(cache: &Path, used: &HashSet<String>, root: &Path) -> Vec<Diagnostic> {
     let Ok(entries) = std::fs::read_dir(cache) else {
-        return;
+        return Vec::new();
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !used.contains(&name) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
+    entries
+        .flatten()
+        .filter(|entry| !used.contains(&*entry.file_name().to_string_lossy()))
+        .filter_map(|entry| {
+            let path = entry.path();
+            (std::fs::remove_file(&path).err())
+                .map(|e| cache_warning("could not remove the unused poster", &path, root, &e))
+        })
+        .collect()
 }
 
 /// Warnings about the text of a laid-out poster that is cut off by a box that clips it, runs
@@ -305,20 +313,8 @@ fn generate(
         &doc_info(site, lang, title, "poster", views.zone.name.clone()),
     );
     let fields = printed_fields(&poster);
-    let source = tera.render(TEMPLATE, &context).map_err(|e| {
-        let message = crate::diagnostics::error_chain(&e);
-        let diagnostic = Diagnostic::error(
-            "template-error",
-            format!(
-                "print template `{TEMPLATE}` failed for `share-kit/{}`: {message}",
-                job.path
-            ),
-        )
-        .with_hint("see docs/themes.md for the variables print templates get");
-        vec![crate::theme::place_in_template(
-            diagnostic, cx.theme, &message,
-        )]
-    })?;
+    let output = format!("share-kit/{}", job.path);
+    let source = render_print(tera, cx, TEMPLATE, &context, &output)?;
     Ok((source, fields))
 }
 

@@ -266,16 +266,11 @@ fn parks_chart(summary: &Summary, audiences: &[&AudienceSummary], s: &Strings) -
     extra.sort_unstable();
     extra.dedup();
     let parks: Vec<&str> = parks.into_iter().chain(extra).collect();
-    let top = audiences
-        .iter()
-        .map(|a| a.parks.values().sum::<u64>())
-        .max()
-        .unwrap_or(0);
-    let mut out = format!("<section>\n<h2>{}</h2>\n", esc(s.parks));
-    if top == 0 {
-        let _ = writeln!(out, "<p class=\"empty\">{}</p>\n</section>", esc(s.no_data));
-        return out;
-    }
+    let totals = audiences.iter().map(|a| a.parks.values().sum());
+    let (mut out, top) = match open_chart(s.parks, totals, s) {
+        Ok(opened) => opened,
+        Err(empty) => return empty,
+    };
     for a in audiences {
         let total: u64 = a.parks.values().sum();
         let _ = write!(
@@ -305,18 +300,29 @@ fn parks_chart(summary: &Summary, audiences: &[&AudienceSummary], s: &Strings) -
     out
 }
 
-/// Per audience: QR scans against link clicks.
-fn qr_chart(audiences: &[&AudienceSummary], s: &Strings) -> String {
-    let top = audiences
-        .iter()
-        .map(|a| a.qr_scans.max(a.link_clicks))
-        .max()
-        .unwrap_or(0);
-    let mut out = format!("<section>\n<h2>{}</h2>\n", esc(s.qr_vs_clicks));
+/// A chart's section opened with its `title`, and the largest of the `values` it shows, which
+/// the bars are scaled to; when that is 0, the whole section saying there is no data yet (`Err`).
+fn open_chart(
+    title: &str,
+    values: impl Iterator<Item = u64>,
+    s: &Strings,
+) -> Result<(String, u64), String> {
+    let top = values.max().unwrap_or(0);
+    let mut out = format!("<section>\n<h2>{}</h2>\n", esc(title));
     if top == 0 {
         let _ = writeln!(out, "<p class=\"empty\">{}</p>\n</section>", esc(s.no_data));
-        return out;
+        return Err(out);
     }
+    Ok((out, top))
+}
+
+/// Per audience: QR scans against link clicks.
+fn qr_chart(audiences: &[&AudienceSummary], s: &Strings) -> String {
+    let larger = audiences.iter().map(|a| a.qr_scans.max(a.link_clicks));
+    let (mut out, top) = match open_chart(s.qr_vs_clicks, larger, s) {
+        Ok(opened) => opened,
+        Err(empty) => return empty,
+    };
     for a in audiences {
         let _ = write!(
             out,

@@ -15,12 +15,11 @@ use crate::assets::images::ImagePlan;
 use crate::share::ShareLinks;
 
 use crate::diagnostics::Diagnostic;
-use crate::diagnostics::error_chain;
 use crate::escape::escape_html;
 use crate::files::{Contents, OutputFile};
 use crate::markdown::{self, LinkResolver, MarkdownInput, Rendered};
 use crate::model::{Body, Site};
-use crate::theme::{Theme, place_in_template};
+use crate::theme::{Templates, Theme};
 use crate::urls::Urls;
 use crate::views::{LangViews, ViewCx};
 
@@ -165,38 +164,8 @@ fn build_tera(
     images: &Arc<ImagePlan>,
     links: &Arc<ShareLinks>,
 ) -> Result<tera::Tera, Diagnostic> {
-    let missing: Vec<&str> = REQUIRED_TEMPLATES
-        .iter()
-        .copied()
-        .filter(|name| !theme.templates.contains_key(*name))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Diagnostic::error(
-            "template-error",
-            format!("theme `{}` has no template {}", theme.chain.join(" → "), missing.join(", ")),
-        )
-        .with_hint("add the templates to templates/, or extend the default theme with `extends = \"default\"` in theme.toml"));
-    }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
+    let mut tera = theme.tera(Templates::Web, REQUIRED_TEMPLATES, vec![".html", ".xml"])?;
     tera.set_escape_fn(escape_html);
-    let templates: Vec<(String, String)> = theme
-        .templates
-        .iter()
-        .map(|(name, (_, source))| (name.clone(), source.clone()))
-        .collect();
-    tera.add_raw_templates(templates).map_err(|e| {
-        let message = error_chain(&e);
-        let diagnostic = Diagnostic::error(
-            "template-error",
-            format!(
-                "a template of theme `{}` does not parse: {message}",
-                theme.chain.join(" → ")
-            ),
-        )
-        .with_hint("fix the template named above (Tera syntax, as in Zola)");
-        place_in_template(diagnostic, theme, &message)
-    })?;
     functions::register(&mut tera, urls, images, links);
     Ok(tera)
 }

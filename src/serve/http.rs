@@ -340,14 +340,12 @@ mod tests {
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
-        assert_eq!(
-            site_path("/parks/data-lake/").as_deref(),
-            Some("parks/data-lake/")
-        );
-        assert_eq!(
-            site_path("/search/%E5%86%B7%E9%93%BE").as_deref(),
-            Some("search/冷链")
-        );
+        for (good, path) in [
+            ("/parks/data-lake/", "parks/data-lake/"),
+            ("/search/%E5%86%B7%E9%93%BE", "search/冷链"),
+        ] {
+            assert_eq!(site_path(good).as_deref(), Some(path), "{good}");
+        }
     }
 
     #[test]
@@ -384,10 +382,14 @@ mod tests {
 
     #[test]
     fn content_types() {
-        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("pdf/zone.zh.pdf"), "application/pdf");
-        assert_eq!(content_type("x.webp"), "image/webp");
-        assert_eq!(content_type("news/atom.xml"), "application/xml");
+        for (path, kind) in [
+            ("a/index.html", "text/html; charset=utf-8"),
+            ("pdf/zone.zh.pdf", "application/pdf"),
+            ("x.webp", "image/webp"),
+            ("news/atom.xml", "application/xml"),
+        ] {
+            assert_eq!(content_type(path), kind, "{path}");
+        }
     }
 
     #[test]

@@ -57,6 +57,23 @@ pub struct RebuildReport {
     pub drafts_left_out: usize,
 }
 
+impl RebuildReport {
+    /// The end of its log line: the time, the drafts left out and, after `before`, whether it
+    /// failed (`12 ms, with errors (shown in the browser)`).
+    fn outcome(&self, before: &str) -> String {
+        let errors = if self.failed {
+            format!("{before}with errors (shown in the browser)")
+        } else {
+            String::new()
+        };
+        format!(
+            "{:.0} ms{}{errors}",
+            self.elapsed.as_secs_f64() * 1000.0,
+            crate::drafts_note(self.drafts_left_out)
+        )
+    }
+}
+
 /// Shared state of the server threads.
 pub struct State {
     snapshot: RwLock<Snapshot>,
@@ -145,16 +162,10 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         move || {
             let report = rebuild(&builder, &state, &[]);
             on_event(format!(
-                "Built {} files from {} source files in {:.0} ms{}{}",
+                "Built {} files from {} source files in {}",
                 report.files,
                 report.read,
-                report.elapsed.as_secs_f64() * 1000.0,
-                crate::drafts_note(report.drafts_left_out),
-                if report.failed {
-                    " with errors (shown in the browser)"
-                } else {
-                    ""
-                }
+                report.outcome(" ")
             ));
         }
     });
@@ -177,16 +188,10 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
         move |changed: Vec<String>| {
             let report = rebuild(&builder, &state, &changed);
             on_event(format!(
-                "{} changed: read {} file(s), rebuilt in {:.0} ms{}{}",
+                "{} changed: read {} file(s), rebuilt in {}",
                 changed.join(", "),
                 report.read,
-                report.elapsed.as_secs_f64() * 1000.0,
-                crate::drafts_note(report.drafts_left_out),
-                if report.failed {
-                    ", with errors (shown in the browser)"
-                } else {
-                    ""
-                }
+                report.outcome(", ")
             ));
         }
     })?;

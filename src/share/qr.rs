@@ -19,13 +19,13 @@ impl Matrix {
     pub fn new(text: &str) -> Result<Self, String> {
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
             .map_err(|e| e.to_string())?;
-        let width = code.width();
-        let dark = code
-            .to_colors()
-            .into_iter()
-            .map(|c| c == Color::Dark)
-            .collect();
-        Ok(Self { width, dark })
+        Ok(Self::from_colors(code.width(), code.to_colors()))
+    }
+
+    /// The matrix of a code `width` modules wide from its modules' colours, row by row.
+    fn from_colors(width: usize, colors: Vec<Color>) -> Self {
+        let dark = colors.into_iter().map(|c| c == Color::Dark).collect();
+        Self { width, dark }
     }
 
     /// Encodes `text` with error correction M and a fixed mask, for codes shown on a screen next
@@ -42,12 +42,7 @@ impl Matrix {
         canvas.draw_data(&data, &ec);
         canvas.apply_mask(qrcode::canvas::MaskPattern::Checkerboard);
         let width = usize::try_from(version.width()).map_err(|e| e.to_string())?;
-        let dark = canvas
-            .into_colors()
-            .into_iter()
-            .map(|c| c == Color::Dark)
-            .collect();
-        Ok(Self { width, dark })
+        Ok(Self::from_colors(width, canvas.into_colors()))
     }
 
     fn is_dark(&self, x: usize, y: usize) -> bool {

@@ -159,26 +159,15 @@ mod tests {
 
     #[test]
     fn money_in_each_language_scale() {
-        assert_eq!(
-            figure(&money(265.92, MoneyUnit::YiYuan), "zh").display,
-            "265.92亿元"
-        );
-        assert_eq!(
-            figure(&money(265.92, MoneyUnit::YiYuan), "en").display,
-            "26.59 billion yuan"
-        );
-        assert_eq!(
-            figure(&money(500.0, MoneyUnit::WanYuan), "en").display,
-            "5 million yuan"
-        );
-        assert_eq!(
-            figure(&money(500.0, MoneyUnit::WanYuan), "zh").display,
-            "500万元"
-        );
-        assert_eq!(
-            figure(&money(1200.0, MoneyUnit::Yuan), "en").display,
-            "1,200 yuan"
-        );
+        for (value, unit, lang, shown) in [
+            (265.92, MoneyUnit::YiYuan, "zh", "265.92亿元"),
+            (265.92, MoneyUnit::YiYuan, "en", "26.59 billion yuan"),
+            (500.0, MoneyUnit::WanYuan, "en", "5 million yuan"),
+            (500.0, MoneyUnit::WanYuan, "zh", "500万元"),
+            (1200.0, MoneyUnit::Yuan, "en", "1,200 yuan"),
+        ] {
+            assert_eq!(figure(&money(value, unit), lang).display, shown);
+        }
     }
 
     #[test]

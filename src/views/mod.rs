@@ -582,14 +582,14 @@ mod tests {
 
     #[test]
     fn police_record_links_carry_only_the_record_digits() {
-        assert_eq!(
-            police_record_url("鲁公网安备 37012502000123号").as_deref(),
-            Some("https://beian.mps.gov.cn/#/query/webSearch?code=37012502000123")
-        );
-        assert_eq!(
-            police_record_url("鲁公网安备 3701\"><script>1号").as_deref(),
-            Some("https://beian.mps.gov.cn/#/query/webSearch?code=37011")
-        );
-        assert_eq!(police_record_url("待备案"), None);
+        let query = "https://beian.mps.gov.cn/#/query/webSearch?code=";
+        for (record, code) in [
+            ("鲁公网安备 37012502000123号", Some("37012502000123")),
+            ("鲁公网安备 3701\"><script>1号", Some("37011")),
+            ("待备案", None),
+        ] {
+            let want = code.map(|code| format!("{query}{code}"));
+            assert_eq!(police_record_url(record), want, "{record}");
+        }
     }
 }

@@ -11,53 +11,17 @@
   var number = pp.number;
 
   function setup(box) {
-    var form = box.querySelector('[data-space-form]');
-    var kind = form.elements.kind;
-    var area = form.elements.min_area_m2;
-    var price = form.elements.max_price;
-    var items = box.querySelectorAll('[data-kind]');
-    var count = box.querySelector('[data-space-count]');
-    var empty = box.querySelector('[data-space-empty]');
-    var template = box.getAttribute('data-count-template') || '{n} / {total}';
-
-    var params = new URLSearchParams(window.location.search);
-    pp.readSelects([kind], params);
-    pp.readNumbers([area, price], params);
-
-    function apply(updateUrl) {
-      var minArea = number(area.value);
-      var maxPrice = number(price.value);
-      var shown = 0;
-      pp.forEach(items, function (item) {
+    pp.filterForm(box, 'space', '[data-kind]', ['kind', 'min_area_m2', 'max_price'], function (f) {
+      var minArea = number(f.min_area_m2.value);
+      var maxPrice = number(f.max_price.value);
+      return function (item) {
         var free = number(item.getAttribute('data-available-m2'));
         var rent = number(item.getAttribute('data-price-m2-month'));
-        var match = (!kind.value || item.getAttribute('data-kind') === kind.value) &&
+        return (!f.kind.value || item.getAttribute('data-kind') === f.kind.value) &&
           (minArea === null || (free !== null && free >= minArea)) &&
           (maxPrice === null || (rent !== null && rent <= maxPrice));
-        item.hidden = !match;
-        if (match) {
-          shown += 1;
-        }
-      });
-      pp.showCount(count, empty, template, shown, items.length);
-      if (updateUrl) {
-        pp.keepInAddress([kind, area, price]);
-      }
-    }
-
-    kind.addEventListener('change', function () {
-      apply(true);
+      };
     });
-    [area, price].forEach(function (field) {
-      field.addEventListener('input', function () {
-        apply(true);
-      });
-    });
-    form.addEventListener('submit', function (event) {
-      event.preventDefault();
-      apply(true);
-    });
-    apply(false);
   }
 
   pp.each('[data-space-finder]', setup);

@@ -84,6 +84,57 @@
     });
   };
 
+  /* A form that filters a list: the space finder (name `space`) and the policy finder (`finder`).
+   * Within box: the form [data-NAME-form], its fields named in `fields` (selects and number
+   * inputs), the items matching the selector `items`, the count [data-NAME-count] and the empty
+   * note [data-NAME-empty]. Fills the fields from the address, then, now and at every change,
+   * hides the items that the function matcher(form.elements) returns does not keep, shows the
+   * count and the empty note, and after a change writes the fields into the address. */
+  pp.filterForm = function (box, name, items, fields, matcher) {
+    var form = box.querySelector('[data-' + name + '-form]');
+    var list = box.querySelectorAll(items);
+    var count = box.querySelector('[data-' + name + '-count]');
+    var empty = box.querySelector('[data-' + name + '-empty]');
+    var template = box.getAttribute('data-count-template') || '{n} / {total}';
+    var inputs = fields.map(function (field) {
+      return form.elements[field];
+    });
+    var selects = inputs.filter(function (input) {
+      return input.tagName === 'SELECT';
+    });
+    var params = new URLSearchParams(window.location.search);
+    pp.readSelects(selects, params);
+    pp.readNumbers(inputs.filter(function (input) {
+      return selects.indexOf(input) < 0;
+    }), params);
+
+    function apply(updateUrl) {
+      var match = matcher(form.elements);
+      var shown = 0;
+      pp.forEach(list, function (item) {
+        item.hidden = !match(item);
+        if (!item.hidden) {
+          shown += 1;
+        }
+      });
+      pp.showCount(count, empty, template, shown, list.length);
+      if (updateUrl) {
+        pp.keepInAddress(inputs);
+      }
+    }
+
+    inputs.forEach(function (input) {
+      input.addEventListener(input.tagName === 'SELECT' ? 'change' : 'input', function () {
+        apply(true);
+      });
+    });
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      apply(true);
+    });
+    apply(false);
+  };
+
   /* Fills number fields from the address (?min_area_m2=5000): values of zero or more only. */
   pp.readNumbers = function (fields, params) {
     pp.forEach(fields, function (field) {
