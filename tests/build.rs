@@ -697,6 +697,48 @@ fn the_theme_ships_a_favicon_a_site_theme_can_replace() {
     assert_eq!(site.out("favicon.ico"), "own icon");
 }
 
+/// The built-in theme's share image comes with its WeChat thumbnail, shipped rather than made on
+/// each build; a site theme with a share image of its own gets the thumbnail made from that one.
+#[test]
+fn the_share_image_thumbnail_is_the_themes_own() {
+    let site = Site::fixture("basic");
+    site.build();
+    let shipped = std::fs::read(site.path("output/images/share.thumb300x300.jpg")).expect("thumb");
+    assert_eq!(
+        shipped,
+        include_bytes!("../themes/default/static/images/share.thumb300x300.jpg"),
+        "the built-in theme's file"
+    );
+    assert!(
+        site.out("index.html")
+            .contains(r#"<img src="/invest/images/share.thumb300x300.jpg" alt="">"#),
+        "WeChat's first image is the thumbnail"
+    );
+    site.write(
+        "themes/mine/theme.toml",
+        "name = \"mine\"\nextends = \"default\"\n",
+    );
+    let own = image::RgbImage::from_pixel(600, 600, image::Rgb([200, 30, 40]));
+    std::fs::create_dir_all(site.path("themes/mine/static/images")).expect("mkdir");
+    own.save(site.path("themes/mine/static/images/share.png"))
+        .expect("png");
+    site.edit(
+        "content/site.toml",
+        "base_url",
+        "theme = \"mine\"\nbase_url",
+    );
+    site.build();
+    let made = std::fs::read(site.path("output/images/share.thumb300x300.jpg")).expect("thumb");
+    assert_ne!(made, shipped, "made from the site theme's image");
+    let thumb = image::load_from_memory(&made).expect("a JPEG").to_rgb8();
+    assert_eq!(thumb.dimensions(), (300, 300));
+    let centre = thumb.get_pixel(150, 150).0;
+    assert!(
+        centre[0] > 150 && centre[1] < 80 && centre[2] < 90,
+        "the red of the theme's own image, not the built-in one: {centre:?}"
+    );
+}
+
 /// Every file of the site under `dir` (not parkpress's own: the marker, staging folders, the
 /// journal), relative, with its bytes.
 fn site_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
