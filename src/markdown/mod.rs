@@ -928,10 +928,7 @@ impl<'i, 'r> Rewriter<'i, 'r> {
     /// Whether the sanitizer keeps an image's `src` and `srcset` as written: it removes a `src`
     /// of a scheme it does not allow, and (external images off) any address from another host.
     fn sanitizer_keeps_image(&self, src: &str, responsive: Option<&ImageAttributes>) -> bool {
-        let mut src_value = String::with_capacity(src.len());
-        serialized::push_href(&mut src_value, src);
-        // The values as the sanitizer's parser reads them: `&amp;` is `&`.
-        let src_value = src_value.replace("&amp;", "&");
+        let src_value = href_value(src);
         let local = |value: &str| !value.split(',').any(is_external_url);
         serialized::sanitizer_keeps_url(&src_value)
             && (self.external_images == ExternalImages::Allow
@@ -1200,7 +1197,7 @@ struct Serialized;
 
 impl Spelling for Serialized {
     fn push_href(out: &mut String, url: &str) {
-        serialized::push_href(out, url);
+        serialized::push_attribute(out, &href_value(url));
     }
 
     fn push_value(out: &mut String, text: &str) {
@@ -1236,27 +1233,37 @@ fn img_html<S: Spelling>(
     html
 }
 
-/// Writes a URL into a double-quoted attribute, percent-encoding what pulldown-cmark encodes in
-/// `href`, so links and images come out encoded alike.
+/// Writes a URL into a double-quoted attribute as pulldown-cmark writes `href` (its
+/// [`href_value`] with `&` and `'` as references), so links and images come out encoded alike.
 fn push_href(html: &mut String, url: &str) {
-    for c in url.chars() {
+    for c in href_value(url).chars() {
         match c {
             '&' => html.push_str("&amp;"),
             '\'' => html.push_str("&#x27;"),
-            c if c.is_ascii_alphanumeric() || "!#$%()*+,-./:;=?@^_~".contains(c) => html.push(c),
-            c => push_percent_encoded(html, c),
+            c => html.push(c),
         }
     }
 }
 
-/// Appends the UTF-8 bytes of `c` as `%XX` escapes.
-fn push_percent_encoded(html: &mut String, c: char) {
-    let mut buffer = [0u8; 4];
-    for byte in c.encode_utf8(&mut buffer).bytes() {
-        html.push('%');
-        html.push(hex_digit(byte >> 4));
-        html.push(hex_digit(byte & 0xF));
+/// A URL as pulldown-cmark encodes it for `href`, read back the way an HTML parser reads the
+/// attribute: bytes outside its safe set percent-encoded, `&` and `'` as themselves. The one
+/// encoding both spellings of an address ([`Markup`], [`Serialized`]) and the sanitizer's URL
+/// check start from.
+fn href_value(url: &str) -> String {
+    let mut value = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii_alphanumeric() || "!#$%&'()*+,-./:;=?@^_~".contains(c) {
+            value.push(c);
+        } else {
+            let mut buffer = [0u8; 4];
+            for byte in c.encode_utf8(&mut buffer).bytes() {
+                value.push('%');
+                value.push(hex_digit(byte >> 4));
+                value.push(hex_digit(byte & 0xF));
+            }
+        }
     }
+    value
 }
 
 fn hex_digit(nibble: u8) -> char {

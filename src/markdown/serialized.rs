@@ -140,16 +140,15 @@ impl Writer {
                 title,
                 ..
             } => {
-                self.write("<a href=\"");
-                let start = self.html.len();
+                let mut href = super::href_value(dest_url);
                 if *link_type == LinkType::Email {
-                    self.html.push_str("mailto:");
+                    href.insert_str(0, "mailto:");
                 }
-                push_href(&mut self.html, dest_url);
-                // The value as the sanitizer's parser reads it: `&amp;` is `&`.
-                if !sanitizer_keeps_url(&self.html[start..].replace("&amp;", "&")) {
+                if !sanitizer_keeps_url(&href) {
                     return None;
                 }
+                self.write("<a href=\"");
+                push_attribute(&mut self.html, &href);
                 if !title.is_empty() {
                     self.write("\" title=\"");
                     push_attribute(&mut self.html, title);
@@ -242,18 +241,4 @@ fn push_escaped(out: &mut String, text: &str, attribute: bool) {
         rest = &rest[at + c.len_utf8()..];
     }
     out.push_str(rest);
-}
-
-/// Appends a URL as pulldown-cmark's `href` escaping writes it, in the serializer's spelling:
-/// bytes outside its safe set percent-encoded, `&` as `&amp;` and `'` as itself (pulldown-cmark
-/// writes `&#x27;`, which the parser reads as `'`).
-pub(super) fn push_href(out: &mut String, url: &str) {
-    for c in url.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '\'' => out.push('\''),
-            c if c.is_ascii_alphanumeric() || "!#$%()*+,-./:;=?@^_~".contains(c) => out.push(c),
-            c => super::push_percent_encoded(out, c),
-        }
-    }
 }
