@@ -720,23 +720,25 @@ pub fn build(
         kit: kit_written,
     };
     let cache = build_cache::BuildCache::new(&cache_dir(&options.root));
-    let inputs = (options.build_cache && options.pdf.is_none())
-        .then(|| build_cache::Inputs::read(&setting))
+    let mut survey = (options.build_cache && options.pdf.is_none())
+        .then(|| build_cache::Survey::take(&setting, &cache_dir(&options.root)))
         .flatten();
-    if let Some(outcome) = inputs.and_then(|inputs| cache.replay(inputs, &folders)) {
+    if let Some(survey) = survey.as_mut()
+        && let Some(outcome) = cache.replay(|| survey.inputs(&options.root), &folders)
+    {
         return Ok(replayed(outcome, output.clone(), kit_written, started));
     }
     let summary = build_in_full(options, progress, output.clone(), kit_written, started)?;
     let made_pdfs = summary.pdfs.typeset + summary.pdfs.kept + summary.pdfs.refreshed > 0
         || summary.pdfs.removed > 0
         || summary.print_shop.is_some();
-    // Recorded only when the inputs read afterwards are those read before: a file edited while
-    // the build read it may be in the output in either version.
-    if let Some(before) = inputs
+    // Recorded only when nothing the build read changed while it ran: a file edited meanwhile may
+    // be in the output in either version.
+    if let Some(survey) = survey
         && !made_pdfs
-        && build_cache::Inputs::read(&setting) == Some(before)
+        && let Some(inputs) = survey.finish(&setting)
     {
-        cache.remember(before, &folders, outcome_of(&summary));
+        cache.remember(inputs, &folders, outcome_of(&summary));
     }
     Ok(summary)
 }

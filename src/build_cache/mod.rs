@@ -15,6 +15,10 @@
 //! - every file and folder under `content/` and `themes/`, by path and the xxh3-128 of its bytes,
 //!   links followed (so what a link points at counts).
 //!
+//! It is taken with a [`Survey`] of the inputs before the build, which reads no file that has not
+//! just changed, and finished after the build from the same survey (see [`survey`] for why that
+//! covers what the build read).
+//!
 //! A folder's state ([`folder_state`]) is every entry in it with its kind, size, inode,
 //! modification and status-change time: any file written, touched, added or removed since, by
 //! parkpress or anyone, changes it, and the build runs in full (and, as a cold one would, refuses
@@ -31,6 +35,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::diagnostics::{Diagnostic, Report, Severity};
+
+mod survey;
+pub use survey::Survey;
 
 /// The record's file in the cache folder.
 const RECORD: &str = "build.json";
@@ -60,48 +67,6 @@ pub struct Setting<'a> {
     pub kit: bool,
 }
 
-impl Inputs {
-    /// Fingerprints the inputs of a build with `setting`; `None` when one of them cannot be read
-    /// (the build is then neither skipped nor recorded).
-    pub fn read(setting: &Setting<'_>) -> Option<Self> {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        let mut add = |part: &[u8]| {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part);
-        };
-        add(FORMAT.as_bytes());
-        add(env!("CARGO_PKG_VERSION").as_bytes());
-        let exe = std::env::current_exe().ok()?;
-        add(&stamp(&std::fs::metadata(exe).ok()?));
-        let options = format!(
-            "{:?}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{}",
-            crate::output::absolute(setting.root),
-            crate::output::absolute(setting.output),
-            setting.base_url,
-            setting.drafts,
-            setting.build_date,
-            setting
-                .font_paths
-                .iter()
-                .map(|p| crate::output::absolute(p))
-                .collect::<Vec<_>>(),
-            setting.kit,
-        );
-        add(options.as_bytes());
-        let mut vars: Vec<(std::ffi::OsString, std::ffi::OsString)> = std::env::vars_os().collect();
-        vars.sort();
-        for (name, value) in &vars {
-            add(name.as_encoded_bytes());
-            add(value.as_encoded_bytes());
-        }
-        for folder in ["content", "themes"] {
-            add(folder.as_bytes());
-            add(&tree_digest(&setting.root.join(folder))?.to_le_bytes());
-        }
-        Some(Self(hasher.digest128()))
-    }
-}
-
 /// The identity of a file: size, modification time and, on Unix, device, inode and status-change
 /// time (which no tool can set back).
 fn stamp(meta: &std::fs::Metadata) -> Vec<u8> {
@@ -122,47 +87,6 @@ fn stamp(meta: &std::fs::Metadata) -> Vec<u8> {
         out.extend(meta.ctime_nsec().to_le_bytes());
     }
     out
-}
-
-/// The digest of a folder's tree: every entry's path, kind and, for files, the xxh3-128 of the
-/// bytes, links followed. A folder that does not exist has a digest of its own; one that cannot
-/// be read has none.
-fn tree_digest(dir: &Path) -> Option<u128> {
-    use rayon::prelude::*;
-    if !dir.exists() {
-        return Some(0);
-    }
-    let mut entries = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = entry.ok()?;
-        let relative = entry.path().strip_prefix(dir).ok()?.to_path_buf();
-        entries.push((relative, entry.file_type().is_file()));
-    }
-    let digests: Vec<Option<u128>> = entries
-        .par_iter()
-        .map(|(relative, is_file)| {
-            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-            let path = relative.as_os_str().as_encoded_bytes();
-            hasher.update(&(path.len() as u64).to_le_bytes());
-            hasher.update(path);
-            if *is_file {
-                let bytes = std::fs::read(dir.join(relative)).ok()?;
-                hasher.update(b"f");
-                hasher.update(&xxhash_rust::xxh3::xxh3_128(&bytes).to_le_bytes());
-            } else {
-                hasher.update(b"d");
-            }
-            Some(hasher.digest128())
-        })
-        .collect();
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for digest in digests {
-        hasher.update(&digest?.to_le_bytes());
-    }
-    Some(hasher.digest128())
 }
 
 /// The state of a folder a build wrote: every entry under it (links not followed) with its kind
@@ -348,12 +272,16 @@ impl BuildCache {
         }
     }
 
-    /// What the recorded build reported, when it was built from `inputs` and each of `folders`
-    /// is still in the state it left it in; else `None` (no record, an unreadable or damaged one,
-    /// or anything changed).
-    pub fn replay(&self, inputs: Inputs, folders: &[&Path]) -> Option<Outcome> {
+    /// What the recorded build reported, when each of `folders` is still in the state it left
+    /// it in and it was built from `inputs` (only taken, which reads every input, when the folders
+    /// match); else `None` (no record, an unreadable or damaged one, or anything changed).
+    pub fn replay(
+        &self,
+        inputs: impl FnOnce() -> Option<Inputs>,
+        folders: &[&Path],
+    ) -> Option<Outcome> {
         let record = self.load()?;
-        if record.inputs != hex(inputs.0) || record.folders.len() != folders.len() {
+        if record.folders.len() != folders.len() {
             return None;
         }
         for ((recorded, state), folder) in record.folders.iter().zip(folders) {
@@ -362,7 +290,7 @@ impl BuildCache {
                 return None;
             }
         }
-        Some(record.outcome)
+        (record.inputs == hex(inputs()?.0)).then_some(record.outcome)
     }
 
     /// Records a finished build: made from `inputs`, it wrote `folders` and reported `outcome`.
@@ -472,24 +400,36 @@ mod tests {
         let cache = BuildCache::new(&dir.path().join(".parkpress-cache"));
         let inputs = Inputs(42);
         assert_eq!(
-            cache.replay(inputs, &[&output]),
+            cache.replay(|| Some(inputs), &[&output]),
             None,
             "nothing recorded yet"
         );
         cache.remember(inputs, &[&output], outcome());
-        let replayed = cache.replay(inputs, &[&output]).expect("replayed");
+        let replayed = cache.replay(|| Some(inputs), &[&output]).expect("replayed");
         assert_eq!(replayed, outcome());
         assert_eq!(
             replayed.report().diagnostics[0].source_line.as_deref(),
             Some("valid_until = 2021-01-01")
         );
-        assert_eq!(cache.replay(Inputs(43), &[&output]), None, "other inputs");
+        assert_eq!(
+            cache.replay(|| Some(Inputs(43)), &[&output]),
+            None,
+            "other inputs"
+        );
 
         std::fs::write(output.join("extra.html"), "x").expect("write");
-        assert_eq!(cache.replay(inputs, &[&output]), None, "a file added");
+        assert_eq!(
+            cache.replay(|| Some(inputs), &[&output]),
+            None,
+            "a file added"
+        );
         std::fs::remove_file(output.join("extra.html")).expect("remove");
         std::fs::write(output.join("index.html"), "<p>two</p>").expect("write");
-        assert_eq!(cache.replay(inputs, &[&output]), None, "a file rewritten");
+        assert_eq!(
+            cache.replay(|| Some(inputs), &[&output]),
+            None,
+            "a file rewritten"
+        );
     }
 
     #[test]
@@ -501,7 +441,7 @@ mod tests {
         cache.remember(Inputs(7), &[&output], outcome());
         let record = cache_dir.join(RECORD);
         let text = std::fs::read(&record).expect("read");
-        assert!(cache.replay(Inputs(7), &[&output]).is_some());
+        assert!(cache.replay(|| Some(Inputs(7)), &[&output]).is_some());
         let mut flipped = text.clone();
         let last = flipped.len() - 10;
         flipped[last] ^= 0x01;
@@ -514,37 +454,7 @@ mod tests {
         ];
         for bytes in damaged {
             std::fs::write(&record, bytes).expect("write");
-            assert_eq!(cache.replay(Inputs(7), &[&output]), None);
+            assert_eq!(cache.replay(|| Some(Inputs(7)), &[&output]), None);
         }
-    }
-
-    #[test]
-    fn inputs_change_with_any_file_under_content_or_themes() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content/parks")).expect("mkdir");
-        std::fs::write(root.join("content/site.toml"), "title = 1").expect("write");
-        let setting = Setting {
-            root,
-            output: &root.join("output"),
-            base_url: None,
-            drafts: false,
-            build_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"),
-            font_paths: &[],
-            kit: true,
-        };
-        let first = Inputs::read(&setting).expect("inputs");
-        assert_eq!(Inputs::read(&setting), Some(first), "the same inputs");
-        std::fs::write(root.join("content/site.toml"), "title = 2").expect("write");
-        let edited = Inputs::read(&setting).expect("inputs");
-        assert_ne!(edited, first);
-        std::fs::create_dir_all(root.join("themes/x/templates")).expect("mkdir");
-        let themed = Inputs::read(&setting).expect("inputs");
-        assert_ne!(themed, edited, "a folder added");
-        let next_day = Setting {
-            build_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 2).expect("date"),
-            ..setting
-        };
-        assert_ne!(Inputs::read(&next_day), Some(themed), "another build date");
     }
 }
