@@ -721,7 +721,7 @@ pub fn build(
     };
     let cache = build_cache::BuildCache::new(&cache_dir(&options.root));
     let mut survey = (options.build_cache && options.pdf.is_none())
-        .then(|| build_cache::Survey::take(&setting, &cache_dir(&options.root)))
+        .then(|| build_cache::Survey::take(&setting))
         .flatten();
     if let Some(survey) = survey.as_mut()
         && let Some(outcome) = cache.replay(|| survey.inputs(&options.root), &folders)

@@ -258,13 +258,13 @@ fn prepare(output: &Path, files: &[OutputFile], record: &BuildRecord) -> Result<
     let staging = Staging::new(output.join(&staging_name))?;
     // Everything that can fail for lack of space happens here, before the output changes.
     let new = staging.0.join("new");
-    digests.extend(write_tree(&new, changed.iter().copied())?);
+    digests.extend(write_staged(&new, &changed)?);
     Marker::new(record, digests).write(&new)?;
     let old = staging.0.join("old");
     std::fs::create_dir_all(&old)
         .and_then(|()| std::fs::copy(output.join(MARKER), old.join(MARKER)))
         .context("cannot keep a copy of the output marker")?;
-    let plan = Plan::new(&staging_name, &stale, &changed);
+    let plan = Plan::new(&staging_name, &stale, &changed, &existing.files);
     plan.write(output)?;
     Ok(Prepared::Commit(Commit {
         staging,
@@ -436,16 +436,25 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(staging: &str, stale: &[String], changed: &[&OutputFile]) -> Self {
+    /// The moves of a commit: `stale` files aside, then for each `changed` one the file it
+    /// replaces (when `existing` holds one) aside and the staged one in, then the marker.
+    fn new(
+        staging: &str,
+        stale: &[String],
+        changed: &[&OutputFile],
+        existing: &HashSet<PathBuf>,
+    ) -> Self {
         let aside = |path: &str| format!("{staging}/old/{path}");
-        let staged = |path: &str| format!("{staging}/new/{path}");
+        let staged = |name: &str| format!("{staging}/new/{name}");
         let mut moves: Vec<(String, String)> = stale
             .iter()
             .map(|path| (path.clone(), aside(path)))
             .collect();
-        for path in changed.iter().map(|f| f.path.as_str()) {
-            moves.push((path.to_owned(), aside(path)));
-            moves.push((staged(path), path.to_owned()));
+        for (index, path) in changed.iter().map(|f| f.path.as_str()).enumerate() {
+            if existing.contains(Path::new(path)) {
+                moves.push((path.to_owned(), aside(path)));
+            }
+            moves.push((staged(&index.to_string()), path.to_owned()));
         }
         // Last, replacing the old marker in one step (a copy of it waits aside): the folder is
         // never without one.
@@ -585,26 +594,18 @@ fn existing_entries(output: &Path) -> Result<Existing> {
     Ok(existing)
 }
 
-/// Writes `files` under `dir`, and returns the digest of each by path.
-fn write_tree<'a>(
-    dir: &Path,
-    files: impl Iterator<Item = &'a OutputFile>,
-) -> Result<Vec<(String, String)>> {
-    let files: Vec<&OutputFile> = files.collect();
+/// Writes `files` into the new folder `dir` under their numbers in `files` (`0`, `1`, …: a flat
+/// folder, so staging makes no folders and leaves none to remove when the files have moved into
+/// place), and returns the digest of each by path.
+fn write_staged(dir: &Path, files: &[&OutputFile]) -> Result<Vec<(String, String)>> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
-    let folders: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf))
-        .filter(|p| !p.as_os_str().is_empty())
-        .collect();
-    for folder in folders {
-        let path = dir.join(folder);
-        std::fs::create_dir_all(&path)
-            .with_context(|| format!("cannot create `{}`", path.display()))?;
-    }
     files
         .par_iter()
-        .map(|file| Ok((file.path.clone(), write_file(dir, file)?)))
+        .enumerate()
+        .map(|(index, file)| {
+            let digest = write_file(&dir.join(index.to_string()), file)?;
+            Ok((file.path.clone(), digest))
+        })
         .collect()
 }
 
@@ -710,16 +711,15 @@ pub fn read_build_record(dir: &Path) -> Result<Option<BuildRecord>> {
 
 use crate::files::digest;
 
-/// Writes one file under `dir`, and returns the digest of its bytes.
-fn write_file(dir: &Path, file: &OutputFile) -> Result<String> {
-    let target = dir.join(&file.path);
+/// Writes one file at `target`, and returns the digest of its bytes.
+fn write_file(target: &Path, file: &OutputFile) -> Result<String> {
     let bytes = match &file.contents {
         Contents::Bytes(bytes) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
         Contents::Copy(source) => std::fs::read(source).map(std::borrow::Cow::Owned),
         Contents::Theme(theme_file) => theme_file.bytes(),
     };
     bytes
-        .and_then(|bytes| std::fs::write(&target, &bytes).map(|()| digest(&bytes)))
+        .and_then(|bytes| std::fs::write(target, &bytes).map(|()| digest(&bytes)))
         .with_context(|| format!("cannot write `{}`", target.display()))
 }
 
@@ -883,7 +883,9 @@ mod tests {
         };
         // The staged copy of the last file is gone, so moving it in fails after the stale
         // files and the other changed files have moved.
-        std::fs::remove_file(commit.staging.0.join("new/d")).expect("rm");
+        let (last_staged, _) = &commit.plan.moves[commit.plan.moves.len() - 2];
+        assert!(last_staged.contains("/new/"), "{last_staged}");
+        std::fs::remove_file(output.join(last_staged)).expect("rm");
         assert!(commit.carry_out(&output).is_err());
         assert_eq!(tree(&output), previous);
     }
@@ -978,7 +980,9 @@ mod tests {
         write_site(&output, &before(), &done()).expect("build");
         for pid in [11, 12] {
             let staging = Staging::new(output.join(format!("{STAGING}{pid}"))).expect("stage");
-            write_tree(&staging.0.join("new/x/y"), before().iter()).expect("write");
+            let files = before();
+            let files: Vec<&OutputFile> = files.iter().collect();
+            write_staged(&staging.0.join("new"), &files).expect("write");
             std::mem::forget(staging);
         }
         write_site(&output, &after(), &done()).expect("next build");

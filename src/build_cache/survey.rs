@@ -2,7 +2,7 @@
 //!
 //! A [`Survey`] is taken before the build: every entry under `content/` and `themes/` with its
 //! [`stamp`], and the clock of the file system at that moment (the times of a probe file written
-//! just before). No file is read then, except those changed so recently that a later write could
+//! just before in the site root, and removed at once). No file is read then, except those changed so recently that a later write could
 //! leave their stamp as it is ("racy" files, as Git calls them: a file's times advance in ticks of
 //! the clock, so a file rewritten with as many bytes within the tick of its last write keeps them).
 //!
@@ -26,8 +26,9 @@ use super::{FORMAT, Inputs, Setting, stamp, times};
 
 /// The folders of the site root whose files the fingerprint covers.
 const FOLDERS: [&str; 2] = ["content", "themes"];
-/// The probe file in the cache folder whose times are the file system's clock.
-const CLOCK: &str = "clock";
+/// The probe file in the site root whose times are the file system's clock (and the process's
+/// id after it, so two builds never share one).
+const CLOCK: &str = ".parkpress-clock.";
 
 /// What a build reads, surveyed before it starts (see the module documentation).
 #[derive(Debug)]
@@ -64,10 +65,11 @@ impl Entry {
 }
 
 impl Survey {
-    /// Surveys the inputs of a build with `setting`, using `cache_dir` for the clock probe; `None`
-    /// when one of them cannot be read (the build is then neither skipped nor recorded).
-    pub fn take(setting: &Setting<'_>, cache_dir: &Path) -> Option<Self> {
-        let clock = file_system_clock(cache_dir)?;
+    /// Surveys the inputs of a build with `setting`; `None` when one of them cannot be read, or
+    /// the site root cannot be written for the clock's probe (the build is then neither skipped
+    /// nor recorded).
+    pub fn take(setting: &Setting<'_>) -> Option<Self> {
+        let clock = file_system_clock(setting.root)?;
         let mut survey = Self {
             fixed: fixed_digest(setting)?,
             trees: FOLDERS
@@ -241,11 +243,11 @@ fn tree(dir: &Path) -> Option<Option<Vec<Entry>>> {
     Some(Some(entries))
 }
 
-/// The file system's time now: the oldest time of a probe file written in `cache_dir`. Every file
-/// written from now on has times at least this.
-fn file_system_clock(cache_dir: &Path) -> Option<u128> {
-    std::fs::create_dir_all(cache_dir).ok()?;
-    let probe = cache_dir.join(CLOCK);
+/// The file system's time now: the oldest time of a probe file written in `root` (and removed at
+/// once), the folder that holds `content/` and `themes/`, so on the same file system as they are
+/// unless one is a link elsewhere. Every file written from now on has times at least this.
+fn file_system_clock(root: &Path) -> Option<u128> {
+    let probe = root.join(format!("{CLOCK}{}", std::process::id()));
     std::fs::write(&probe, b"").ok()?;
     let meta = std::fs::metadata(&probe);
     let _ = std::fs::remove_file(&probe);
@@ -269,8 +271,7 @@ mod tests {
     }
 
     fn inputs(root: &Path) -> Inputs {
-        let cache = root.join(".parkpress-cache");
-        let mut survey = Survey::take(&setting(root), &cache).expect("survey");
+        let mut survey = Survey::take(&setting(root)).expect("survey");
         survey.inputs(root).expect("inputs")
     }
 
@@ -288,12 +289,11 @@ mod tests {
         std::fs::create_dir_all(root.join("themes/x/templates")).expect("mkdir");
         let themed = inputs(root);
         assert_ne!(themed, edited, "a folder added");
-        let cache = root.join(".parkpress-cache");
         let next_day = Setting {
             build_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 2).expect("date"),
             ..setting(root)
         };
-        let mut survey = Survey::take(&next_day, &cache).expect("survey");
+        let mut survey = Survey::take(&next_day).expect("survey");
         assert_ne!(survey.inputs(root), Some(themed), "another build date");
     }
 
@@ -304,8 +304,7 @@ mod tests {
         std::fs::create_dir_all(root.join("content/parks/a")).expect("mkdir");
         std::fs::write(root.join("content/site.toml"), "title = 1").expect("write");
         std::fs::write(root.join("content/parks/a/park.toml"), "name = 'a'").expect("write");
-        let cache = root.join(".parkpress-cache");
-        let survey = Survey::take(&setting(root), &cache).expect("survey");
+        let survey = Survey::take(&setting(root)).expect("survey");
         assert_eq!(survey.finish(&setting(root)), Some(inputs(root)));
     }
 
@@ -316,18 +315,17 @@ mod tests {
         std::fs::create_dir_all(root.join("content")).expect("mkdir");
         let site = root.join("content/site.toml");
         std::fs::write(&site, "title = 1").expect("write");
-        let cache = root.join(".parkpress-cache");
         // The same number of bytes, within the same tick of the clock as the survey: only the
         // bytes read before tell.
-        let survey = Survey::take(&setting(root), &cache).expect("survey");
+        let survey = Survey::take(&setting(root)).expect("survey");
         std::fs::write(&site, "title = 2").expect("write");
         assert_eq!(survey.finish(&setting(root)), None, "a file rewritten");
 
-        let survey = Survey::take(&setting(root), &cache).expect("survey");
+        let survey = Survey::take(&setting(root)).expect("survey");
         std::fs::write(root.join("content/new.md"), "x").expect("write");
         assert_eq!(survey.finish(&setting(root)), None, "a file added");
 
-        let survey = Survey::take(&setting(root), &cache).expect("survey");
+        let survey = Survey::take(&setting(root)).expect("survey");
         std::fs::create_dir_all(root.join("themes")).expect("mkdir");
         assert_eq!(survey.finish(&setting(root)), None, "a folder made");
     }
@@ -343,8 +341,7 @@ mod tests {
         // before the survey is older than its probe.
         std::thread::sleep(std::time::Duration::from_millis(100));
         std::fs::write(root.join("content/new.md"), "new").expect("write");
-        let cache = root.join(".parkpress-cache");
-        let survey = Survey::take(&setting(root), &cache).expect("survey");
+        let survey = Survey::take(&setting(root)).expect("survey");
         let read: Vec<(&Path, bool)> = survey.trees[0]
             .iter()
             .flatten()
@@ -356,6 +353,10 @@ mod tests {
             Some(inputs(root)),
             "read after the build instead"
         );
-        assert!(!cache.join(CLOCK).exists(), "the probe is removed");
+        let names: Vec<String> = std::fs::read_dir(root)
+            .expect("read")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["content"], "the probe is removed");
     }
 }
