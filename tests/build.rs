@@ -739,6 +739,64 @@ fn the_share_image_thumbnail_is_the_themes_own() {
     );
 }
 
+/// Templates under `parts/` are rendered once per language and shown by `parts.<name>`: the
+/// built-in footer is one, and a site theme replaces it like any template; a part that fails is
+/// reported by its name.
+#[test]
+fn theme_parts_are_rendered_once_per_language() {
+    let site = Site::fixture("basic");
+    site.build();
+    for page in ["index.html", "parks/data-lake/index.html", "en/index.html"] {
+        let html = site.out(page);
+        assert_eq!(
+            html.matches(r#"<footer class="site-footer">"#).count(),
+            1,
+            "{page}"
+        );
+    }
+    site.write(
+        "themes/mine/theme.toml",
+        "name = \"mine\"\nextends = \"default\"\n",
+    );
+    site.write(
+        "themes/mine/templates/parts/footer.html",
+        "<footer>{{ t[\"nav.parks\"] }} · {{ lang }}</footer>\n",
+    );
+    site.edit(
+        "content/site.toml",
+        "base_url",
+        "theme = \"mine\"\nbase_url",
+    );
+    site.build();
+    let zh = site.out("parks/data-lake/index.html");
+    assert!(zh.contains("\n<footer>园区 · zh</footer>\n<script"), "{zh}");
+    assert!(
+        !zh.contains("site-footer"),
+        "the theme's part replaces the built-in one"
+    );
+    assert!(
+        site.out("en/index.html")
+            .contains("<footer>Parks · en</footer>")
+    );
+
+    site.write(
+        "themes/mine/templates/parts/broken.html",
+        "{{ page.title }}",
+    );
+    let output = site.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr(&output);
+    assert!(
+        stderr.contains("template `parts/broken.html` failed for language `zh`"),
+        "{stderr}"
+    );
+    assert!(
+        site.out("en/index.html")
+            .contains("<footer>Parks · en</footer>"),
+        "output kept"
+    );
+}
+
 /// Every file of the site under `dir` (not parkpress's own: the marker, staging folders, the
 /// journal), relative, with its bytes.
 fn site_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {

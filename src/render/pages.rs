@@ -264,6 +264,9 @@ struct AnchoredLink {
     column: usize,
 }
 
+/// The folder of the templates rendered once per language (see [`PageRenderer::base_with_parts`]).
+const PARTS: &str = "parts/";
+
 impl PageRenderer<'_> {
     /// Renders every page in every language, then the once-only files.
     pub fn render_all(&self) -> PagesResult {
@@ -290,18 +293,27 @@ impl PageRenderer<'_> {
             .collect();
         pairs.push((Job::NotFound, 0));
 
+        let mut part_problems = Vec::new();
+        let bases: Vec<tera::Context> = self
+            .lang_views
+            .iter()
+            .map(|views| self.base_with_parts(views, &mut part_problems))
+            .collect();
         // Each thread keeps one copy of each language's shared variables to render over.
         let outputs: Vec<JobOutput> = pairs
             .par_iter()
             .map_init(
                 || vec![None; self.lang_views.len()],
-                |shared, (job, l)| self.render_job(*job, &self.lang_views[*l], &mut shared[*l]),
+                |shared, (job, l)| {
+                    let shared = shared[*l].get_or_insert_with(|| bases[*l].clone());
+                    self.render_job(*job, &self.lang_views[*l], shared)
+                },
             )
             .collect();
 
         let mut result = PagesResult {
             files: Vec::with_capacity(outputs.len() + 8),
-            diagnostics: Vec::new(),
+            diagnostics: part_problems,
             page_count: 0,
             referenced_assets: self.model_assets(),
         };
@@ -353,14 +365,49 @@ impl PageRenderer<'_> {
         result
     }
 
-    /// Renders one page; `shared` is this thread's copy of the language's shared variables
-    /// ([`LangViews::base_context`]), made on first use.
-    fn render_job(
-        &self,
-        job: Job,
-        views: &LangViews,
-        shared: &mut Option<tera::Context>,
-    ) -> JobOutput {
+    /// The language's shared variables ([`LangViews::base_context`]) and `parts`: each template
+    /// under `parts/` rendered once with them, by its name without folder and extension
+    /// (`parts/footer.html` is `parts.footer`), for what every page shows alike. A part that
+    /// fails is reported and left out.
+    fn base_with_parts(&self, views: &LangViews, problems: &mut Vec<Diagnostic>) -> tera::Context {
+        let mut base = views.base_context.clone();
+        let mut parts = std::collections::BTreeMap::new();
+        for name in self.tera.get_template_names() {
+            let Some(key) = name
+                .strip_prefix(PARTS)
+                .and_then(|rest| rest.strip_suffix(".html"))
+            else {
+                continue;
+            };
+            match self.tera.render(name, &views.base_context) {
+                Ok(html) => {
+                    parts.insert(key.to_owned(), html);
+                }
+                Err(error) => {
+                    let message = crate::diagnostics::error_chain(&error);
+                    let diagnostic = Diagnostic::error(
+                        "template-error",
+                        format!(
+                            "template `{name}` failed for language `{}`: {message}",
+                            views.lang
+                        ),
+                    )
+                    .with_hint("fix the template (see docs/themes.md: parts get `site`, `t`, `lang` and `theme`)");
+                    problems.push(crate::theme::place_in_template(
+                        diagnostic,
+                        self.cx.theme,
+                        &message,
+                    ));
+                }
+            }
+        }
+        base.insert("parts", &parts);
+        base
+    }
+
+    /// Renders one page over `shared`, this thread's copy of the language's shared variables
+    /// with its parts ([`Self::base_with_parts`]).
+    fn render_job(&self, job: Job, views: &LangViews, shared: &mut tera::Context) -> JobOutput {
         let lang = views.lang.as_str();
         let mut out = JobOutput::default();
         let page = match self.page_context(job, views, &mut out) {
@@ -397,12 +444,9 @@ impl PageRenderer<'_> {
             .and_then(|(cache, key)| cache.page(&file_path, key));
         let rendered = match cached {
             Some(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-            None => {
-                let shared = shared.get_or_insert_with(|| views.base_context.clone());
-                render_over(shared, context, |full| {
-                    self.tera.render(job.template(), full)
-                })
-            }
+            None => render_over(shared, context, |full| {
+                self.tera.render(job.template(), full)
+            }),
         };
         if let (Some(cache), Some(key), Ok(html)) = (cache, key, &rendered) {
             cache.store_page(&file_path, key, Arc::new(html.clone().into_bytes()));
