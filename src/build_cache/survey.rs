@@ -248,8 +248,14 @@ fn tree(dir: &Path) -> Option<Option<Vec<Entry>>> {
 /// unless one is a link elsewhere. Every file written from now on has times at least this.
 fn file_system_clock(root: &Path) -> Option<u128> {
     let probe = root.join(format!("{CLOCK}{}", std::process::id()));
-    std::fs::write(&probe, b"").ok()?;
-    let meta = std::fs::metadata(&probe);
+    // Made new, never over a file of that name: only what this build made is removed.
+    let made = std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .ok()?;
+    let meta = made.metadata();
+    drop(made);
     let _ = std::fs::remove_file(&probe);
     times(&meta.ok()?).into_iter().min()
 }
@@ -358,5 +364,18 @@ mod tests {
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["content"], "the probe is removed");
+    }
+
+    #[test]
+    fn a_file_named_like_the_probe_is_left_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        let theirs = root.join(format!("{CLOCK}{}", std::process::id()));
+        std::fs::write(&theirs, "keep").expect("write");
+        assert!(
+            Survey::take(&setting(root)).is_none(),
+            "no clock, no record"
+        );
+        assert_eq!(std::fs::read_to_string(&theirs).expect("read"), "keep");
     }
 }
