@@ -795,6 +795,20 @@ fn theme_parts_are_rendered_once_per_language() {
             .contains("<footer>Parks · en</footer>"),
         "output kept"
     );
+
+    // A broken footer is reported once per language, not again by every page that shows it.
+    site.write("themes/mine/templates/parts/broken.html", "");
+    site.write(
+        "themes/mine/templates/parts/footer.html",
+        "<footer>{{ page.title }}</footer>",
+    );
+    let broken = self::stderr(&site.run(&["build"]));
+    assert_eq!(
+        broken.matches("parts/footer.html` failed").count(),
+        2,
+        "{broken}"
+    );
+    assert!(!broken.contains("parts.footer"), "{broken}");
 }
 
 /// Every file of the site under `dir` (not parkpress's own: the marker, staging folders, the

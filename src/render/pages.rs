@@ -368,7 +368,7 @@ impl PageRenderer<'_> {
     /// The language's shared variables ([`LangViews::base_context`]) and `parts`: each template
     /// under `parts/` rendered once with them, by its name without folder and extension
     /// (`parts/footer.html` is `parts.footer`), for what every page shows alike. A part that
-    /// fails is reported and left out.
+    /// fails is reported once and left empty.
     fn base_with_parts(&self, views: &LangViews, problems: &mut Vec<Diagnostic>) -> tera::Context {
         let mut base = views.base_context.clone();
         let mut parts = std::collections::BTreeMap::new();
@@ -384,20 +384,10 @@ impl PageRenderer<'_> {
                     parts.insert(key.to_owned(), html);
                 }
                 Err(error) => {
-                    let message = crate::diagnostics::error_chain(&error);
-                    let diagnostic = Diagnostic::error(
-                        "template-error",
-                        format!(
-                            "template `{name}` failed for language `{}`: {message}",
-                            views.lang
-                        ),
-                    )
-                    .with_hint("fix the template (see docs/themes.md: parts get `site`, `t`, `lang` and `theme`)");
-                    problems.push(crate::theme::place_in_template(
-                        diagnostic,
-                        self.cx.theme,
-                        &message,
-                    ));
+                    let what = format!("language `{}`", views.lang);
+                    problems.push(self.template_error(name, &what, &error));
+                    // Empty, so the pages that show it do not each fail again for its absence.
+                    parts.insert(key.to_owned(), String::new());
                 }
             }
         }
@@ -415,7 +405,7 @@ impl PageRenderer<'_> {
             Err(error) => {
                 let file_path = self.file_path(job, lang, "");
                 out.diagnostics
-                    .push(self.template_error(job, &file_path, &error));
+                    .push(self.page_error(job, &file_path, &error));
                 return out;
             }
         };
@@ -465,7 +455,7 @@ impl PageRenderer<'_> {
                 }
             }
             Err(error) => {
-                let diagnostic = self.template_error(job, &file_path, &error);
+                let diagnostic = self.page_error(job, &file_path, &error);
                 out.diagnostics.push(diagnostic);
             }
         }
@@ -481,19 +471,22 @@ impl PageRenderer<'_> {
         }
     }
 
-    /// A template that failed for one page, placed at its line in the theme when the error says.
-    fn template_error(&self, job: Job, file_path: &str, error: &tera::Error) -> Diagnostic {
+    /// A template that failed (for `what`: a page, a part's language), placed at its line in the
+    /// theme when the error says.
+    fn template_error(&self, template: &str, what: &str, error: &tera::Error) -> Diagnostic {
         let message = crate::diagnostics::error_chain(error);
         let diagnostic = Diagnostic::error(
             "template-error",
-            format!(
-                "template `{}` failed for {} page `{file_path}`: {message}",
-                job.template(),
-                job.kind(),
-            ),
+            format!("template `{template}` failed for {what}: {message}"),
         )
         .with_hint("fix the template (see docs/themes.md for the variables each template gets)");
         crate::theme::place_in_template(diagnostic, self.cx.theme, &message)
+    }
+
+    /// [`Self::template_error`] for one page.
+    fn page_error(&self, job: Job, file_path: &str, error: &tera::Error) -> Diagnostic {
+        let what = format!("{} page `{file_path}`", job.kind());
+        self.template_error(job.template(), &what, error)
     }
 
     /// A vCard for each of a park's contacts, beside its page.
