@@ -34,6 +34,9 @@ pub mod theme;
 pub mod urls;
 pub mod views;
 
+#[cfg(test)]
+mod test_support;
+
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

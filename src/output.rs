@@ -966,11 +966,11 @@ mod tests {
         write_site(&output, &before(), &done()).expect("build");
         assert_eq!(site_tree(&output), expected(&before()));
         assert_eq!(std::fs::metadata(&output).expect("meta").ino(), inode);
-        let names: Vec<String> = std::fs::read_dir(dir.path())
-            .expect("read")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["volume"], "nothing made beside it");
+        assert_eq!(
+            crate::test_support::names_in(dir.path()),
+            ["volume"],
+            "nothing made beside it"
+        );
     }
 
     #[test]

@@ -263,6 +263,7 @@ fn file_system_clock(root: &Path) -> Option<u128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{folder_with, names_in};
 
     fn setting(root: &Path) -> Setting<'_> {
         Setting {
@@ -283,10 +284,9 @@ mod tests {
 
     #[test]
     fn inputs_change_with_any_file_under_content_or_themes() {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = folder_with(&[("content/site.toml", "title = 1")]);
         let root = dir.path();
         std::fs::create_dir_all(root.join("content/parks")).expect("mkdir");
-        std::fs::write(root.join("content/site.toml"), "title = 1").expect("write");
         let first = inputs(root);
         assert_eq!(inputs(root), first, "the same inputs");
         std::fs::write(root.join("content/site.toml"), "title = 2").expect("write");
@@ -305,22 +305,20 @@ mod tests {
 
     #[test]
     fn a_finished_survey_is_the_fingerprint_a_fresh_one_reads() {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = folder_with(&[
+            ("content/site.toml", "title = 1"),
+            ("content/parks/a/park.toml", "name = 'a'"),
+        ]);
         let root = dir.path();
-        std::fs::create_dir_all(root.join("content/parks/a")).expect("mkdir");
-        std::fs::write(root.join("content/site.toml"), "title = 1").expect("write");
-        std::fs::write(root.join("content/parks/a/park.toml"), "name = 'a'").expect("write");
         let survey = Survey::take(&setting(root)).expect("survey");
         assert_eq!(survey.finish(&setting(root)), Some(inputs(root)));
     }
 
     #[test]
     fn a_file_changed_while_the_build_ran_leaves_nothing_to_record() {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = folder_with(&[("content/site.toml", "title = 1")]);
         let root = dir.path();
-        std::fs::create_dir_all(root.join("content")).expect("mkdir");
         let site = root.join("content/site.toml");
-        std::fs::write(&site, "title = 1").expect("write");
         // The same number of bytes, within the same tick of the clock as the survey: only the
         // bytes read before tell.
         let survey = Survey::take(&setting(root)).expect("survey");
@@ -338,11 +336,8 @@ mod tests {
 
     #[test]
     fn only_files_changed_within_the_clock_tick_are_read_before_the_build() {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = folder_with(&[("content/old.md", "old")]);
         let root = dir.path();
-        std::fs::create_dir_all(root.join("content")).expect("mkdir");
-        let old = root.join("content/old.md");
-        std::fs::write(&old, "old").expect("write");
         // File times advance in ticks of a few milliseconds: a file written a tenth of a second
         // before the survey is older than its probe.
         std::thread::sleep(std::time::Duration::from_millis(100));
@@ -359,11 +354,7 @@ mod tests {
             Some(inputs(root)),
             "read after the build instead"
         );
-        let names: Vec<String> = std::fs::read_dir(root)
-            .expect("read")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["content"], "the probe is removed");
+        assert_eq!(names_in(root), ["content"], "the probe is removed");
     }
 
     #[test]

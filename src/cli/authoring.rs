@@ -10,7 +10,7 @@ use parkpress::authoring::diff::{DiffError, DiffOptions, OldEdition};
 use parkpress::authoring::import::{ImportError, ImportKind, ImportOptions};
 use parkpress::authoring::scaffold::NewItem;
 
-use super::{environment_error, print_report};
+use super::{content_failure, environment_error, print_report};
 
 #[derive(Debug, Args)]
 pub(super) struct InitArgs {
@@ -196,12 +196,11 @@ pub(super) fn import(args: &ImportArgs, root: &Path) -> ExitCode {
             for problem in &problems {
                 let _ = writeln!(err, "{}", problem.render_text());
             }
-            let _ = writeln!(
-                err,
-                "parkpress: import failed with {} problem(s); no file was changed",
+            drop(err);
+            content_failure(&format!(
+                "import failed with {} problem(s); no file was changed",
                 problems.len()
-            );
-            ExitCode::from(1)
+            ))
         }
         Err(ImportError::Usage(error)) => environment_error(&error),
     }
@@ -253,12 +252,9 @@ pub(super) fn diff(args: &DiffArgs, root: &Path, today: NaiveDate) -> ExitCode {
         }
         Err(DiffError::Content { edition, report }) => {
             print_report(&report);
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(
-                err,
-                "parkpress: the {edition} edition cannot be read; fix the errors above first"
-            );
-            ExitCode::from(1)
+            content_failure(&format!(
+                "the {edition} edition cannot be read; fix the errors above first"
+            ))
         }
         Err(DiffError::Usage(error)) => environment_error(&error),
     }

@@ -282,13 +282,10 @@ fn build(options: &BuildOptions) -> ExitCode {
         }
         Err(BuildError::Content(report)) => {
             print_report(&report);
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(
-                err,
-                "parkpress: build failed with {} error(s); output/ was left as it was",
+            content_failure(&format!(
+                "build failed with {} error(s); output/ was left as it was",
                 report.error_count()
-            );
-            ExitCode::from(1)
+            ))
         }
         Err(BuildError::Environment(error)) => environment_error(&error),
     }
@@ -434,6 +431,13 @@ fn print_warning_summary(report: &Report) {
     {
         let _ = writeln!(err, "{}", diagnostic.render_text());
     }
+}
+
+/// Ends a command the content stopped: `message` on stderr after what was reported, exit code 1.
+pub(crate) fn content_failure(message: &str) -> ExitCode {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "parkpress: {message}");
+    ExitCode::from(1)
 }
 
 pub(crate) fn environment_error(error: &anyhow::Error) -> ExitCode {

@@ -1407,6 +1407,11 @@ mod tests {
         render(&input(source), &FakeSite)
     }
 
+    /// Asserts that `html` holds `part`, showing the whole of it when not.
+    fn assert_has(html: &str, part: &str) {
+        assert!(html.contains(part), "{part} not in {html}");
+    }
+
     fn md_with(source: &str, raw_html: RawHtml) -> Rendered {
         render(
             &MarkdownInput {
@@ -1455,12 +1460,9 @@ mod tests {
     #[test]
     fn content_link_resolves_with_anchor() {
         let out = md("See [the park](@/parks/data-lake#园区优势).");
-        assert!(
-            out.html.contains(
-                "<a href=\"/en/parks/data-lake/#%E5%9B%AD%E5%8C%BA%E4%BC%98%E5%8A%BF\">the park</a>"
-            ),
-            "{}",
-            out.html
+        assert_has(
+            &out.html,
+            "<a href=\"/en/parks/data-lake/#%E5%9B%AD%E5%8C%BA%E4%BC%98%E5%8A%BF\">the park</a>",
         );
         assert!(out.problems.is_empty());
         let link = &out.links[0];
@@ -1491,7 +1493,7 @@ mod tests {
         assert_eq!((problem.line, problem.column), (7, 7));
         assert!(problem.message.contains("@/parks/nowhere"));
         assert!(problem.hint.contains("@/parks/<park>"));
-        assert!(out.html.contains("第二段，见 园区。"), "{}", out.html);
+        assert_has(&out.html, "第二段，见 园区。");
         assert!(!out.html.contains("<a"));
         assert_eq!(out.links[0].resolved, None);
         assert_eq!(out.links[0].anchor.as_deref(), Some("x"));
@@ -1508,12 +1510,9 @@ mod tests {
     #[test]
     fn relative_image_resolves_against_file_dir() {
         let out = md("![展厅 hall](hall.jpg \"The hall\")\n\n![map](../shared/./map.png)\n");
-        assert!(
-            out.html.contains(
-                "<img src=\"/parks/data-lake/hall.jpg\" alt=\"展厅 hall\" title=\"The hall\" loading=\"lazy\">"
-            ),
-            "{}",
-            out.html
+        assert_has(
+            &out.html,
+            "<img src=\"/parks/data-lake/hall.jpg\" alt=\"展厅 hall\" title=\"The hall\" loading=\"lazy\">",
         );
         assert!(out.html.contains("src=\"/parks/shared/map.png\""));
         assert!(out.problems.is_empty());
@@ -1526,11 +1525,7 @@ mod tests {
         let mut about = input("[About us](../../pages/about.md#team)");
         about.lang = "zh";
         let out = render(&about, &FakeSite);
-        assert!(
-            out.html.contains("href=\"/zh/about/#team\""),
-            "{}",
-            out.html
-        );
+        assert_has(&out.html, "href=\"/zh/about/#team\"");
         assert_eq!(out.links[0].anchor.as_deref(), Some("team"));
     }
 
@@ -1731,16 +1726,8 @@ fn main() {}
     #[test]
     fn chinese_quotes_are_kept() {
         let out = md("他说：“投资济北”，‘好’。\"plain\" 'quotes' -- ...");
-        assert!(
-            out.html.contains("他说：“投资济北”，‘好’。"),
-            "{}",
-            out.html
-        );
-        assert!(
-            out.html.contains("\"plain\" 'quotes' -- ..."),
-            "{}",
-            out.html
-        );
+        assert_has(&out.html, "他说：“投资济北”，‘好’。");
+        assert_has(&out.html, "\"plain\" 'quotes' -- ...");
     }
 
     #[test]
