@@ -6,14 +6,19 @@
 # CPU time of RUNS builds each, the ratios to the cold build, and the load of the machine; then
 # checks that the output of the cached rebuilds is byte-identical to a cold build's.
 # usage: scripts/bench_rebuild.sh [RUNS]   (default 5; needs python3, bc and GNU time; works in
-# /dev/shm when it exists)
+# /dev/shm when it exists). BENCH_PARKPRESS=path/to/parkpress times that binary instead of
+# building the release one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 gen=${GEN:-../shared/bench/gen.py}
 [ -f "$gen" ] || gen=/work/shared/bench/gen.py
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-target}/release/parkpress
+if [ -n "${BENCH_PARKPRESS:-}" ]; then
+  bin=$(realpath "$BENCH_PARKPRESS")
+else
+  cargo build --release --quiet
+  bin=$(realpath "${CARGO_TARGET_DIR:-target}/release/parkpress")
+fi
 base=/tmp
 [ -d /dev/shm ] && base=/dev/shm
 work=$(mktemp -d -p "$base")

@@ -75,21 +75,33 @@ pub struct BuildOptions {
     pub build_cache: bool,
 }
 
-/// Work kept between the builds of one process (`serve`), so a rebuild redoes only what changed.
+/// Work kept from earlier builds, so a rebuild redoes only what changed: between the builds of
+/// one process (`serve`, [`KeptWork::in_memory`]), or from the last `build` in another (its
+/// rendering, kept in the build cache).
 #[derive(Debug, Default)]
 pub struct KeptWork {
-    /// Files read, read again only when they change.
-    pub sources: content::SourceCache,
+    /// Files read, read again only when they change (`serve`).
+    pub sources: Option<content::SourceCache>,
     /// Markdown bodies and pages by the hash of their inputs, QR codes by URL.
     pub render: std::sync::Arc<render::RenderCache>,
     /// Fonts loaded for PDFs (`serve --pdf`).
     pub fonts: print::fonts::FontCache,
 }
 
+impl KeptWork {
+    /// Everything kept in memory, for the rebuilds of one process.
+    pub fn in_memory() -> Self {
+        Self {
+            sources: Some(content::SourceCache::default()),
+            ..Self::default()
+        }
+    }
+}
+
 impl BuildOptions {
     /// The files kept from earlier builds, if any.
     pub fn sources(&self) -> Option<&content::SourceCache> {
-        self.kept.as_deref().map(|kept| &kept.sources)
+        self.kept.as_deref().and_then(|kept| kept.sources.as_ref())
     }
 }
 
@@ -111,6 +123,9 @@ pub struct BuildSummary {
     pub report: Report,
     /// HTML pages written.
     pub page_count: usize,
+    /// HTML pages taken as the last build rendered them (`build` keeps its rendering in
+    /// `.parkpress-cache/render.bin`): the rest were rendered again.
+    pub pages_reused: usize,
     /// Files the site has.
     pub file_count: usize,
     /// What writing the output folder changed.
@@ -392,6 +407,8 @@ pub struct Built {
     pub kit: Vec<OutputFile>,
     /// HTML pages.
     pub page_count: usize,
+    /// HTML pages taken as the last build rendered them.
+    pub pages_reused: usize,
     /// What image processing did.
     pub image_stats: assets::images::ImageStats,
     /// Drafts left out (published with `--drafts`).
@@ -582,6 +599,7 @@ pub fn build_files(
         posters,
         print_shop,
         page_count: done.rendered.page_count,
+        pages_reused: done.rendered.pages_reused,
         image_stats,
         drafts_left_out: done.site.drafts_left_out,
     })
@@ -723,7 +741,8 @@ pub fn build(
         kit: kit_written,
     };
     let cache = build_cache::BuildCache::new(&cache_dir(&options.root));
-    let mut survey = (options.build_cache && options.pdf.is_none())
+    let cached = options.build_cache && options.pdf.is_none();
+    let mut survey = cached
         .then(|| build_cache::Survey::take(&setting))
         .flatten();
     if let Some(survey) = survey.as_mut()
@@ -731,7 +750,27 @@ pub fn build(
     {
         return Ok(replayed(outcome, output.clone(), kit_written, started));
     }
+    // What the last build rendered, for the pages this one renders alike.
+    let rendering = cached.then(|| {
+        std::sync::Arc::new(render::RenderCache::recording(
+            &output,
+            &cache.rendering(&setting),
+        ))
+    });
+    let options = &BuildOptions {
+        kept: match &rendering {
+            Some(render) => Some(std::sync::Arc::new(KeptWork {
+                render: std::sync::Arc::clone(render),
+                ..KeptWork::default()
+            })),
+            None => options.kept.clone(),
+        },
+        ..options.clone()
+    };
     let summary = build_in_full(options, progress, output.clone(), kit_written, started)?;
+    if let Some(record) = rendering.as_ref().and_then(|render| render.record()) {
+        cache.remember_rendering(&setting, &record);
+    }
     let made_pdfs = summary.pdfs.typeset + summary.pdfs.kept + summary.pdfs.refreshed > 0
         || summary.pdfs.removed > 0
         || summary.print_shop.is_some();
@@ -773,6 +812,7 @@ fn replayed(
     BuildSummary {
         report: outcome.report(),
         page_count: outcome.page_count,
+        pages_reused: 0,
         file_count: outcome.file_count,
         written: output::WriteStats {
             written: 0,
@@ -859,6 +899,7 @@ fn build_in_full(
         kit_written,
         report: built.report,
         page_count: built.page_count,
+        pages_reused: built.pages_reused,
         drafts_left_out: built.drafts_left_out,
         file_count: built.files.len(),
         written,

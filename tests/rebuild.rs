@@ -13,6 +13,21 @@ use std::path::Path;
 /// What the summary line says when the build was skipped.
 const FROM_CACHE: &str = "nothing changed since the last build";
 
+/// The pages of a summary line (`Built 24 pages, 20 as the last build rendered them (…`): how
+/// many were built and how many of them were taken as the last build rendered them.
+fn pages(summary: &str) -> (usize, usize) {
+    let number = |text: &str| -> usize {
+        let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().expect("a number")
+    };
+    let built = summary.split("Built ").nth(1).expect("a summary line");
+    let reused = built
+        .split_once(" pages, ")
+        .filter(|(_, rest)| rest.contains(" as the last build rendered them"))
+        .map_or(0, |(_, rest)| number(rest));
+    (number(built), reused)
+}
+
 /// Every file under `dir` with its bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     common::walk(dir)
@@ -134,6 +149,17 @@ fn a_cached_rebuild_writes_what_a_cold_build_writes() {
         change();
         let rebuilt = build_matches_cold(&site, BUILD_EPOCH);
         assert!(!rebuilt.contains(FROM_CACHE), "{what}: {rebuilt}");
+        // Pages are taken as the last build rendered them when their inputs are unchanged: after
+        // one tenant, most; after a template, none (every page's key has the templates).
+        let (built, reused) = pages(&rebuilt);
+        match what {
+            "one tenant edited" => assert!(
+                reused > built / 2 && reused < built,
+                "{what}: {reused} of {built} pages reused: {rebuilt}"
+            ),
+            "a theme template edited" => assert_eq!(reused, 0, "{what}: {rebuilt}"),
+            _ => assert!(reused < built, "{what}: {rebuilt}"),
+        }
         let again = build_matches_cold(&site, BUILD_EPOCH);
         assert!(again.contains(FROM_CACHE), "{what}, then nothing: {again}");
     }
@@ -174,6 +200,26 @@ fn a_damaged_cache_is_ignored_and_rebuilt() {
         let rebuilt = build_matches_cold(&site, BUILD_EPOCH);
         assert!(!rebuilt.contains(FROM_CACHE), "{rebuilt}");
     }
+    // The rendering kept for the next build likewise: a damaged one renders every page again.
+    let rendering = site.path(".parkpress-cache/render.bin");
+    let whole = std::fs::read(&rendering).expect("the build kept its rendering");
+    let mut flipped = whole.clone();
+    flipped[whole.len() / 2] ^= 0x20;
+    let damaged: [&[u8]; 4] = [&whole[..whole.len() / 3], &flipped, b"", b"\x00\xff{"];
+    for bytes in damaged {
+        std::fs::write(&rendering, bytes).expect("damage the rendering");
+        std::fs::remove_file(&record).expect("no record, so the build runs");
+        let rebuilt = build_matches_cold(&site, BUILD_EPOCH);
+        assert_eq!(pages(&rebuilt).1, 0, "{rebuilt}");
+    }
+    std::fs::remove_file(&record).expect("no record, so the build runs");
+    let rebuilt = build_matches_cold(&site, BUILD_EPOCH);
+    let (built, reused) = pages(&rebuilt);
+    assert_eq!(
+        reused, built,
+        "a whole rendering: every page as it was: {rebuilt}"
+    );
+
     std::fs::remove_dir_all(site.path(".parkpress-cache")).expect("remove the cache");
     assert!(!build_matches_cold(&site, BUILD_EPOCH).contains(FROM_CACHE));
 }

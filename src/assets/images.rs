@@ -263,6 +263,18 @@ impl ImagePlan {
         self.images.get(path)
     }
 
+    /// A hash of everything [`Self::get`] tells of every image, by path: what a page rendered with
+    /// the `image()` function or a body with image attributes depends on.
+    pub fn fingerprint(&self) -> u128 {
+        let mut paths: Vec<&String> = self.images.keys().collect();
+        paths.sort();
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for path in paths {
+            hasher.update(format!("{path:?}{:?}", self.images[path]).as_bytes());
+        }
+        hasher.digest128()
+    }
+
     /// Pixel sizes of raster images as they are shown (EXIF orientation applied).
     pub fn sizes(&self) -> HashMap<String, (u32, u32)> {
         self.sources

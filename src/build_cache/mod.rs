@@ -28,6 +28,9 @@
 //! which no fingerprint here covers. A failed build records nothing and leaves the record of the
 //! last good one, whose folders it did not touch. A record that cannot be read, is truncated, or
 //! whose checksum does not match is ignored (the build runs cold); the cache is safe to delete.
+//!
+//! A build that is not skipped still renders only what changed: `rendering.rs` keeps what the
+//! last one rendered (`render.bin`), keyed by content hashes, for the next.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -36,6 +39,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::diagnostics::{Diagnostic, Report, Severity};
 
+mod rendering;
 mod survey;
 pub use survey::Survey;
 
@@ -361,6 +365,20 @@ impl BuildCache {
             return None;
         }
         serde_json::from_str(body).ok()
+    }
+}
+
+/// The setting the unit tests of the build cache build with.
+#[cfg(test)]
+fn test_setting(root: &Path) -> Setting<'_> {
+    Setting {
+        root,
+        output: Path::new("output"),
+        base_url: None,
+        drafts: false,
+        build_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"),
+        font_paths: &[],
+        kit: true,
     }
 }
 

@@ -189,7 +189,7 @@ fn tree_digest(entries: &[Entry]) -> u128 {
 /// The digest of the format, the binary's version and executable, the options and every
 /// environment variable (`SOURCE_DATE_EPOCH`, `PARKPRESS_*`, whatever a template reads with Tera's
 /// `get_env`).
-fn fixed_digest(setting: &Setting<'_>) -> Option<u128> {
+pub(super) fn fixed_digest(setting: &Setting<'_>) -> Option<u128> {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     add(&mut hasher, FORMAT.as_bytes());
     add(&mut hasher, env!("CARGO_PKG_VERSION").as_bytes());
@@ -263,19 +263,8 @@ fn file_system_clock(root: &Path) -> Option<u128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build_cache::test_setting as setting;
     use crate::test_support::{folder_with, names_in};
-
-    fn setting(root: &Path) -> Setting<'_> {
-        Setting {
-            root,
-            output: Path::new("output"),
-            base_url: None,
-            drafts: false,
-            build_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"),
-            font_paths: &[],
-            kit: true,
-        }
-    }
 
     fn inputs(root: &Path) -> Inputs {
         let mut survey = Survey::take(&setting(root)).expect("survey");

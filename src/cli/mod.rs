@@ -243,8 +243,12 @@ fn build(options: &BuildOptions) -> ExitCode {
             let images = summary.image_stats;
             let _ = writeln!(
                 out,
-                "Built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s; images: {} encoded, {} from cache{}{}",
+                "Built {} pages{} ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s; images: {} encoded, {} from cache{}{}",
                 summary.page_count,
+                match summary.pages_reused {
+                    0 => String::new(),
+                    reused => format!(", {reused} as the last build rendered them"),
+                },
                 summary.file_count,
                 summary.written.written,
                 summary.written.unchanged,

@@ -90,7 +90,7 @@ pub struct MarkdownInput<'a> {
 }
 
 /// One heading, for a table of contents and for checking `#anchor` links.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TocEntry {
     /// Heading level, 1 to 6.
     pub level: u8,
@@ -101,7 +101,7 @@ pub struct TocEntry {
 }
 
 /// What kind of reference a [`LinkRef`] is, so later checks know where its anchor must exist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
     /// An `@/…` link to content.
     Content,
@@ -113,7 +113,7 @@ pub enum LinkKind {
 }
 
 /// A link or image reference found in the body, with where it is, for later checks (anchors).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LinkRef {
     /// The destination as written in the Markdown.
     pub target: String,
@@ -150,8 +150,9 @@ pub struct MarkdownProblem {
     pub hint: String,
 }
 
-/// The result of rendering one Markdown body.
-#[derive(Debug, Clone, Default)]
+/// The result of rendering one Markdown body. Serialized (for the next build's reuse) without its
+/// problems: only a body without any is kept.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// The body as HTML, sanitized when [`RawHtml::Sanitize`] is in effect.
     pub html: String,
@@ -160,6 +161,7 @@ pub struct Rendered {
     /// Every `@/`, relative and `#anchor` link or image, resolved or not.
     pub links: Vec<LinkRef>,
     /// Broken links and rejected paths.
+    #[serde(skip)]
     pub problems: Vec<MarkdownProblem>,
     /// Plain text of the first paragraph, for meta descriptions.
     pub summary: String,

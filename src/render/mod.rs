@@ -1,12 +1,15 @@
 //! Stage 3: the theme's Tera templates, filled with typed contexts, every page of every language
 //! rendered in parallel into an in-memory list of output files.
 
+mod cache;
 mod functions;
 mod kinds;
 mod lastmod;
 mod pages;
 mod reach;
 pub mod tools;
+
+pub use cache::RenderCache;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -32,53 +35,10 @@ pub struct RenderResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of HTML pages.
     pub page_count: usize,
+    /// HTML pages taken as an earlier build rendered them.
+    pub pages_reused: usize,
     /// Raster images the pages use, whose variants must be made.
     pub used_images: BTreeSet<String>,
-}
-
-/// A rendered page and the hash of the inputs it was rendered from.
-type CachedPage = (u128, Arc<Vec<u8>>);
-
-/// Work kept between rebuilds of `serve`, by content hash: rendered Markdown bodies (keyed by
-/// their source and every link target of the site), rendered pages (keyed by their template
-/// set and their whole context), QR codes by URL. An edit re-renders only what it changes; a
-/// template edit changes every page key, so everything re-renders.
-#[derive(Debug, Default)]
-pub struct RenderCache {
-    markdown: std::sync::Mutex<HashMap<u128, Rendered>>,
-    pages: std::sync::Mutex<HashMap<String, CachedPage>>,
-    qr: std::sync::Mutex<HashMap<String, Arc<String>>>,
-}
-
-impl RenderCache {
-    fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-        mutex
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// The QR code (SVG) of `url`, made once.
-    pub fn qr_svg(&self, url: &str) -> Option<Arc<String>> {
-        if let Some(svg) = Self::lock(&self.qr).get(url) {
-            return Some(Arc::clone(svg));
-        }
-        let svg = Arc::new(crate::share::qr::Matrix::for_screen(url).ok()?.svg(url));
-        Self::lock(&self.qr).insert(url.to_owned(), Arc::clone(&svg));
-        Some(svg)
-    }
-
-    /// The page rendered earlier at `path` from the same inputs.
-    pub fn page(&self, path: &str, key: u128) -> Option<Arc<Vec<u8>>> {
-        Self::lock(&self.pages)
-            .get(path)
-            .filter(|(k, _)| *k == key)
-            .map(|(_, bytes)| Arc::clone(bytes))
-    }
-
-    /// Remembers a rendered page.
-    pub fn store_page(&self, path: &str, key: u128, bytes: Arc<Vec<u8>>) {
-        Self::lock(&self.pages).insert(path.to_owned(), (key, bytes));
-    }
 }
 
 /// Renders every page of the site from the views of the build (`cx`, `lang_views`), reusing
@@ -104,14 +64,16 @@ pub fn render_site(
         }
     };
     let (theme_share_image, theme_thumb) = pages::theme_share_image(theme, urls).unzip();
-    let mut links = SiteLinks::new(site, urls, images);
-    links.cache = cache;
+    let links = SiteLinks::new(site, urls, images, cache);
     let renderer = pages::PageRenderer {
         cx,
         tera: &tera,
         links: &links,
         lang_views,
-        theme_key: xxhash_rust::xxh3::xxh3_128(format!("{:?}", theme.templates).as_bytes()),
+        templates_key: cache.map_or(0, |_| {
+            let functions = (images.fingerprint(), cx.links.fingerprint());
+            xxhash_rust::xxh3::xxh3_128(format!("{:?}{functions:?}", theme.templates).as_bytes())
+        }),
         theme_share_image,
         qr_templates,
     };
@@ -133,6 +95,7 @@ pub fn render_site(
         files: result.files,
         diagnostics: result.diagnostics,
         page_count: result.page_count,
+        pages_reused: result.pages_reused,
         used_images: result
             .referenced_assets
             .into_iter()
@@ -182,12 +145,17 @@ pub struct SiteLinks<'a> {
     images: &'a ImagePlan,
     /// Hash of every link target and image URL: a cached body is valid while it is unchanged.
     key: u128,
-    /// Cache of earlier renders, when serving.
+    /// Cache of earlier renders (`serve`, and `build` with its build cache).
     pub cache: Option<&'a RenderCache>,
 }
 
 impl<'a> SiteLinks<'a> {
-    fn new(site: &'a Site, urls: &'a Urls, images: &'a ImagePlan) -> Self {
+    fn new(
+        site: &'a Site,
+        urls: &'a Urls,
+        images: &'a ImagePlan,
+        cache: Option<&'a RenderCache>,
+    ) -> Self {
         let mut pages = HashMap::new();
         let mut files = HashMap::new();
         let mut add = |target: String, file: String, path: String| {
@@ -241,7 +209,7 @@ impl<'a> SiteLinks<'a> {
             langs: site.languages.iter().map(|l| l.code.clone()).collect(),
             key: 0,
             images,
-            cache: None,
+            cache,
         }
         .with_key()
     }
@@ -273,27 +241,29 @@ impl<'a> SiteLinks<'a> {
             )
             .as_bytes(),
         );
-        if let Some(rendered) = RenderCache::lock(&cache.markdown).get(&key) {
-            return Some((rendered.clone(), source));
-        }
-        let rendered = markdown::render(&input, self);
-        RenderCache::lock(&cache.markdown).insert(key, rendered.clone());
+        let rendered = cache.body(key, || markdown::render(&input, self));
         Some((rendered, source))
     }
 }
 
 impl SiteLinks<'_> {
-    /// Computes the hash of everything a body's links can resolve to.
+    /// Computes the hash of everything a body's links can resolve to, when bodies are cached.
     fn with_key(mut self) -> Self {
+        if self.cache.is_none() {
+            return self;
+        }
         let mut pages: Vec<_> = self.pages.iter().chain(self.files.iter()).collect();
         pages.sort();
-        let images: Vec<String> = self
-            .assets
-            .iter()
-            .map(|a| format!("{a}={:?}", self.images.get(a).map(|i| &i.url)))
-            .collect();
-        self.key =
-            xxhash_rust::xxh3::xxh3_128(format!("{:?}{pages:?}{images:?}", self.urls).as_bytes());
+        self.key = xxhash_rust::xxh3::xxh3_128(
+            format!(
+                "{:?}{pages:?}{:?}{:?}{}",
+                self.urls,
+                self.assets,
+                self.langs,
+                self.images.fingerprint()
+            )
+            .as_bytes(),
+        );
         self
     }
 }

@@ -5,9 +5,9 @@ use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::SiteLinks;
 use super::kinds::Head;
 use super::lastmod::LastModified;
+use super::{RenderCache, SiteLinks};
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::files::{Contents, OutputFile, ThemeFile};
 use crate::markdown::{LinkKind, Rendered};
@@ -27,8 +27,9 @@ pub struct PageRenderer<'a> {
     pub links: &'a SiteLinks<'a>,
     /// Views per language, in site language order.
     pub lang_views: &'a [LangViews],
-    /// Hash of the theme's templates: a template edit invalidates every cached page.
-    pub theme_key: u128,
+    /// Hash of the theme's templates and of what its functions read (`image()`'s sizes, the
+    /// share links), when pages are cached: an edit of any invalidates every cached page.
+    pub templates_key: u128,
     /// The theme's default share image, measured once per render (see [`theme_share_image`]).
     pub theme_share_image: Option<ImageRef>,
     /// Templates that can show `page.qr` (see [`super::reach`]): other pages get no QR code.
@@ -81,6 +82,8 @@ pub struct PagesResult {
     pub diagnostics: Vec<Diagnostic>,
     /// HTML pages written.
     pub page_count: usize,
+    /// Pages taken as the last build rendered them (see [`super::RenderCache`]).
+    pub pages_reused: usize,
     /// Content files the published pages use.
     pub referenced_assets: BTreeSet<String>,
 }
@@ -223,6 +226,8 @@ pub(super) struct JobOutput {
     pub(super) extra: Vec<OutputFile>,
     /// Plain text of the page's Markdown body, for the search index.
     text: Option<String>,
+    /// The page is as an earlier build rendered it.
+    reused: bool,
 }
 
 /// Renders with a page's own variables laid over the shared ones, then takes them off again, so
@@ -315,6 +320,7 @@ impl PageRenderer<'_> {
             files: Vec::with_capacity(outputs.len() + 8),
             diagnostics: part_problems,
             page_count: 0,
+            pages_reused: 0,
             referenced_assets: self.model_assets(),
         };
         let dates = LastModified::new(site, self.cx.drafts);
@@ -333,6 +339,7 @@ impl PageRenderer<'_> {
                 }
                 if file.path.ends_with(".html") {
                     result.page_count += 1;
+                    result.pages_reused += usize::from(output.reused);
                 }
                 result.files.push(file);
             }
@@ -410,36 +417,33 @@ impl PageRenderer<'_> {
             }
         };
         let (mut context, path) = (page.context, page.head.path.clone());
-        let meta = self.page_meta(job, views, page.head);
+        let mut meta = self.page_meta(job, views, page.head);
         context.insert("page", &meta);
 
         let file_path = self.file_path(job, lang, &path);
         let cache = self.links.cache;
         // The page's own values are hashed; the language's shared ones were hashed once.
-        let key = cache.map(|_| {
-            let json = serde_json::to_vec(&context.clone().into_json()).unwrap_or_default();
-            let (theme, links) = (self.theme_key.to_le_bytes(), self.links.key.to_le_bytes());
-            let base = views.base_key.to_le_bytes();
-            let parts = [
-                theme.as_slice(),
-                &links,
-                &base,
-                job.template().as_bytes(),
-                &json,
-            ];
-            xxhash_rust::xxh3::xxh3_128(&parts.concat())
-        });
+        let key = cache.map(|_| self.page_key(job, views, &mut context));
         let cached = cache
             .zip(key)
             .and_then(|(cache, key)| cache.page(&file_path, key));
+        out.reused = cached.is_some();
         let rendered = match cached {
             Some(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-            None => render_over(shared, context, |full| {
-                self.tera.render(job.template(), full)
-            }),
+            None => {
+                if cache.is_some()
+                    && let Some(qr) = meta.qr.take()
+                {
+                    meta.qr = Self::draw_qr(cache, qr.url);
+                    context.insert("page", &meta);
+                }
+                render_over(shared, context, |full| {
+                    self.tera.render(job.template(), full)
+                })
+            }
         };
         if let (Some(cache), Some(key), Ok(html)) = (cache, key, &rendered) {
-            cache.store_page(&file_path, key, Arc::new(html.clone().into_bytes()));
+            cache.store_page(&file_path, key, html);
         }
         match rendered {
             Ok(html) => {
@@ -460,6 +464,21 @@ impl PageRenderer<'_> {
             }
         }
         out
+    }
+
+    /// The hash of everything a page is rendered from: the templates and what their functions
+    /// read, the link targets, the language's shared variables (hashed once), the template and
+    /// the page's own variables (`context`, serialized into the hash, not into a copy).
+    fn page_key(&self, job: Job, views: &LangViews, context: &mut tera::Context) -> u128 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for key in [self.templates_key, self.links.key, views.base_key] {
+            hasher.update(&key.to_le_bytes());
+        }
+        hasher.update(job.template().as_bytes());
+        let json = std::mem::take(context).into_json();
+        hash_value(&mut hasher, &json);
+        *context = tera::Context::from_value(json).unwrap_or_default();
+        hasher.digest128()
     }
 
     /// Where a job's page is written.
@@ -696,13 +715,23 @@ impl PageRenderer<'_> {
                 crate::share::tracked(&self.cx.urls.absolute(url), crate::share::SITE, "qr", None)
             }
         };
-        let svg = match self.links.cache {
-            Some(cache) => cache.qr_svg(&encoded)?.as_ref().clone(),
-            None => crate::share::qr::Matrix::for_screen(&encoded)
-                .ok()?
-                .svg(&encoded),
+        match self.links.cache {
+            // Drawn only for a page that is rendered (see `render_job`): its URL keys the page.
+            Some(_) => Some(PageQr {
+                url: encoded,
+                svg: String::new(),
+            }),
+            None => Self::draw_qr(None, encoded),
+        }
+    }
+
+    /// The QR code of `url` (`None` when it cannot be drawn), by way of `cache` when there is one.
+    fn draw_qr(cache: Option<&RenderCache>, url: String) -> Option<PageQr> {
+        let svg = match cache {
+            Some(cache) => cache.qr_svg(&url)?.as_ref().clone(),
+            None => crate::share::qr::Matrix::for_screen(&url).ok()?.svg(&url),
         };
-        Some(PageQr { url: encoded, svg })
+        Some(PageQr { url, svg })
     }
 
     /// The first image that is large enough to share: the page's, the zone's, the theme's.
@@ -933,6 +962,43 @@ pub fn trim_to(text: &str, lang: &str, cjk_limit: usize, limit: usize) -> String
     }
     cut.push('…');
     cut
+}
+
+/// Feeds `value` into `hasher`, every node with its kind and every string and key with its length,
+/// so two values hash alike only when they are equal (objects are ordered maps).
+fn hash_value(hasher: &mut xxhash_rust::xxh3::Xxh3, value: &tera::Value) {
+    use tera::Value;
+    let text = |hasher: &mut xxhash_rust::xxh3::Xxh3, text: &str| {
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    };
+    match value {
+        Value::Null => hasher.update(b"n"),
+        Value::Bool(b) => hasher.update(if *b { b"t" } else { b"f" }),
+        Value::Number(n) => {
+            hasher.update(b"#");
+            text(hasher, &n.to_string());
+        }
+        Value::String(s) => {
+            hasher.update(b"s");
+            text(hasher, s);
+        }
+        Value::Array(items) => {
+            hasher.update(b"[");
+            hasher.update(&(items.len() as u64).to_le_bytes());
+            for item in items {
+                hash_value(hasher, item);
+            }
+        }
+        Value::Object(map) => {
+            hasher.update(b"{");
+            hasher.update(&(map.len() as u64).to_le_bytes());
+            for (key, item) in map {
+                text(hasher, key);
+                hash_value(hasher, item);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

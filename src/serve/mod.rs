@@ -126,7 +126,7 @@ pub fn run(options: ServeOptions, on_event: Arc<dyn Fn(String) + Send + Sync>) -
     let mut build = options.build.clone();
     build.base_url = Some(format!("http://{address}"));
     // Rebuilds reuse what has not changed: files read, pages rendered, fonts loaded.
-    build.kept = Some(Arc::new(crate::KeptWork::default()));
+    build.kept = Some(Arc::new(crate::KeptWork::in_memory()));
     build.kit = false;
     let builder = Arc::new(std::sync::Mutex::new(Builder::new(build)));
 

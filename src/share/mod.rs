@@ -116,6 +116,18 @@ fn encode(value: &str) -> String {
 }
 
 impl ShareLinks {
+    /// A hash of every audience, link and redirect: what a page rendered with `share_link`
+    /// depends on.
+    pub fn fingerprint(&self) -> u128 {
+        xxhash_rust::xxh3::xxh3_128(
+            format!(
+                "{:?}{:?}{:?}",
+                self.audiences, self.links, self.alias_redirects
+            )
+            .as_bytes(),
+        )
+    }
+
     /// Builds every link; duplicate codes are errors.
     pub fn new(site: &Site, urls: &Urls, theme: &Theme) -> (Self, Vec<Diagnostic>) {
         let default = site.default_lang();
