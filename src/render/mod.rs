@@ -71,7 +71,7 @@ pub fn render_site(
         links: &links,
         lang_views,
         templates_key: cache.map_or(0, |_| {
-            let functions = (images.fingerprint(), cx.links.fingerprint());
+            let functions = (urls, images.fingerprint(), cx.links.fingerprint());
             xxhash_rust::xxh3::xxh3_128(format!("{:?}{functions:?}", theme.templates).as_bytes())
         }),
         theme_share_image,
@@ -143,10 +143,11 @@ pub struct SiteLinks<'a> {
     assets: &'a BTreeSet<String>,
     langs: Vec<String>,
     images: &'a ImagePlan,
-    /// Hash of every link target and image URL: a cached body is valid while it is unchanged.
+    /// Hash of every link target and of what every image is (URL, sizes, variants): a cached
+    /// body is valid while it is unchanged.
     key: u128,
     /// Cache of earlier renders (`serve`, and `build` with its build cache).
-    pub cache: Option<&'a RenderCache>,
+    cache: Option<&'a RenderCache>,
 }
 
 impl<'a> SiteLinks<'a> {

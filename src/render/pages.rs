@@ -27,8 +27,9 @@ pub struct PageRenderer<'a> {
     pub links: &'a SiteLinks<'a>,
     /// Views per language, in site language order.
     pub lang_views: &'a [LangViews],
-    /// Hash of the theme's templates and of what its functions read (`image()`'s sizes, the
-    /// share links), when pages are cached: an edit of any invalidates every cached page.
+    /// Hash of the theme's templates and of what their functions read (the URLs `get_url` makes,
+    /// `image()`'s sizes, the share links), when pages are cached: an edit of any invalidates
+    /// every cached page.
     pub templates_key: u128,
     /// The theme's default share image, measured once per render (see [`theme_share_image`]).
     pub theme_share_image: Option<ImageRef>,
@@ -429,7 +430,8 @@ impl PageRenderer<'_> {
             .and_then(|(cache, key)| cache.page(&file_path, key));
         out.reused = cached.is_some();
         let rendered = match cached {
-            Some(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+            Some(bytes) => Ok(String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
             None => {
                 if cache.is_some()
                     && let Some(qr) = meta.qr.take()
@@ -442,7 +444,7 @@ impl PageRenderer<'_> {
                 })
             }
         };
-        if let (Some(cache), Some(key), Ok(html)) = (cache, key, &rendered) {
+        if let (Some(cache), Some(key), Ok(html), false) = (cache, key, &rendered, out.reused) {
             cache.store_page(&file_path, key, html);
         }
         match rendered {
@@ -467,16 +469,18 @@ impl PageRenderer<'_> {
     }
 
     /// The hash of everything a page is rendered from: the templates and what their functions
-    /// read, the link targets, the language's shared variables (hashed once), the template and
-    /// the page's own variables (`context`, serialized into the hash, not into a copy).
+    /// read, the language's shared variables (hashed once), the template and the page's own
+    /// variables (`context`, hashed where it is, not copied). Link targets are not in it: a body's
+    /// links are resolved into its HTML, which is in the context, so a page added elsewhere
+    /// leaves the other pages' keys as they were.
     fn page_key(&self, job: Job, views: &LangViews, context: &mut tera::Context) -> u128 {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        for key in [self.templates_key, self.links.key, views.base_key] {
+        for key in [self.templates_key, views.base_key] {
             hasher.update(&key.to_le_bytes());
         }
         hasher.update(job.template().as_bytes());
         let json = std::mem::take(context).into_json();
-        hash_value(&mut hasher, &json);
+        crate::views::hash_value(&mut hasher, &json);
         *context = tera::Context::from_value(json).unwrap_or_default();
         hasher.digest128()
     }
@@ -962,43 +966,6 @@ pub fn trim_to(text: &str, lang: &str, cjk_limit: usize, limit: usize) -> String
     }
     cut.push('…');
     cut
-}
-
-/// Feeds `value` into `hasher`, every node with its kind and every string and key with its length,
-/// so two values hash alike only when they are equal (objects are ordered maps).
-fn hash_value(hasher: &mut xxhash_rust::xxh3::Xxh3, value: &tera::Value) {
-    use tera::Value;
-    let text = |hasher: &mut xxhash_rust::xxh3::Xxh3, text: &str| {
-        hasher.update(&(text.len() as u64).to_le_bytes());
-        hasher.update(text.as_bytes());
-    };
-    match value {
-        Value::Null => hasher.update(b"n"),
-        Value::Bool(b) => hasher.update(if *b { b"t" } else { b"f" }),
-        Value::Number(n) => {
-            hasher.update(b"#");
-            text(hasher, &n.to_string());
-        }
-        Value::String(s) => {
-            hasher.update(b"s");
-            text(hasher, s);
-        }
-        Value::Array(items) => {
-            hasher.update(b"[");
-            hasher.update(&(items.len() as u64).to_le_bytes());
-            for item in items {
-                hash_value(hasher, item);
-            }
-        }
-        Value::Object(map) => {
-            hasher.update(b"{");
-            hasher.update(&(map.len() as u64).to_le_bytes());
-            for (key, item) in map {
-                text(hasher, key);
-                hash_value(hasher, item);
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -186,9 +186,9 @@ impl ViewCx<'_> {
         base_context.insert("t", &strings);
         base_context.insert("lang", code);
         base_context.insert("theme", &self.theme.config.settings);
-        let base_key = xxhash_rust::xxh3::xxh3_128(
-            &serde_json::to_vec(&base_context.clone().into_json()).unwrap_or_default(),
-        );
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hash_value(&mut hasher, &base_context.clone().into_json());
+        let base_key = hasher.digest128();
         LangViews {
             lang: code.to_owned(),
             site: site_view,
@@ -574,6 +574,43 @@ impl ViewCx<'_> {
 fn police_record_url(record: &str) -> Option<String> {
     let code: String = record.chars().filter(char::is_ascii_digit).collect();
     (!code.is_empty()).then(|| format!("https://beian.mps.gov.cn/#/query/webSearch?code={code}"))
+}
+
+/// Feeds `value` into `hasher`, every node with its kind and every string and key with its length,
+/// so two values hash alike only when they are equal (objects are ordered maps).
+pub fn hash_value(hasher: &mut xxhash_rust::xxh3::Xxh3, value: &tera::Value) {
+    use tera::Value;
+    let text = |hasher: &mut xxhash_rust::xxh3::Xxh3, text: &str| {
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    };
+    match value {
+        Value::Null => hasher.update(b"n"),
+        Value::Bool(b) => hasher.update(if *b { b"t" } else { b"f" }),
+        Value::Number(n) => {
+            hasher.update(b"#");
+            text(hasher, &n.to_string());
+        }
+        Value::String(s) => {
+            hasher.update(b"s");
+            text(hasher, s);
+        }
+        Value::Array(items) => {
+            hasher.update(b"[");
+            hasher.update(&(items.len() as u64).to_le_bytes());
+            for item in items {
+                hash_value(hasher, item);
+            }
+        }
+        Value::Object(map) => {
+            hasher.update(b"{");
+            hasher.update(&(map.len() as u64).to_le_bytes());
+            for (key, item) in map {
+                text(hasher, key);
+                hash_value(hasher, item);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
