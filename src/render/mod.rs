@@ -215,7 +215,8 @@ impl<'a> SiteLinks<'a> {
         .with_key()
     }
 
-    /// Renders a body in `lang` (its translation, else the default language's text).
+    /// Renders a body in `lang` (its translation, else the default language's text), its plain
+    /// text cut to the excerpt the search index shows.
     pub fn render_body<'b>(
         &self,
         body: &'b Body,
@@ -232,8 +233,15 @@ impl<'a> SiteLinks<'a> {
             external_images,
             first_line: source.first_line,
         };
+        // Only the excerpt of a body's text is indexed, so only it is kept (bodies are kept for
+        // the next build, and the whole text would double what they hold).
+        let render = || {
+            let mut rendered = markdown::render(&input, self);
+            rendered.plain_text = crate::search::body_excerpt(&rendered.plain_text);
+            rendered
+        };
         let Some(cache) = self.cache else {
-            return Some((markdown::render(&input, self), source));
+            return Some((render(), source));
         };
         let key = xxhash_rust::xxh3::xxh3_128(
             format!(
@@ -242,7 +250,7 @@ impl<'a> SiteLinks<'a> {
             )
             .as_bytes(),
         );
-        let rendered = cache.body(key, || markdown::render(&input, self));
+        let rendered = cache.body(key, render);
         Some((rendered, source))
     }
 }

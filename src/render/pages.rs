@@ -549,7 +549,7 @@ impl PageRenderer<'_> {
             self.cx.site.raw_html,
             self.cx.site.external_images,
         )?;
-        out.text = Some(crate::search::body_excerpt(&rendered.plain_text));
+        out.text = Some(rendered.plain_text.clone());
         for problem in &rendered.problems {
             out.diagnostics.push(
                 Diagnostic::error(problem.code, problem.message.clone())
