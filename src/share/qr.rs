@@ -1,7 +1,7 @@
 //! QR codes for short links: error correction M, a 4-module quiet zone, as compact SVG (one path
 //! of horizontal runs) and as PNG.
 
-use image::{GrayImage, Luma};
+use image::GrayImage;
 use qrcode::{Color, EcLevel, QrCode};
 
 /// Modules of white border around the code, as the QR standard asks.
@@ -90,23 +90,57 @@ impl Matrix {
         )
     }
 
-    /// A PNG with `scale` pixels per module.
+    /// A PNG with `scale` pixels per module, 8-bit grey.
     pub fn png(&self, scale: u32) -> Vec<u8> {
-        let size = self.size() as u32 * scale;
-        let quiet = QUIET_ZONE as u32;
-        let image = GrayImage::from_fn(size, size, |px, py| {
-            let (mx, my) = (px / scale, py / scale);
-            let dark = mx >= quiet
-                && my >= quiet
-                && self.is_dark((mx - quiet) as usize, (my - quiet) as usize);
-            Luma([if dark { 0 } else { 255 }])
-        });
+        let scale = scale as usize;
+        let size = self.size() * scale;
+        // Built a module row at a time (each pixel row once, then copied `scale` times): asking
+        // every pixel for its module was most of the share kit's time.
+        let mut pixels = vec![255u8; size * size];
+        for (y, band) in pixels.chunks_exact_mut(size * scale).enumerate() {
+            let Some(y) = y.checked_sub(QUIET_ZONE).filter(|&y| y < self.width) else {
+                continue;
+            };
+            let (row, rest) = band.split_at_mut(size);
+            for x in (0..self.width).filter(|&x| self.is_dark(x, y)) {
+                let left = (x + QUIET_ZONE) * scale;
+                row[left..left + scale].fill(0);
+            }
+            for copy in rest.chunks_exact_mut(size) {
+                copy.copy_from_slice(row);
+            }
+        }
         let mut bytes = Vec::new();
         // Encoding an in-memory grayscale image cannot fail short of running out of memory.
-        let _ = image.write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        );
+        if let Some(image) = GrayImage::from_raw(size as u32, size as u32, pixels) {
+            let _ = image.write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            );
+        }
         bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn png_pixels_are_the_modules_scaled_with_a_white_quiet_zone() {
+        let matrix = Matrix::new("https://invest.example.gov.cn/s/abc").expect("encodes");
+        let scale = 3;
+        let image = image::load_from_memory(&matrix.png(scale))
+            .expect("a PNG")
+            .into_luma8();
+        let size = matrix.size() as u32 * scale;
+        assert_eq!(image.dimensions(), (size, size));
+        for (px, py, pixel) in image.enumerate_pixels() {
+            let (mx, my) = ((px / scale) as usize, (py / scale) as usize);
+            let dark = (QUIET_ZONE..QUIET_ZONE + matrix.width).contains(&mx)
+                && (QUIET_ZONE..QUIET_ZONE + matrix.width).contains(&my)
+                && matrix.is_dark(mx - QUIET_ZONE, my - QUIET_ZONE);
+            assert_eq!(pixel.0[0], if dark { 0 } else { 255 }, "pixel {px},{py}");
+        }
     }
 }
