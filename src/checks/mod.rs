@@ -318,6 +318,10 @@ fn scan_body(
     let Some(body) = file.text.get(start..) else {
         return;
     };
+    // Most bodies have no candidate at all: one scan of the body then stands for all its lines.
+    if !may_claim(body) {
+        return;
+    }
     for (index, line) in body.lines().enumerate() {
         if let Some(claim) = find_absolute_claim(line) {
             let column = line
@@ -385,7 +389,7 @@ pub fn find_absolute_claim(text: &str) -> Option<String> {
 /// word of an English one in any case. One scan of the whole text; nearly every text has none,
 /// and then no sentence is split, lower-cased or joined into words.
 fn may_claim(text: &str) -> bool {
-    CLAIM_CANDIDATES.is_match(text) || text.contains(LOWERCASE_TO_ASCII)
+    CLAIM_CANDIDATES.is_match(text)
 }
 
 /// The characters outside ASCII whose lower case has an ASCII letter in it (U+0130 `İ` → `i̇`,
@@ -393,7 +397,8 @@ fn may_claim(text: &str) -> bool {
 /// has one is always looked at.
 const LOWERCASE_TO_ASCII: [char; 2] = ['\u{130}', '\u{212A}'];
 
-/// The Chinese claims and the first word of each English claim, matched ignoring ASCII case.
+/// The Chinese claims, the first word of each English claim (matched ignoring ASCII case) and
+/// [`LOWERCASE_TO_ASCII`].
 static CLAIM_CANDIDATES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {
         let english = ABSOLUTE_CLAIMS_EN
@@ -401,7 +406,12 @@ static CLAIM_CANDIDATES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
             .map(|claim| claim.split(' ').next().unwrap_or(claim));
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(ABSOLUTE_CLAIMS_ZH.iter().copied().chain(english))
+            .build(
+                (ABSOLUTE_CLAIMS_ZH.iter().copied())
+                    .chain(english)
+                    .map(str::to_owned)
+                    .chain(LOWERCASE_TO_ASCII.iter().map(char::to_string)),
+            )
             // A few dozen short literals are far inside every limit of the automaton.
             .unwrap_or_else(|_| unreachable!("the claim automaton builds"))
     });
