@@ -243,13 +243,17 @@ impl<'a> SiteLinks<'a> {
         let Some(cache) = self.cache else {
             return Some((render(), source));
         };
-        let key = xxhash_rust::xxh3::xxh3_128(
+        // The body's text is hashed where it is, not copied into the key's string.
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(
             format!(
-                "{}\0{}\0{lang}\0{raw_html:?}\0{external_images:?}\0{}\0{}\0{}",
-                self.key, body.dir, source.first_line, source.file.display_path, input.source
+                "{}\0{}\0{lang}\0{raw_html:?}\0{external_images:?}\0{}\0{}\0",
+                self.key, body.dir, source.first_line, source.file.display_path
             )
             .as_bytes(),
         );
+        hasher.update(input.source.as_bytes());
+        let key = hasher.digest128();
         let rendered = cache.body(key, render);
         Some((rendered, source))
     }
