@@ -37,7 +37,8 @@ pub struct RenderResult {
     pub page_count: usize,
     /// HTML pages taken as an earlier build rendered them.
     pub pages_reused: usize,
-    /// Raster images the pages use, whose variants must be made.
+    /// Raster images the pages use, whose variants must be made (while the pages render: every
+    /// content file they use).
     pub used_images: BTreeSet<String>,
 }
 
@@ -90,18 +91,9 @@ pub fn render_site(
     result.files.extend(cx.links.redirect_pages());
     result
         .files
-        .extend(published_assets(site, images, &result.referenced_assets));
-    RenderResult {
-        files: result.files,
-        diagnostics: result.diagnostics,
-        page_count: result.page_count,
-        pages_reused: result.pages_reused,
-        used_images: result
-            .referenced_assets
-            .into_iter()
-            .filter(|path| images.is_processed(path))
-            .collect(),
-    }
+        .extend(published_assets(site, images, &result.used_images));
+    result.used_images.retain(|path| images.is_processed(path));
+    result
 }
 
 /// Templates every theme (with its parents) must provide.

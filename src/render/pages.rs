@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::kinds::Head;
 use super::lastmod::LastModified;
-use super::{RenderCache, SiteLinks};
+use super::{RenderCache, RenderResult, SiteLinks};
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::files::{Contents, OutputFile, ThemeFile};
 use crate::markdown::{LinkKind, Rendered};
@@ -73,20 +73,6 @@ pub fn theme_share_image(
         thumb: (shipped || thumb.is_some()).then(|| urls.root(&thumb_path)),
     };
     Some((image, thumb))
-}
-
-/// Output of all page jobs.
-pub struct PagesResult {
-    /// Files.
-    pub files: Vec<OutputFile>,
-    /// Problems.
-    pub diagnostics: Vec<Diagnostic>,
-    /// HTML pages written.
-    pub page_count: usize,
-    /// Pages taken as the last build rendered them (see [`super::RenderCache`]).
-    pub pages_reused: usize,
-    /// Content files the published pages use.
-    pub referenced_assets: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -275,7 +261,7 @@ const PARTS: &str = "parts/";
 
 impl PageRenderer<'_> {
     /// Renders every page in every language, then the once-only files.
-    pub fn render_all(&self) -> PagesResult {
+    pub fn render_all(&self) -> RenderResult {
         let site = self.cx.site;
         let mut jobs = vec![
             Job::Home,
@@ -317,12 +303,13 @@ impl PageRenderer<'_> {
             )
             .collect();
 
-        let mut result = PagesResult {
+        // Every content file the published pages use, until `render_site` keeps the images.
+        let mut result = RenderResult {
             files: Vec::with_capacity(outputs.len() + 8),
             diagnostics: part_problems,
             page_count: 0,
             pages_reused: 0,
-            referenced_assets: self.model_assets(),
+            used_images: self.model_assets(),
         };
         let dates = LastModified::new(site, self.cx.drafts);
         let mut sitemap_entries = Vec::new();
@@ -346,7 +333,7 @@ impl PageRenderer<'_> {
             }
             result.files.extend(output.extra);
             result.diagnostics.extend(output.diagnostics);
-            result.referenced_assets.extend(output.assets);
+            result.used_images.extend(output.assets);
             sitemap_entries.extend(output.sitemap.map(|path| (path, job.lastmod(&dates))));
         }
         // Only pages that `#anchor` links point at are scanned for their ids.
