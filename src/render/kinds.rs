@@ -38,55 +38,19 @@ impl Head {
 }
 
 /// A page's own template variables and its head.
-pub(super) struct PageContext<'a> {
-    /// Variables of the page kind, merged over the language's shared ones; kept typed, so that a
-    /// page an earlier build rendered is only hashed, never turned into template values.
-    pub variables: Box<dyn Variables + 'a>,
+pub(super) struct PageContext {
+    /// Variables of the page kind, merged over the language's shared ones.
+    pub context: tera::Context,
     /// What `page` is made from.
     pub head: Head,
 }
 
-impl<'a> PageContext<'a> {
-    fn new(variables: impl Serialize + 'a, head: Head) -> PageContext<'a> {
-        PageContext {
-            variables: Box::new(variables),
+impl PageContext {
+    fn new(context: &impl Serialize, head: Head) -> Result<PageContext, tera::Error> {
+        Ok(PageContext {
+            context: tera::Context::from_serialize(context)?,
             head,
-        }
-    }
-}
-
-/// A page kind's typed context, as the renderer uses it.
-pub(super) trait Variables {
-    /// Feeds the variables to `hasher` (as JSON, written straight into it).
-    fn hash(&self, hasher: &mut xxhash_rust::xxh3::Xxh3) -> serde_json::Result<()>;
-    /// The variables as template values, by name.
-    fn values(&self) -> serde_json::Result<serde_json::Map<String, tera::Value>>;
-}
-
-impl<T: Serialize> Variables for T {
-    fn hash(&self, hasher: &mut xxhash_rust::xxh3::Xxh3) -> serde_json::Result<()> {
-        serde_json::to_writer(HashWriter(hasher), self)
-    }
-
-    fn values(&self) -> serde_json::Result<serde_json::Map<String, tera::Value>> {
-        match serde_json::to_value(self)? {
-            tera::Value::Object(map) => Ok(map),
-            _ => Err(serde::ser::Error::custom("a page context is a struct")),
-        }
-    }
-}
-
-/// Writes into a hasher.
-pub(super) struct HashWriter<'h>(pub &'h mut xxhash_rust::xxh3::Xxh3);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        })
     }
 }
 
@@ -207,18 +171,18 @@ enum ToolContext<'a> {
 impl PageRenderer<'_> {
     /// The context of one page kind in one language; Markdown bodies are rendered here, their
     /// problems and assets go to `out`.
-    pub(super) fn page_context<'v>(
-        &'v self,
+    pub(super) fn page_context(
+        &self,
         job: Job,
-        views: &'v LangViews,
+        views: &LangViews,
         out: &mut JobOutput,
-    ) -> PageContext<'v> {
+    ) -> Result<PageContext, tera::Error> {
         let lang = views.lang.as_str();
         let joined = |names: &mut dyn Iterator<Item = &str>| names.collect::<Vec<_>>().join(" · ");
         match job {
             Job::Home => self.home(views),
             Job::Parks => PageContext::new(
-                ParksContext {
+                &ParksContext {
                     parks: &views.parks,
                 },
                 Head::website(
@@ -238,7 +202,7 @@ impl PageRenderer<'_> {
                     industries: &views.zone.industries,
                 };
                 let title = self.cx.s(lang, "nav.tenants");
-                PageContext::new(context, Head::website("tenants/", title, description))
+                PageContext::new(&context, Head::website("tenants/", title, description))
             }
             Job::Policies => {
                 let policies: Vec<&PolicyView> = views.policies.iter().flatten().collect();
@@ -246,12 +210,12 @@ impl PageRenderer<'_> {
                 let filters = policy_filters(views, &policies);
                 let title = self.cx.s(lang, "nav.policies");
                 PageContext::new(
-                    PoliciesContext { policies, filters },
+                    &PoliciesContext { policies, filters },
                     Head::website("policies/", title, description),
                 )
             }
             Job::NewsList => PageContext::new(
-                NewsListContext { news: &views.news },
+                &NewsListContext { news: &views.news },
                 Head::website(
                     "news/",
                     self.cx.s(lang, "nav.news"),
@@ -265,19 +229,19 @@ impl PageRenderer<'_> {
                 let versions = self.not_found_versions();
                 let title = joined(&mut versions.iter().map(|v| v.title.as_str()));
                 PageContext::new(
-                    NotFoundContext { versions },
+                    &NotFoundContext { versions },
                     Head::website("404.html", title, String::new()),
                 )
             }
             Job::Search => PageContext::new(
-                SearchContext {},
+                &SearchContext {},
                 Head::website("search/", self.cx.s(lang, "nav.search"), String::new()),
             ),
             Job::Tool(tool) => self.tool(tool, views),
         }
     }
 
-    fn home<'v>(&'v self, views: &'v LangViews) -> PageContext<'v> {
+    fn home(&self, views: &LangViews) -> Result<PageContext, tera::Error> {
         let site = self.cx.site;
         let lang = views.lang.as_str();
         let featured_tenants = views
@@ -300,15 +264,15 @@ impl PageRenderer<'_> {
             .map(|t| t.get(lang).to_owned())
             .unwrap_or_default();
         let title = views.site.title.clone();
-        PageContext::new(context, Head::website("", title, description))
+        PageContext::new(&context, Head::website("", title, description))
     }
 
-    fn park<'v>(
-        &'v self,
-        views: &'v LangViews,
+    fn park(
+        &self,
+        views: &LangViews,
         index: usize,
         out: &mut JobOutput,
-    ) -> PageContext<'v> {
+    ) -> Result<PageContext, tera::Error> {
         let park = &self.cx.site.parks[index];
         let lang = views.lang.as_str();
         let url = self.cx.urls.page(lang, &ViewCx::park_path(&park.key));
@@ -322,16 +286,16 @@ impl PageRenderer<'_> {
             image: park.cover.clone(),
             og_type: "website",
         };
-        PageContext::new(ParkContext { park: view }, head)
+        PageContext::new(&ParkContext { park: view }, head)
     }
 
-    fn tenant<'v>(
-        &'v self,
-        views: &'v LangViews,
+    fn tenant(
+        &self,
+        views: &LangViews,
         p: usize,
         t: usize,
         out: &mut JobOutput,
-    ) -> PageContext<'v> {
+    ) -> Result<PageContext, tera::Error> {
         let park = &self.cx.site.parks[p];
         let tenant = &park.tenants[t];
         let card = &views.tenants[p][t];
@@ -361,15 +325,15 @@ impl PageRenderer<'_> {
             tenant: view,
             park: &views.parks[p],
         };
-        PageContext::new(context, head)
+        PageContext::new(&context, head)
     }
 
-    fn news<'v>(
-        &'v self,
-        views: &'v LangViews,
+    fn news(
+        &self,
+        views: &LangViews,
         index: usize,
         out: &mut JobOutput,
-    ) -> PageContext<'v> {
+    ) -> Result<PageContext, tera::Error> {
         let site = self.cx.site;
         let news = &site.news[index];
         let card = &views.news[index];
@@ -391,19 +355,19 @@ impl PageRenderer<'_> {
             og_type: "article",
         };
         PageContext::new(
-            NewsContext {
+            &NewsContext {
                 news: NewsView { card, body, toc },
             },
             head,
         )
     }
 
-    fn free_page<'v>(
-        &'v self,
-        views: &'v LangViews,
+    fn free_page(
+        &self,
+        views: &LangViews,
         index: usize,
         out: &mut JobOutput,
-    ) -> PageContext<'v> {
+    ) -> Result<PageContext, tera::Error> {
         let page = &self.cx.site.pages[index];
         let lang = views.lang.as_str();
         let path = format!("{}/", page.key);
@@ -423,10 +387,10 @@ impl PageRenderer<'_> {
             toc,
         };
         let head = Head::website(path, content.title.clone(), summary.unwrap_or_default());
-        PageContext::new(FreePageContext { content }, head)
+        PageContext::new(&FreePageContext { content }, head)
     }
 
-    fn feed<'v>(&'v self, views: &'v LangViews) -> PageContext<'v> {
+    fn feed(&self, views: &LangViews) -> Result<PageContext, tera::Error> {
         let site = self.cx.site;
         let urls = self.cx.urls;
         let path = "news/atom.xml";
@@ -438,7 +402,7 @@ impl PageRenderer<'_> {
             origin: urls.absolute(""),
         };
         let title = views.site.title.clone();
-        PageContext::new(context, Head::website(path, title, String::new()))
+        PageContext::new(&context, Head::website(path, title, String::new()))
     }
 
     /// The 404 page's text in every site language, default first, with links to that language's
@@ -466,7 +430,7 @@ impl PageRenderer<'_> {
     }
 
     /// An investor tool's page: its view under its code, titled and described by its strings.
-    fn tool<'v>(&'v self, tool: Tool, views: &'v LangViews) -> PageContext<'v> {
+    fn tool(&self, tool: Tool, views: &LangViews) -> Result<PageContext, tera::Error> {
         let cx = self.cx;
         let context = match tool {
             Tool::Costs => ToolContext::Costs(tools::costs::view(cx, views)),
@@ -481,7 +445,7 @@ impl PageRenderer<'_> {
             cx.s(lang, &format!("nav.{code}")),
             cx.s(lang, &format!("{code}.intro")),
         );
-        PageContext::new(context, head)
+        PageContext::new(&context, head)
     }
 }
 

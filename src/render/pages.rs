@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::kinds::{HashWriter, Head, Variables};
+use super::kinds::Head;
 use super::lastmod::LastModified;
 use super::{RenderCache, RenderResult, SiteLinks};
 use crate::diagnostics::{Diagnostic, SourceFile};
@@ -217,29 +217,20 @@ pub(super) struct JobOutput {
     reused: bool,
 }
 
-/// A page's own template values: its kind's variables and `page`.
-fn page_values(
-    variables: &dyn Variables,
-    meta: &PageMeta,
-) -> tera::Result<serde_json::Map<String, tera::Value>> {
-    let mut values = variables.values().map_err(tera::Error::json)?;
-    values.insert(
-        "page".to_owned(),
-        serde_json::to_value(meta).map_err(tera::Error::json)?,
-    );
-    Ok(values)
-}
-
-/// Renders with a page's own values laid over the shared ones, then takes them off again, so
+/// Renders with a page's own variables laid over the shared ones, then takes them off again, so
 /// `shared` (`t` alone holds a few hundred strings) is not copied for every page. A shared
 /// variable the page sets is put back afterwards.
 fn render_over(
     shared: &mut tera::Context,
-    page: serde_json::Map<String, tera::Value>,
+    page: tera::Context,
     render: impl FnOnce(&tera::Context) -> tera::Result<String>,
 ) -> tera::Result<String> {
-    let keys: Vec<String> = page.keys().cloned().collect();
-    let page = tera::Context::from_value(tera::Value::Object(page))?;
+    let json = page.into_json();
+    let keys: Vec<String> = json
+        .as_object()
+        .map(|vars| vars.keys().cloned().collect())
+        .unwrap_or_default();
+    let page = tera::Context::from_value(json)?;
     let shadowed: Vec<(String, tera::Value)> = keys
         .iter()
         .filter_map(|key| Some((key.clone(), shared.remove(key)?)))
@@ -404,14 +395,23 @@ impl PageRenderer<'_> {
     fn render_job(&self, job: Job, views: &LangViews, shared: &mut tera::Context) -> JobOutput {
         let lang = views.lang.as_str();
         let mut out = JobOutput::default();
-        let page = self.page_context(job, views, &mut out);
-        let (variables, path) = (page.variables, page.head.path.clone());
+        let page = match self.page_context(job, views, &mut out) {
+            Ok(page) => page,
+            Err(error) => {
+                let file_path = self.file_path(job, lang, "");
+                out.diagnostics
+                    .push(self.page_error(job, &file_path, &error));
+                return out;
+            }
+        };
+        let (mut context, path) = (page.context, page.head.path.clone());
         let mut meta = self.page_meta(job, views, page.head);
+        context.insert("page", &meta);
 
         let file_path = self.file_path(job, lang, &path);
         let cache = self.links.cache;
         // The page's own values are hashed; the language's shared ones were hashed once.
-        let key = cache.and_then(|_| self.page_key(job, views, &*variables, &meta));
+        let key = cache.map(|_| self.page_key(job, views, &mut context));
         let cached = cache
             .zip(key)
             .and_then(|(cache, key)| cache.page(&file_path, key));
@@ -424,11 +424,10 @@ impl PageRenderer<'_> {
                     && let Some(qr) = meta.qr.take()
                 {
                     meta.qr = Self::draw_qr(cache, qr.url);
+                    context.insert("page", &meta);
                 }
-                page_values(&*variables, &meta).and_then(|values| {
-                    render_over(shared, values, |full| {
-                        self.tera.render(job.template(), full)
-                    })
+                render_over(shared, context, |full| {
+                    self.tera.render(job.template(), full)
                 })
             }
         };
@@ -458,25 +457,19 @@ impl PageRenderer<'_> {
 
     /// The hash of everything a page is rendered from: the templates and what their functions
     /// read, the language's shared variables (hashed once), the template and the page's own
-    /// variables and its `page` (serialized straight into the hasher, never into template values); none
-    /// when they cannot be serialized (rendering then says why). Link targets are not in it: a body's
+    /// variables (`context`, hashed where it is, not copied). Link targets are not in it: a body's
     /// links are resolved into its HTML, which is in the context, so a page added elsewhere
     /// leaves the other pages' keys as they were.
-    fn page_key(
-        &self,
-        job: Job,
-        views: &LangViews,
-        variables: &dyn Variables,
-        meta: &PageMeta,
-    ) -> Option<u128> {
+    fn page_key(&self, job: Job, views: &LangViews, context: &mut tera::Context) -> u128 {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         for key in [self.templates_key, views.base_key] {
             hasher.update(&key.to_le_bytes());
         }
         hasher.update(job.template().as_bytes());
-        variables.hash(&mut hasher).ok()?;
-        serde_json::to_writer(HashWriter(&mut hasher), meta).ok()?;
-        Some(hasher.digest128())
+        let json = std::mem::take(context).into_json();
+        crate::views::hash_value(&mut hasher, &json);
+        *context = tera::Context::from_value(json).unwrap_or_default();
+        hasher.digest128()
     }
 
     /// Where a job's page is written.
@@ -971,9 +964,9 @@ mod tests {
         let mut shared = tera::Context::new();
         shared.insert("t", "shared strings");
         shared.insert("park", "shared park");
-        let mut page = serde_json::Map::new();
-        page.insert("park".to_owned(), "this park".into());
-        page.insert("tenant".to_owned(), "this tenant".into());
+        let mut page = tera::Context::new();
+        page.insert("park", "this park");
+        page.insert("tenant", "this tenant");
         let seen = render_over(&mut shared, page, |full| {
             Ok(full.clone().into_json().to_string())
         })
