@@ -517,33 +517,54 @@ impl Plan {
 
 /// Makes `moves` (relative to `output`), in order. Moving aside a file that is not there is
 /// skipped; a folder where a file moves, which held only stale files, is removed.
+///
+/// A staged file is known to be a file, and a file moving into a folder this call just made has
+/// nothing in its way: those moves are one `mkdir` and one `rename` (a new output of 2,000 pages
+/// would otherwise look up every path three more times, one after the other).
 fn make_moves(output: &Path, moves: &[(String, String)]) -> Result<()> {
     for (from, to) in moves {
         let staged = from.starts_with(STAGING);
         let (from, to) = (output.join(from), output.join(to));
-        let meta = match std::fs::symlink_metadata(&from) {
-            Ok(meta) => meta,
-            Err(_) if !staged => continue,
-            Err(error) => {
-                return Err(error)
-                    .with_context(|| format!("cannot find the staged `{}`", from.display()));
+        if !staged {
+            match std::fs::symlink_metadata(&from) {
+                Err(_) => continue,
+                Ok(meta) if meta.is_dir() => {
+                    remove_empty_tree(&from)?;
+                    continue;
+                }
+                Ok(_) => {}
             }
+        }
+        let new_folder = match to.parent() {
+            Some(folder) => make_folder(folder)?,
+            None => false,
         };
-        if meta.is_dir() {
-            remove_empty_tree(&from)?;
-            continue;
-        }
-        if let Some(folder) = to.parent() {
-            std::fs::create_dir_all(folder)
-                .with_context(|| format!("cannot create `{}`", folder.display()))?;
-        }
-        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+        if !new_folder && std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
             remove_empty_tree(&to)?;
         }
-        std::fs::rename(&from, &to)
-            .with_context(|| format!("cannot move `{}` into place", from.display()))?;
+        std::fs::rename(&from, &to).with_context(|| {
+            if staged && std::fs::symlink_metadata(&from).is_err() {
+                format!("cannot find the staged `{}`", from.display())
+            } else {
+                format!("cannot move `{}` into place", from.display())
+            }
+        })?;
     }
     Ok(())
+}
+
+/// Makes `folder` (and what it needs above it) unless it is there; whether it was made now, so
+/// that nothing can be in it.
+fn make_folder(folder: &Path) -> Result<bool> {
+    let made = match std::fs::create_dir(folder) {
+        Ok(()) => return Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(folder).map(|()| true)
+        }
+        Err(_) if folder.is_dir() => Ok(false),
+        Err(error) => Err(error),
+    };
+    made.with_context(|| format!("cannot create `{}`", folder.display()))
 }
 
 /// Removes a tree of empty folders, deepest first; fails on the first that is not empty.
