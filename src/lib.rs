@@ -767,8 +767,22 @@ pub fn build(
         },
         ..options.clone()
     };
-    let summary = build_in_full(options, progress, output.clone(), kit_written, started)?;
-    if let Some(record) = rendering.as_ref().and_then(|render| render.record()) {
+    // Everything the build reads is read before it writes: the record of what it rendered and the
+    // survey's second look at the inputs are made while the files are written.
+    let (summary, (rendered, inputs)) = build_in_full(
+        options,
+        progress,
+        output.clone(),
+        kit_written,
+        started,
+        || {
+            rayon::join(
+                || rendering.as_ref().and_then(|render| render.record()),
+                || survey.and_then(|survey| survey.finish(&setting)),
+            )
+        },
+    )?;
+    if let Some(record) = rendered {
         cache.remember_rendering(&setting, &record);
     }
     let made_pdfs = summary.pdfs.typeset + summary.pdfs.kept + summary.pdfs.refreshed > 0
@@ -776,9 +790,8 @@ pub fn build(
         || summary.print_shop.is_some();
     // Recorded only when nothing the build read changed while it ran: a file edited meanwhile may
     // be in the output in either version.
-    if let Some(survey) = survey
+    if let Some(inputs) = inputs
         && !made_pdfs
-        && let Some(inputs) = survey.finish(&setting)
     {
         cache.remember(inputs, &folders, outcome_of(&summary));
     }
@@ -840,13 +853,17 @@ fn replayed(
 }
 
 /// [`build`] without the build cache.
-fn build_in_full(
+/// A full build into `output`; `alongside` runs while the files are written (the build cache's
+/// records, which need what was read and rendered but not the written folders), and its result
+/// comes back with the summary.
+fn build_in_full<T: Send>(
     options: &BuildOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
     output: PathBuf,
     kit_written: bool,
     started: Instant,
-) -> Result<BuildSummary, BuildError> {
+    alongside: impl FnOnce() -> T + Send,
+) -> Result<(BuildSummary, T), BuildError> {
     let kit_dir = share_kit_dir(&options.root);
     output::check_site_output(&options.root, &output).map_err(BuildError::Environment)?;
     if kit_written {
@@ -879,20 +896,12 @@ fn build_in_full(
         drafts: options.drafts,
         finished: true,
     };
-    let written =
-        output::write_site(&output, &built.files, &record).map_err(BuildError::Environment)?;
-    remember_pdfs(options, &built);
-    let print_shop = (!built.print_shop.is_empty()).then(|| print_shop_dir(&options.root));
-    if let Some(dir) = &print_shop {
-        output::check_output_dir(&options.root, dir).map_err(BuildError::Environment)?;
-        output::write_site(dir, &built.print_shop, &output::BuildRecord::finished())
-            .map_err(BuildError::Environment)?;
-    }
-    if kit_written {
-        output::write_site(&kit_dir, &built.kit, &output::BuildRecord::finished())
-            .map_err(BuildError::Environment)?;
-    }
-    Ok(BuildSummary {
+    let (written, alongside) = rayon::join(
+        || write_built(options, &built, &output, &record, kit_written),
+        alongside,
+    );
+    let (written, print_shop) = written?;
+    let summary = BuildSummary {
         print_shop: print_shop.map(|dir| (dir, built.print_shop.len())),
         pdfs: built.pdfs,
         posters: built.posters,
@@ -907,7 +916,38 @@ fn build_in_full(
         output,
         elapsed: started.elapsed(),
         from_cache: false,
-    })
+    };
+    Ok((summary, alongside))
+}
+
+/// Writes what a full build made: the site into `output` (with `record` in its marker), the
+/// print-shop files and, when `kit_written`, the share kit. Returns what the site's write did
+/// and the print-shop folder when there are print-shop files.
+fn write_built(
+    options: &BuildOptions,
+    built: &Built,
+    output: &Path,
+    record: &output::BuildRecord,
+    kit_written: bool,
+) -> Result<(output::WriteStats, Option<PathBuf>), BuildError> {
+    let written =
+        output::write_site(output, &built.files, record).map_err(BuildError::Environment)?;
+    remember_pdfs(options, built);
+    let print_shop = (!built.print_shop.is_empty()).then(|| print_shop_dir(&options.root));
+    if let Some(dir) = &print_shop {
+        output::check_output_dir(&options.root, dir).map_err(BuildError::Environment)?;
+        output::write_site(dir, &built.print_shop, &output::BuildRecord::finished())
+            .map_err(BuildError::Environment)?;
+    }
+    if kit_written {
+        output::write_site(
+            &share_kit_dir(&options.root),
+            &built.kit,
+            &output::BuildRecord::finished(),
+        )
+        .map_err(BuildError::Environment)?;
+    }
+    Ok((written, print_shop))
 }
 
 /// Records what the PDFs just written were typeset from, so later builds keep them while current.

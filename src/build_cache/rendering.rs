@@ -28,14 +28,19 @@ impl BuildCache {
         let Some(fixed) = super::survey::fixed_digest(setting) else {
             return;
         };
-        let mut bytes = Vec::with_capacity(FORMAT.len() + 32 + body.len());
-        bytes.extend(FORMAT);
-        bytes.extend(fixed.to_le_bytes());
-        bytes.extend(xxhash_rust::xxh3::xxh3_128(body).to_le_bytes());
-        bytes.extend(body);
+        let mut head = Vec::with_capacity(FORMAT.len() + 32);
+        head.extend(FORMAT);
+        head.extend(fixed.to_le_bytes());
+        head.extend(xxhash_rust::xxh3::xxh3_128(body).to_le_bytes());
         let part = self.dir.join(format!("{RENDERING}.part"));
+        // The head and the body (megabytes) written one after the other, not copied into one.
         let written = std::fs::create_dir_all(&self.dir)
-            .and_then(|()| std::fs::write(&part, &bytes))
+            .and_then(|()| std::fs::File::create(&part))
+            .and_then(|mut file| {
+                use std::io::Write;
+                file.write_all(&head)?;
+                file.write_all(body)
+            })
             .and_then(|()| std::fs::rename(&part, self.dir.join(RENDERING)));
         if written.is_err() {
             let _ = std::fs::remove_file(&part);
