@@ -32,6 +32,7 @@
 //! A build that is not skipped still renders only what changed: `rendering.rs` keeps what the
 //! last one rendered (`render.bin`), keyed by content hashes, for the next.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -106,17 +107,25 @@ fn folder_state(dir: &Path) -> Option<FolderState> {
     if !dir.exists() {
         return Some(state);
     }
+    let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .ok()?;
+    // Looked up side by side (thousands of files after a build), hashed in order.
+    let metas: Vec<std::fs::Metadata> = entries
+        .par_iter()
+        .map(|entry| entry.metadata().ok())
+        .collect::<Option<_>>()?;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.ok()?;
+    for (entry, meta) in entries.iter().zip(&metas) {
         let path = entry.path().as_os_str().as_encoded_bytes();
         hasher.update(&(path.len() as u64).to_le_bytes());
         hasher.update(path);
         let kind = entry.file_type();
         hasher.update(&[u8::from(kind.is_file()) | u8::from(kind.is_dir()) << 1]);
-        let meta = entry.metadata().ok()?;
-        hasher.update(&stamp(&meta));
-        for time in times(&meta) {
+        hasher.update(&stamp(meta));
+        for time in times(meta) {
             state.newest = state.newest.max(time);
             state.fine |= time % 1_000_000 != 0;
         }

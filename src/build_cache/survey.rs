@@ -225,21 +225,26 @@ fn tree(dir: &Path) -> Option<Option<Vec<Entry>>> {
     if !dir.exists() {
         return Some(None);
     }
-    let mut entries = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
+    let found: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
-    {
-        let entry = entry.ok()?;
-        let meta = entry.metadata().ok()?;
-        entries.push(Entry {
-            relative: entry.path().strip_prefix(dir).ok()?.to_path_buf(),
-            file: meta.is_file(),
-            stamp: stamp(&meta),
-            newest: times(&meta).into_iter().max().unwrap_or(u128::MAX),
-            digest: None,
-        });
-    }
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .ok()?;
+    // Looked up side by side: a site has thousands of files.
+    let entries = found
+        .par_iter()
+        .map(|entry| {
+            let meta = entry.metadata().ok()?;
+            Some(Entry {
+                relative: entry.path().strip_prefix(dir).ok()?.to_path_buf(),
+                file: meta.is_file(),
+                stamp: stamp(&meta),
+                newest: times(&meta).into_iter().max().unwrap_or(u128::MAX),
+                digest: None,
+            })
+        })
+        .collect::<Option<Vec<Entry>>>()?;
     Some(Some(entries))
 }
 
