@@ -109,9 +109,25 @@ pub fn index_path(lang: &str) -> String {
     format!("search-index.{lang}.json")
 }
 
-/// The plain text of a body as far as any entry may use it, so page jobs keep no more.
-pub fn body_excerpt(plain_text: &str) -> String {
-    cut(plain_text, TEXT_WIDTH * Kind::Park.text_share())
+/// The plain text of a body as far as any entry may use it, so page jobs keep no more: the text
+/// itself when it is collapsed already (words one space apart, as Markdown bodies' plain texts
+/// are) and fits, else its [`cut`].
+pub fn body_excerpt(plain_text: String) -> String {
+    let max_width = TEXT_WIDTH * Kind::Park.text_share();
+    if is_collapsed(&plain_text) && fits(&plain_text, max_width) {
+        plain_text
+    } else {
+        cut(&plain_text, max_width)
+    }
+}
+
+/// Whether `text` is its own whitespace-collapsed form: words separated by single spaces, none
+/// before the first or after the last.
+fn is_collapsed(text: &str) -> bool {
+    !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && text.chars().all(|c| c == ' ' || !c.is_whitespace())
 }
 
 /// The index files of every language (built in parallel), each trimmed to [`MAX_INDEX_BYTES`]
@@ -532,6 +548,15 @@ mod tests {
                 cut_overflowing_into(&text, max_width, &mut out);
                 proptest::prop_assert_eq!(out, cut(&text, max_width));
             }
+        }
+
+        /// A body's excerpt is its text's cut, whether the text is taken as it is or cut.
+        #[test]
+        fn an_excerpt_is_the_cut_of_its_text(
+            text in "[ \\t\\n园区a-c\u{a0}\u{3000}]{0,40}|[园a ]{2390,2410}",
+        ) {
+            let width = TEXT_WIDTH * Kind::Park.text_share();
+            proptest::prop_assert_eq!(body_excerpt(text.clone()), cut(&text, width));
         }
     }
 

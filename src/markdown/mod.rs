@@ -467,22 +467,26 @@ enum Gap {
 }
 
 impl TextSink {
+    /// Appends `text` a word (a run without whitespace) at a time: only a word's first character
+    /// decides whether a space goes before it.
     fn push(&mut self, text: &str) {
-        for c in text.chars() {
-            if c.is_whitespace() {
+        for (i, word) in text.split(char::is_whitespace).enumerate() {
+            if i > 0 {
                 self.gap = Gap::Hard;
-                continue;
             }
+            let Some(first) = word.chars().next() else {
+                continue;
+            };
             let space = match self.gap {
                 Gap::None => false,
-                Gap::Soft => !(self.text.chars().next_back().is_some_and(is_cjk) && is_cjk(c)),
+                Gap::Soft => !(self.text.chars().next_back().is_some_and(is_cjk) && is_cjk(first)),
                 Gap::Hard => true,
             };
             if space && !self.text.is_empty() {
                 self.text.push(' ');
             }
             self.gap = Gap::None;
-            self.text.push(c);
+            self.text.push_str(word);
         }
     }
 
@@ -1756,6 +1760,14 @@ is   here.
             out.plain_text,
             "济北开发区 logo 济北开发区位于济南北部，数据湖产业园 is here. 优势 交通 土地 脚注"
         );
+    }
+
+    #[test]
+    fn plain_text_is_collapsed_across_events() {
+        let out = md("  园区\u{3000} a \n\n**b**c  d\n\n> 园\n> 区 e\u{a0}\n");
+        assert_eq!(out.plain_text, "园区 a bc d 园区 e");
+        let words: Vec<&str> = out.plain_text.split_whitespace().collect();
+        assert_eq!(out.plain_text, words.join(" "));
     }
 
     #[test]

@@ -229,7 +229,8 @@ impl<'a> SiteLinks<'a> {
         // the next build, and the whole text would double what they hold).
         let render = || {
             let mut rendered = markdown::render(&input, self);
-            rendered.plain_text = crate::search::body_excerpt(&rendered.plain_text);
+            rendered.plain_text =
+                crate::search::body_excerpt(std::mem::take(&mut rendered.plain_text));
             rendered
         };
         let Some(cache) = self.cache else {
