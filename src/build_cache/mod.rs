@@ -107,19 +107,22 @@ fn folder_state(dir: &Path) -> Option<FolderState> {
     if !dir.exists() {
         return Some(state);
     }
-    let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
+    // Folders read and entries looked up side by side (thousands of them after a build), hashed
+    // in order.
+    let entries: Vec<jwalk::DirEntry<((), ())>> = jwalk::WalkDir::new(dir)
+        .sort(true)
+        .skip_hidden(false)
         .into_iter()
         .collect::<Result<_, _>>()
         .ok()?;
-    // Looked up side by side (thousands of files after a build), hashed in order.
     let metas: Vec<std::fs::Metadata> = entries
         .par_iter()
         .map(|entry| entry.metadata().ok())
         .collect::<Option<_>>()?;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for (entry, meta) in entries.iter().zip(&metas) {
-        let path = entry.path().as_os_str().as_encoded_bytes();
+        let path = entry.path();
+        let path = path.as_os_str().as_encoded_bytes();
         hasher.update(&(path.len() as u64).to_le_bytes());
         hasher.update(path);
         let kind = entry.file_type();
