@@ -757,7 +757,7 @@ pub fn build(
             &cache.rendering(&setting),
         ))
     });
-    let options = &BuildOptions {
+    let with_rendering = BuildOptions {
         kept: match &rendering {
             Some(render) => Some(std::sync::Arc::new(KeptWork {
                 render: std::sync::Arc::clone(render),
@@ -767,6 +767,7 @@ pub fn build(
         },
         ..options.clone()
     };
+    let options = &with_rendering;
     // Everything the build reads is read before it writes: the record of what it rendered and the
     // survey's second look at the inputs are made while the files are written.
     let (summary, (rendered, inputs)) = build_in_full(
@@ -777,13 +778,16 @@ pub fn build(
         started,
         || {
             rayon::join(
-                || rendering.as_ref().and_then(|render| render.record()),
+                || {
+                    let render = rendering.as_ref()?;
+                    cache.stage_rendering(&setting, |out| render.write_record(out))
+                },
                 || survey.and_then(|survey| survey.finish(&setting)),
             )
         },
     )?;
-    if let Some(record) = rendered {
-        cache.remember_rendering(&setting, &record);
+    if let Some(staged) = rendered {
+        staged.keep();
     }
     let made_pdfs = summary.pdfs.typeset + summary.pdfs.kept + summary.pdfs.refreshed > 0
         || summary.pdfs.removed > 0
@@ -795,7 +799,16 @@ pub fn build(
     {
         cache.remember(inputs, &folders, outcome_of(&summary));
     }
+    drop(with_rendering);
+    drop_in_background(rendering);
     Ok(summary)
+}
+
+/// Frees `value` on a thread of its own: what a build rendered is megabytes in many thousands of
+/// allocations, and nothing waits for them to be freed (a command ends without waiting for it).
+fn drop_in_background<T: Send + 'static>(value: T) {
+    // Should no thread start, the value comes back and is freed here.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// What the build cache keeps of a finished build.
@@ -901,6 +914,8 @@ fn build_in_full<T: Send>(
         alongside,
     );
     let (written, print_shop) = written?;
+    let file_count = built.files.len();
+    drop_in_background(std::mem::take(&mut built.files));
     let summary = BuildSummary {
         print_shop: print_shop.map(|dir| (dir, built.print_shop.len())),
         pdfs: built.pdfs,
@@ -910,7 +925,7 @@ fn build_in_full<T: Send>(
         page_count: built.page_count,
         pages_reused: built.pages_reused,
         drafts_left_out: built.drafts_left_out,
-        file_count: built.files.len(),
+        file_count,
         written,
         image_stats: built.image_stats,
         output,

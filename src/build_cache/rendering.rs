@@ -4,14 +4,15 @@
 //! it was made from, so an edited tenant renders only what the edit changes; a record that is
 //! damaged, of another format or of another setting is ignored, and the build renders all.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use super::{BuildCache, Setting};
 
 /// The record's file in the cache folder.
 const RENDERING: &str = "render.bin";
 /// How the file starts: a file of another layout is ignored.
-const FORMAT: &[u8] = b"parkpress-render-cache-1\n";
+const FORMAT: &[u8] = b"parkpress-render-cache-2\n";
 
 impl BuildCache {
     /// What the last build of `setting` rendered; empty when there is no such record or it is
@@ -22,29 +23,74 @@ impl BuildCache {
             .unwrap_or_default()
     }
 
-    /// Keeps what a build of `setting` rendered for the next one. A record that cannot be
-    /// written only means the next build renders everything.
-    pub fn remember_rendering(&self, setting: &Setting<'_>, body: &[u8]) {
-        let Some(fixed) = super::survey::fixed_digest(setting) else {
-            return;
+    /// Writes what a build of `setting` rendered (`write_body` writes it) beside its place in the
+    /// cache, for [`StagedRendering::keep`] to put there once the build has succeeded (a build
+    /// writes it while it writes the site). The body is written as it is serialized, never held
+    /// whole in memory, and its checksum follows it. A record that cannot be written only means
+    /// the next build renders everything.
+    pub fn stage_rendering(
+        &self,
+        setting: &Setting<'_>,
+        write_body: impl FnOnce(&mut dyn Write) -> Option<()>,
+    ) -> Option<StagedRendering> {
+        let fixed = super::survey::fixed_digest(setting)?;
+        let staged = StagedRendering {
+            part: self.dir.join(format!("{RENDERING}.part")),
+            place: self.dir.join(RENDERING),
         };
-        let mut head = Vec::with_capacity(FORMAT.len() + 32);
-        head.extend(FORMAT);
-        head.extend(fixed.to_le_bytes());
-        head.extend(xxhash_rust::xxh3::xxh3_128(body).to_le_bytes());
-        let part = self.dir.join(format!("{RENDERING}.part"));
-        // The head and the body (megabytes) written one after the other, not copied into one.
-        let written = std::fs::create_dir_all(&self.dir)
-            .and_then(|()| std::fs::File::create(&part))
-            .and_then(|mut file| {
-                use std::io::Write;
-                file.write_all(&head)?;
-                file.write_all(body)
-            })
-            .and_then(|()| std::fs::rename(&part, self.dir.join(RENDERING)));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&part);
-        }
+        std::fs::create_dir_all(&self.dir).ok()?;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&staged.part).ok()?);
+        file.write_all(FORMAT).ok()?;
+        file.write_all(&fixed.to_le_bytes()).ok()?;
+        let mut body = Checksummed {
+            out: &mut file,
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+        };
+        write_body(&mut body)?;
+        let checksum = body.hasher.digest128();
+        file.write_all(&checksum.to_le_bytes()).ok()?;
+        file.into_inner().ok()?;
+        Some(staged)
+    }
+}
+
+/// A writer that hashes what goes through it.
+struct Checksummed<W> {
+    out: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W: Write> Write for Checksummed<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.out.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// A render record written next to its place (see [`BuildCache::stage_rendering`]); removed
+/// when dropped without [`Self::keep`].
+#[derive(Debug)]
+pub struct StagedRendering {
+    part: PathBuf,
+    place: PathBuf,
+}
+
+impl StagedRendering {
+    /// Puts the record in its place, for the next build.
+    pub fn keep(self) {
+        // Renamed away, the part is gone; on failure the drop removes it.
+        let _ = std::fs::rename(&self.part, &self.place);
+    }
+}
+
+impl Drop for StagedRendering {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.part);
     }
 }
 
@@ -53,12 +99,13 @@ fn read(path: &Path, fixed: u128) -> Option<Vec<u8>> {
     let mut bytes = crate::safe_fs::read_regular(path).ok()?;
     let rest = bytes.strip_prefix(FORMAT)?;
     let (setting, rest) = rest.split_at_checked(16)?;
-    let (checksum, body) = rest.split_at_checked(16)?;
+    let (body, checksum) = rest.split_at_checked(rest.len().checked_sub(16)?)?;
     if setting != fixed.to_le_bytes() || checksum != xxhash_rust::xxh3::xxh3_128(body).to_le_bytes()
     {
         return None;
     }
-    bytes.drain(..FORMAT.len() + 32);
+    bytes.truncate(bytes.len() - 16);
+    bytes.drain(..FORMAT.len() + 16);
     Some(bytes)
 }
 
@@ -88,7 +135,10 @@ mod tests {
         let (root, output) = (dir.path(), dir.path().join("output"));
         let cache = BuildCache::new(&root.join(".parkpress-cache"));
         assert!(!takes_the_page(&output, cache.rendering(&setting(root))));
-        cache.remember_rendering(&setting(root), &one_page(&output));
+        cache
+            .stage_rendering(&setting(root), |out| out.write_all(&one_page(&output)).ok())
+            .expect("staged")
+            .keep();
         assert!(takes_the_page(&output, cache.rendering(&setting(root))));
         let drafts = Setting {
             drafts: true,
@@ -105,7 +155,10 @@ mod tests {
         let dir = crate::test_support::folder_with(&[("output/index.html", "<p>home</p>")]);
         let (root, output) = (dir.path(), dir.path().join("output"));
         let cache = BuildCache::new(&root.join(".parkpress-cache"));
-        cache.remember_rendering(&setting(root), &one_page(&output));
+        cache
+            .stage_rendering(&setting(root), |out| out.write_all(&one_page(&output)).ok())
+            .expect("staged")
+            .keep();
         let file = root.join(".parkpress-cache").join(RENDERING);
         let whole = std::fs::read(&file).expect("written");
         for cut in [0, FORMAT.len(), FORMAT.len() + 20, whole.len() - 1] {

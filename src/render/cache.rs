@@ -46,7 +46,7 @@ struct Recording {
 }
 
 /// What a build records of its rendering for the next (see the module documentation), as
-/// [`RenderCache::record`] writes it (postcard) and [`RenderCache::recording`] reads it.
+/// [`RenderCache::write_record`] writes it (postcard) and [`RenderCache::recording`] reads it.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Record<B> {
     /// Bodies without problems, by key.
@@ -79,9 +79,9 @@ impl RenderCache {
         }
     }
 
-    /// What this build rendered and used, for the next build, serialized (`None` unless
-    /// [`Self::recording`]).
-    pub fn record(&self) -> Option<Vec<u8>> {
+    /// Writes what this build rendered and used, for the next build, into `out` (postcard, as
+    /// [`Self::recording`] reads it). `None` unless [`Self::recording`], or when `out` fails.
+    pub fn write_record(&self, out: impl std::io::Write) -> Option<()> {
         let recording = self.recording.as_ref()?;
         let used = lock(&recording.used_markdown);
         let bodies = lock(&self.markdown);
@@ -96,7 +96,16 @@ impl RenderCache {
             .map(|(path, (key, digest))| (path.clone(), *key, *digest))
             .collect();
         pages.sort();
-        postcard::to_allocvec(&Record { markdown, pages }).ok()
+        postcard::to_io(&Record { markdown, pages }, out).ok()?;
+        Some(())
+    }
+
+    /// [`Self::write_record`] into memory.
+    #[cfg(test)]
+    pub fn record(&self) -> Option<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.write_record(&mut bytes)?;
+        Some(bytes)
     }
 
     /// The body rendered earlier from the inputs of `key`, else `render`'s, kept.
