@@ -109,23 +109,13 @@ fn folder_state(dir: &Path) -> Option<FolderState> {
     }
     // Folders read and entries looked up side by side (thousands of them after a build), hashed
     // in order.
-    let entries: Vec<jwalk::DirEntry<((), ())>> = jwalk::WalkDir::new(dir)
-        .sort(true)
-        .skip_hidden(false)
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .ok()?;
-    let metas: Vec<std::fs::Metadata> = entries
-        .par_iter()
-        .map(|entry| entry.metadata().ok())
-        .collect::<Option<_>>()?;
+    let entries = walk_sorted(dir.to_path_buf(), std::fs::metadata(dir).ok()?)?;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for (entry, meta) in entries.iter().zip(&metas) {
-        let path = entry.path();
+    for (path, meta) in &entries {
         let path = path.as_os_str().as_encoded_bytes();
         hasher.update(&(path.len() as u64).to_le_bytes());
         hasher.update(path);
-        let kind = entry.file_type();
+        let kind = meta.file_type();
         hasher.update(&[u8::from(kind.is_file()) | u8::from(kind.is_dir()) << 1]);
         hasher.update(&stamp(meta));
         for time in times(meta) {
@@ -135,6 +125,35 @@ fn folder_state(dir: &Path) -> Option<FolderState> {
     }
     state.digest = hasher.digest128();
     Some(state)
+}
+
+/// `path` (whose `meta` is given) and, when it is a folder, everything under it, links not
+/// followed: each folder's entries in name order, each followed by what it holds (the order of
+/// `walkdir` sorted by file name). Folders are read, and entries looked up, side by side. `None`
+/// when something cannot be read.
+fn walk_sorted(
+    path: PathBuf,
+    meta: std::fs::Metadata,
+) -> Option<Vec<(PathBuf, std::fs::Metadata)>> {
+    let folder = meta.is_dir();
+    let mut found = vec![(path, meta)];
+    if folder {
+        let mut children: Vec<PathBuf> = std::fs::read_dir(&found[0].0)
+            .ok()?
+            .map(|entry| entry.map(|entry| entry.path()))
+            .collect::<Result<_, _>>()
+            .ok()?;
+        children.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+        let below: Vec<Vec<(PathBuf, std::fs::Metadata)>> = children
+            .into_par_iter()
+            .map(|child| {
+                let meta = std::fs::symlink_metadata(&child).ok()?;
+                walk_sorted(child, meta)
+            })
+            .collect::<Option<_>>()?;
+        found.extend(below.into_iter().flatten());
+    }
+    Some(found)
 }
 
 /// What [`folder_state`] found.
@@ -419,6 +438,33 @@ mod tests {
             posters: 0,
             drafts_left_out: 1,
         }
+    }
+
+    #[test]
+    fn a_folder_is_walked_in_walkdir_order() {
+        let dir = crate::test_support::folder_with(&[
+            ("b/z.html", ""),
+            ("b/a/index.html", ""),
+            ("a.txt", ""),
+            ("c/d/e/f.css", ""),
+            ("B", ""),
+        ]);
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("b", dir.path().join("link")).expect("link");
+        let root = dir.path().to_path_buf();
+        let walked =
+            walk_sorted(root.clone(), std::fs::metadata(&root).expect("meta")).expect("readable");
+        let expected: Vec<(PathBuf, bool)> = walkdir::WalkDir::new(&root)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.expect("entry"))
+            .map(|e| (e.path().to_path_buf(), e.file_type().is_dir()))
+            .collect();
+        let got: Vec<(PathBuf, bool)> = (walked.iter())
+            .map(|(path, meta)| (path.clone(), meta.is_dir()))
+            .collect();
+        assert_eq!(got, expected);
+        assert!(got.len() > 10, "{got:?}");
     }
 
     #[test]
