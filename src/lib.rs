@@ -865,10 +865,9 @@ fn replayed(
     }
 }
 
-/// [`build`] without the build cache.
-/// A full build into `output`; `alongside` runs while the files are written (the build cache's
-/// records, which need what was read and rendered but not the written folders), and its result
-/// comes back with the summary.
+/// [`build`] without the build cache: a full build into `output`. `alongside` runs while the
+/// files are written (the build cache's records, which need what was read and rendered but not
+/// the written folders), and its result comes back with the summary.
 fn build_in_full<T: Send>(
     options: &BuildOptions,
     progress: &(dyn Fn(usize, usize) + Sync),

@@ -498,6 +498,49 @@ fn add_templates(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn sources(templates: &[(&str, &str)]) -> BTreeMap<String, (String, String)> {
+        (templates.iter())
+            .map(|(name, text)| (name.to_string(), (String::new(), text.to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn templates_parsed_side_by_side_render_and_fail_as_tera_would() {
+        let mut tera = tera::Tera::default();
+        let good = sources(&[
+            ("base.html", "<b>{% block x %}base{% endblock x %}</b>"),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% block x %}{{ v }}{% endblock x %}",
+            ),
+        ]);
+        add_templates(&mut tera, &good).expect("parses");
+        let mut context = tera::Context::new();
+        context.insert("v", "page");
+        assert_eq!(
+            tera.render("page.html", &context).expect("renders"),
+            "<b>page</b>"
+        );
+
+        let broken = sources(&[
+            ("b.html", "{% if %}"),
+            ("a.html", "{{ x "),
+            ("c.html", "ok"),
+        ]);
+        let error = add_templates(&mut tera::Tera::default(), &broken).expect_err("broken");
+        let mut expected = tera::Tera::default();
+        let tera_error = expected
+            .add_raw_templates(broken.iter().map(|(name, (_, text))| (name, text)))
+            .expect_err("broken");
+        assert_eq!(error.to_string(), tera_error.to_string());
+        assert!(error.to_string().contains("'a.html'"), "{error}");
+
+        let orphan = sources(&[("page.html", "{% extends \"gone.html\" %}")]);
+        assert!(add_templates(&mut tera::Tera::default(), &orphan).is_err());
+    }
+
     #[test]
     fn every_builtin_language_has_every_interface_string() {
         let theme = super::load(std::path::Path::new("/nonexistent"), "default", None)
