@@ -1,5 +1,5 @@
 //! The rendering a build keeps for the next one (`.parkpress-cache/render.bin`): Markdown bodies
-//! and the keys and hashes of its pages (as [`crate::render::RenderCache::record`] serializes them), for a build
+//! and the keys and hashes of its pages (as [`crate::render::RenderCache::write_record`] writes them), for a build
 //! with the same binary, options, environment and build date. Everything in it is keyed by the hash of what
 //! it was made from, so an edited tenant renders only what the edit changes; a record that is
 //! damaged, of another format or of another setting is ignored, and the build renders all.

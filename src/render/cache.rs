@@ -4,7 +4,7 @@
 //!
 //! `serve` keeps it in memory between the rebuilds of one process ([`RenderCache::default`]).
 //! `build` records it in `.parkpress-cache` for the next build in a new process
-//! ([`RenderCache::recording`], [`RenderCache::record`]): bodies whole, pages as the hash of
+//! ([`RenderCache::recording`], [`RenderCache::write_record`]): bodies whole, pages as the hash of
 //! their bytes, which a later build takes again from the output folder, where the build that
 //! rendered them wrote them, only while the file there still has those bytes. A page's QR code is
 //! keyed by its URL and drawn only when the page is rendered. An edit re-renders only what it
@@ -61,7 +61,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl RenderCache {
     /// A cache for a build into `output` that starts from the `record` of the last build there
-    /// (as [`Self::record`] wrote it; nothing when it does not read) and records this one.
+    /// (as [`Self::write_record`] wrote it; nothing when it does not read) and records this one.
     pub fn recording(output: &Path, record: &[u8]) -> Self {
         let record: Record<Rendered> = postcard::from_bytes(record).unwrap_or_default();
         Self {
