@@ -909,7 +909,10 @@ fn build_in_full<T: Send>(
         finished: true,
     };
     let (written, alongside) = rayon::join(
-        || write_built(options, &built, &output, &record, kit_written),
+        || {
+            let kit = kit_written.then_some(kit_dir.as_path());
+            write_built(options, &built, &output, &record, kit)
+        },
         alongside,
     );
     let (written, print_shop) = written?;
@@ -935,14 +938,14 @@ fn build_in_full<T: Send>(
 }
 
 /// Writes what a full build made: the site into `output` (with `record` in its marker), the
-/// print-shop files and, when `kit_written`, the share kit. Returns what the site's write did
-/// and the print-shop folder when there are print-shop files.
+/// print-shop files and, into `kit` when there is one, the share kit. Returns what the site's
+/// write did and the print-shop folder when there are print-shop files.
 fn write_built(
     options: &BuildOptions,
     built: &Built,
     output: &Path,
     record: &output::BuildRecord,
-    kit_written: bool,
+    kit: Option<&Path>,
 ) -> Result<(output::WriteStats, Option<PathBuf>), BuildError> {
     let written =
         output::write_site(output, &built.files, record).map_err(BuildError::Environment)?;
@@ -953,13 +956,9 @@ fn write_built(
         output::write_site(dir, &built.print_shop, &output::BuildRecord::finished())
             .map_err(BuildError::Environment)?;
     }
-    if kit_written {
-        output::write_site(
-            &share_kit_dir(&options.root),
-            &built.kit,
-            &output::BuildRecord::finished(),
-        )
-        .map_err(BuildError::Environment)?;
+    if let Some(kit) = kit {
+        output::write_site(kit, &built.kit, &output::BuildRecord::finished())
+            .map_err(BuildError::Environment)?;
     }
     Ok((written, print_shop))
 }

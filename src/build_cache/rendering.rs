@@ -168,10 +168,38 @@ mod tests {
                 "{cut}"
             );
         }
-        let mut flipped = whole.clone();
-        let last = flipped.len() - 1;
-        flipped[last] ^= 1;
-        std::fs::write(&file, &flipped).expect("flip");
-        assert!(!takes_the_page(&output, cache.rendering(&setting(root))));
+        // A flipped byte of the body, then of the checksum after it.
+        for at in [FORMAT.len() + 16, whole.len() - 1] {
+            let mut flipped = whole.clone();
+            flipped[at] ^= 1;
+            std::fs::write(&file, &flipped).expect("flip");
+            assert!(
+                !takes_the_page(&output, cache.rendering(&setting(root))),
+                "{at}"
+            );
+        }
+        std::fs::write(&file, &whole).expect("restore");
+        assert!(takes_the_page(&output, cache.rendering(&setting(root))));
+    }
+
+    #[test]
+    fn a_record_staged_by_a_build_that_failed_leaves_the_last_one() {
+        let dir = crate::test_support::folder_with(&[("output/index.html", "<p>home</p>")]);
+        let (root, output) = (dir.path(), dir.path().join("output"));
+        let cache = BuildCache::new(&root.join(".parkpress-cache"));
+        let write = |out: &mut dyn Write| out.write_all(&one_page(&output)).ok();
+        cache
+            .stage_rendering(&setting(root), write)
+            .expect("staged")
+            .keep();
+        let kept = std::fs::read(root.join(".parkpress-cache").join(RENDERING)).expect("kept");
+        // Staged, then dropped without `keep` (the write of the site failed).
+        let staged = cache.stage_rendering(&setting(root), |out| out.write_all(b"other").ok());
+        assert!(root.join(".parkpress-cache/render.bin.part").exists());
+        drop(staged);
+        assert!(!root.join(".parkpress-cache/render.bin.part").exists());
+        let now = std::fs::read(root.join(".parkpress-cache").join(RENDERING)).expect("there");
+        assert_eq!(now, kept);
+        assert!(takes_the_page(&output, cache.rendering(&setting(root))));
     }
 }
