@@ -750,11 +750,14 @@ pub fn build(
     {
         return Ok(replayed(outcome, output.clone(), kit_written, started));
     }
-    // What the last build rendered, for the pages this one renders alike.
+    // What the last build rendered, for the pages this one renders alike; this one's record is
+    // written as it renders.
+    let staged = cached.then(|| cache.stage_rendering(&setting)).flatten();
     let rendering = cached.then(|| {
         std::sync::Arc::new(render::RenderCache::recording(
             &output,
             &cache.rendering(&setting),
+            staged.as_ref().map(|staged| staged.body()),
         ))
     });
     let with_rendering = BuildOptions {
@@ -768,8 +771,8 @@ pub fn build(
         ..options.clone()
     };
     let options = &with_rendering;
-    // Everything the build reads is read before it writes: the record of what it rendered and the
-    // survey's second look at the inputs are made while the files are written.
+    // Everything the build reads is read before it writes: the end of the record of what it
+    // rendered and the survey's second look at the inputs are made while the files are written.
     let (summary, (rendered, inputs)) = build_in_full(
         options,
         progress,
@@ -778,15 +781,12 @@ pub fn build(
         started,
         || {
             rayon::join(
-                || {
-                    let render = rendering.as_ref()?;
-                    cache.stage_rendering(&setting, |out| render.write_record(out))
-                },
+                || rendering.as_ref()?.finish_record(),
                 || survey.and_then(|survey| survey.finish(&setting)),
             )
         },
     )?;
-    if let Some(staged) = rendered {
+    if let (Some(()), Some(staged)) = (rendered, staged) {
         staged.keep();
     }
     let made_pdfs = summary.pdfs.typeset + summary.pdfs.kept + summary.pdfs.refreshed > 0

@@ -1,18 +1,23 @@
 //! The rendering a build keeps for the next one (`.parkpress-cache/render.bin`): Markdown bodies
-//! and the keys and hashes of its pages (as [`crate::render::RenderCache::write_record`] writes them), for a build
-//! with the same binary, options, environment and build date. Everything in it is keyed by the hash of what
-//! it was made from, so an edited tenant renders only what the edit changes; a record that is
-//! damaged, of another format or of another setting is ignored, and the build renders all.
+//! and the keys and hashes of its pages (as [`crate::render::RenderCache`] writes them while it
+//! renders), for a build with the same binary, options, environment and build date. Everything in
+//! it is keyed by the hash of what it was made from, so an edited tenant renders only what the
+//! edit changes; a record that is damaged, of another format or of another setting is ignored, and
+//! the build renders all.
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{BuildCache, Setting};
 
 /// The record's file in the cache folder.
 const RENDERING: &str = "render.bin";
 /// How the file starts: a file of another layout is ignored.
-const FORMAT: &[u8] = b"parkpress-render-cache-2\n";
+const FORMAT: &[u8] = b"parkpress-render-cache-3\n";
+/// Bytes gathered before a write to the record file: bodies come from every rendering thread, a
+/// few kilobytes each.
+const BUFFER: usize = 1 << 20;
 
 impl BuildCache {
     /// What the last build of `setting` rendered; empty when there is no such record or it is
@@ -23,68 +28,98 @@ impl BuildCache {
             .unwrap_or_default()
     }
 
-    /// Writes what a build of `setting` rendered (`write_body` writes it) beside its place in the
-    /// cache, for [`StagedRendering::keep`] to put there once the build has succeeded (a build
-    /// writes it while it writes the site). The body is written as it is serialized, never held
-    /// whole in memory, and its checksum follows it. A record that cannot be written only means
-    /// the next build renders everything.
-    pub fn stage_rendering(
-        &self,
-        setting: &Setting<'_>,
-        write_body: impl FnOnce(&mut dyn Write) -> Option<()>,
-    ) -> Option<StagedRendering> {
+    /// Starts the record of a build of `setting` beside its place in the cache. The build writes
+    /// its body into [`StagedRendering::body`] as it renders, so no body is held for it, and
+    /// [`StagedRendering::keep`] seals it with a checksum and puts it in place once the build has
+    /// succeeded. A record that cannot be written only means the next build renders everything.
+    pub fn stage_rendering(&self, setting: &Setting<'_>) -> Option<StagedRendering> {
         let fixed = super::survey::fixed_digest(setting)?;
-        let staged = StagedRendering {
-            part: self.dir.join(format!("{RENDERING}.part")),
-            place: self.dir.join(RENDERING),
-        };
         std::fs::create_dir_all(&self.dir).ok()?;
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&staged.part).ok()?);
+        let part = self.dir.join(format!("{RENDERING}.part"));
+        let mut file = BufWriter::with_capacity(BUFFER, std::fs::File::create(&part).ok()?);
+        let staged = StagedRendering {
+            part,
+            place: self.dir.join(RENDERING),
+            body: Arc::default(),
+        };
         file.write_all(FORMAT).ok()?;
         file.write_all(&fixed.to_le_bytes()).ok()?;
-        let mut body = Checksummed {
-            out: &mut file,
-            hasher: xxhash_rust::xxh3::Xxh3::new(),
-        };
-        write_body(&mut body)?;
-        let checksum = body.hasher.digest128();
-        file.write_all(&checksum.to_le_bytes()).ok()?;
-        file.into_inner().ok()?;
+        lock(&staged.body).file = Some(file);
         Some(staged)
     }
 }
 
-/// A writer that hashes what goes through it.
-struct Checksummed<W> {
-    out: W,
-    hasher: xxhash_rust::xxh3::Xxh3,
+fn lock(body: &Mutex<RecordBody>) -> std::sync::MutexGuard<'_, RecordBody> {
+    body.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl<W: Write> Write for Checksummed<W> {
+/// The body of a record being written: what goes through it is hashed for the checksum, and a
+/// write that failed spoils the record.
+#[derive(Default)]
+struct RecordBody {
+    /// The file, until the record is sealed.
+    file: Option<BufWriter<std::fs::File>>,
+    hasher: xxhash_rust::xxh3::Xxh3Default,
+    failed: bool,
+}
+
+impl Write for RecordBody {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let written = self.out.write(bytes)?;
-        self.hasher.update(&bytes[..written]);
-        Ok(written)
+        let Some(file) = self.file.as_mut() else {
+            return Err(std::io::Error::other("the record is sealed"));
+        };
+        match file.write(bytes) {
+            Ok(written) => {
+                self.hasher.update(&bytes[..written]);
+                Ok(written)
+            }
+            Err(error) => {
+                self.failed = true;
+                Err(error)
+            }
+        }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
+        self.file.as_mut().map_or(Ok(()), Write::flush)
     }
 }
 
-/// A render record written next to its place (see [`BuildCache::stage_rendering`]); removed
-/// when dropped without [`Self::keep`].
-#[derive(Debug)]
+/// A render record being written next to its place (see [`BuildCache::stage_rendering`]);
+/// removed when dropped without [`Self::keep`].
 pub struct StagedRendering {
     part: PathBuf,
     place: PathBuf,
+    body: Arc<Mutex<RecordBody>>,
 }
 
 impl StagedRendering {
-    /// Puts the record in its place, for the next build.
+    /// Where the body of the record goes, from any thread. A failed write is remembered: the
+    /// record is then not kept.
+    pub fn body(&self) -> Arc<Mutex<dyn Write + Send>> {
+        let body: Arc<Mutex<dyn Write + Send>> = self.body.clone();
+        body
+    }
+
+    /// Seals the record with the checksum of its body and puts it in its place, for the next
+    /// build; a record any write of which failed is removed instead.
     pub fn keep(self) {
-        // Renamed away, the part is gone; on failure the drop removes it.
-        let _ = std::fs::rename(&self.part, &self.place);
+        let sealed = {
+            let mut body = lock(&self.body);
+            let checksum = body.hasher.digest128();
+            match body.file.take() {
+                Some(mut file) if !body.failed => file
+                    .write_all(&checksum.to_le_bytes())
+                    .ok()
+                    .and_then(|()| file.into_inner().ok())
+                    .is_some(),
+                _ => false,
+            }
+        };
+        // Renamed away, the part is gone; otherwise the drop removes it.
+        if sealed {
+            let _ = std::fs::rename(&self.part, &self.place);
+        }
     }
 }
 
@@ -115,16 +150,18 @@ mod tests {
     use crate::build_cache::test_setting as setting;
     use crate::render::RenderCache;
 
-    /// A record of one page, `index.html` with key 5.
-    fn one_page(output: &Path) -> Vec<u8> {
-        let cache = RenderCache::recording(output, &[]);
-        cache.store_page("index.html", 5, "<p>home</p>");
-        cache.record().expect("recorded")
+    /// Stages the record of a build that rendered one page, `index.html` with key 5.
+    fn stage_one_page(cache: &BuildCache, root: &Path, output: &Path) -> StagedRendering {
+        let staged = cache.stage_rendering(&setting(root)).expect("staged");
+        let render = RenderCache::recording(output, &[], Some(staged.body()));
+        render.store_page("index.html", 5, "<p>home</p>");
+        render.finish_record().expect("recorded");
+        staged
     }
 
     /// Whether a cache made from `record` takes `index.html` again.
     fn takes_the_page(output: &Path, record: Vec<u8>) -> bool {
-        RenderCache::recording(output, &record)
+        RenderCache::recording(output, &record, None)
             .page("index.html", 5)
             .is_some()
     }
@@ -135,10 +172,7 @@ mod tests {
         let (root, output) = (dir.path(), dir.path().join("output"));
         let cache = BuildCache::new(&root.join(".parkpress-cache"));
         assert!(!takes_the_page(&output, cache.rendering(&setting(root))));
-        cache
-            .stage_rendering(&setting(root), |out| out.write_all(&one_page(&output)).ok())
-            .expect("staged")
-            .keep();
+        stage_one_page(&cache, root, &output).keep();
         assert!(takes_the_page(&output, cache.rendering(&setting(root))));
         let drafts = Setting {
             drafts: true,
@@ -155,10 +189,7 @@ mod tests {
         let dir = crate::test_support::folder_with(&[("output/index.html", "<p>home</p>")]);
         let (root, output) = (dir.path(), dir.path().join("output"));
         let cache = BuildCache::new(&root.join(".parkpress-cache"));
-        cache
-            .stage_rendering(&setting(root), |out| out.write_all(&one_page(&output)).ok())
-            .expect("staged")
-            .keep();
+        stage_one_page(&cache, root, &output).keep();
         let file = root.join(".parkpress-cache").join(RENDERING);
         let whole = std::fs::read(&file).expect("written");
         for cut in [0, FORMAT.len(), FORMAT.len() + 20, whole.len() - 1] {
@@ -187,19 +218,23 @@ mod tests {
         let dir = crate::test_support::folder_with(&[("output/index.html", "<p>home</p>")]);
         let (root, output) = (dir.path(), dir.path().join("output"));
         let cache = BuildCache::new(&root.join(".parkpress-cache"));
-        let write = |out: &mut dyn Write| out.write_all(&one_page(&output)).ok();
-        cache
-            .stage_rendering(&setting(root), write)
-            .expect("staged")
-            .keep();
+        stage_one_page(&cache, root, &output).keep();
         let kept = std::fs::read(root.join(".parkpress-cache").join(RENDERING)).expect("kept");
         // Staged, then dropped without `keep` (the write of the site failed).
-        let staged = cache.stage_rendering(&setting(root), |out| out.write_all(b"other").ok());
+        let staged = cache.stage_rendering(&setting(root)).expect("staged");
+        lock(&staged.body).write_all(b"other").expect("written");
         assert!(root.join(".parkpress-cache/render.bin.part").exists());
         drop(staged);
         assert!(!root.join(".parkpress-cache/render.bin.part").exists());
         let now = std::fs::read(root.join(".parkpress-cache").join(RENDERING)).expect("there");
         assert_eq!(now, kept);
         assert!(takes_the_page(&output, cache.rendering(&setting(root))));
+        // Staged whole, but a write of it failed (a full disk): removed, not kept.
+        let staged = stage_one_page(&cache, root, &output);
+        lock(&staged.body).failed = true;
+        staged.keep();
+        assert!(!root.join(".parkpress-cache/render.bin.part").exists());
+        let now = std::fs::read(root.join(".parkpress-cache").join(RENDERING)).expect("there");
+        assert_eq!(now, kept);
     }
 }

@@ -4,13 +4,15 @@
 //!
 //! `serve` keeps it in memory between the rebuilds of one process ([`RenderCache::default`]).
 //! `build` records it in `.parkpress-cache` for the next build in a new process
-//! ([`RenderCache::recording`], [`RenderCache::write_record`]): bodies whole, pages as the hash of
-//! their bytes, which a later build takes again from the output folder, where the build that
-//! rendered them wrote them, only while the file there still has those bytes. A page's QR code is
-//! keyed by its URL and drawn only when the page is rendered. An edit re-renders only what it
-//! changes; a template edit changes every page key, so every page renders again.
+//! ([`RenderCache::recording`]): each body as it is rendered or taken again, written into the
+//! record then and not kept, and pages as the hash of their bytes, which a later build takes again
+//! from the output folder, where the build that rendered them wrote them, only while the file
+//! there still has those bytes. A page's QR code is keyed by its URL and drawn only when the page
+//! is rendered. An edit re-renders only what it changes; a template edit changes every page key,
+//! so every page renders again.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -21,9 +23,14 @@ use crate::markdown::Rendered;
 /// A rendered page and the hash of the inputs it was rendered from.
 type CachedPage = (u128, Arc<Vec<u8>>);
 
+/// Where a recording build writes its record, from every rendering thread.
+pub type RecordSink = Arc<Mutex<dyn Write + Send>>;
+
 /// Work kept between builds (see the module documentation).
 #[derive(Debug, Default)]
 pub struct RenderCache {
+    /// Bodies by key: all this process rendered (`serve`), or those the last build recorded and
+    /// this one has not taken yet (a recording build).
     markdown: Mutex<HashMap<u128, Rendered>>,
     /// Pages by path, with their bytes (`serve`).
     pages: Mutex<HashMap<String, CachedPage>>,
@@ -33,7 +40,6 @@ pub struct RenderCache {
 }
 
 /// The part of a [`RenderCache`] that records a build for the next one.
-#[derive(Debug)]
 struct Recording {
     /// The output folder, where the pages of the last build are.
     output: PathBuf,
@@ -41,83 +47,128 @@ struct Recording {
     earlier: HashMap<String, (u128, u128)>,
     /// Pages of this build, the same way.
     pages: Mutex<HashMap<String, (u128, u128)>>,
-    /// Bodies this build used, for the record: no other is kept.
+    /// Bodies this build used: each is recorded once, when first used.
     used_markdown: Mutex<HashSet<u128>>,
+    /// The record of this build (none when it could not be started).
+    sink: Option<RecordSink>,
 }
 
-/// What a build records of its rendering for the next (see the module documentation), as
-/// [`RenderCache::write_record`] writes it (postcard) and [`RenderCache::recording`] reads it.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Record<B> {
-    /// Bodies without problems, by key.
-    markdown: Vec<(u128, B)>,
-    /// Pages: path, key of its inputs, xxh3 of its bytes.
-    pages: Vec<(String, u128, u128)>,
+impl std::fmt::Debug for Recording {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recording")
+            .field("output", &self.output)
+            .field("earlier", &self.earlier.len())
+            .finish_non_exhaustive()
+    }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+/// One entry of a record, as [`RenderCache`] writes them (postcard, one after the other) and
+/// [`RenderCache::recording`] reads them: bodies in the order they were used, then the pages,
+/// then [`Entry::End`], so that a cut record is no record.
+#[derive(Debug, Serialize, Deserialize)]
+enum Entry<B, S> {
+    /// A body without problems, by key.
+    Body(u128, B),
+    /// A page: path, key of its inputs, xxh3 of its bytes.
+    Page(S, u128, u128),
+    /// The end of the record.
+    End,
+}
+
+/// What the last build recorded: bodies by key, pages by path.
+type Earlier = (HashMap<u128, Rendered>, HashMap<String, (u128, u128)>);
+
+/// Reads a record as [`RenderCache`] writes it; `None` unless it is whole.
+fn read_record(mut bytes: &[u8]) -> Option<Earlier> {
+    let (mut markdown, mut pages) = Earlier::default();
+    loop {
+        let (entry, rest) = postcard::take_from_bytes::<Entry<Rendered, String>>(bytes).ok()?;
+        bytes = rest;
+        match entry {
+            Entry::Body(key, body) => {
+                markdown.insert(key, body);
+            }
+            Entry::Page(path, key, digest) => {
+                pages.insert(path, (key, digest));
+            }
+            Entry::End => return bytes.is_empty().then_some((markdown, pages)),
+        }
+    }
+}
+
+fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Recording {
+    /// Appends `entry` to the record. A failed write is the sink's to remember.
+    fn append<B: Serialize, S: Serialize>(&self, entry: &Entry<B, S>) {
+        let Some(sink) = &self.sink else { return };
+        if let Ok(bytes) = postcard::to_allocvec(entry) {
+            let _ = lock(sink).write_all(&bytes);
+        }
+    }
 }
 
 impl RenderCache {
     /// A cache for a build into `output` that starts from the `record` of the last build there
-    /// (as [`Self::write_record`] wrote it; nothing when it does not read) and records this one.
-    pub fn recording(output: &Path, record: &[u8]) -> Self {
-        let record: Record<Rendered> = postcard::from_bytes(record).unwrap_or_default();
+    /// (nothing when it does not read) and records this one into `sink`, as it renders. The
+    /// record is whole once [`Self::finish_record`] has run.
+    pub fn recording(output: &Path, record: &[u8], sink: Option<RecordSink>) -> Self {
+        let (markdown, earlier) = read_record(record).unwrap_or_default();
         Self {
-            markdown: Mutex::new(record.markdown.into_iter().collect()),
+            markdown: Mutex::new(markdown),
             pages: Mutex::default(),
             qr: Mutex::default(),
             recording: Some(Recording {
                 output: output.to_path_buf(),
-                earlier: (record.pages.into_iter())
-                    .map(|(path, key, digest)| (path, (key, digest)))
-                    .collect(),
+                earlier,
                 pages: Mutex::default(),
                 used_markdown: Mutex::default(),
+                sink,
             }),
         }
     }
 
-    /// Writes what this build rendered and used, for the next build, into `out` (postcard, as
-    /// [`Self::recording`] reads it). `None` unless [`Self::recording`], or when `out` fails.
-    pub fn write_record(&self, out: impl std::io::Write) -> Option<()> {
+    /// Ends the record with the pages this build rendered or took again. `None` unless
+    /// [`Self::recording`].
+    pub fn finish_record(&self) -> Option<()> {
         let recording = self.recording.as_ref()?;
-        let used = lock(&recording.used_markdown);
-        let bodies = lock(&self.markdown);
-        let mut markdown: Vec<(u128, &Rendered)> = bodies
-            .iter()
-            .filter(|(key, body)| used.contains(key) && body.problems.is_empty())
-            .map(|(key, body)| (*key, body))
-            .collect();
-        markdown.sort_by_key(|(key, _)| *key);
-        let mut pages: Vec<(String, u128, u128)> = lock(&recording.pages)
-            .iter()
-            .map(|(path, (key, digest))| (path.clone(), *key, *digest))
-            .collect();
+        let mut pages: Vec<(String, (u128, u128))> = lock(&recording.pages).drain().collect();
         pages.sort();
-        postcard::to_io(&Record { markdown, pages }, out).ok()?;
+        for (path, (key, digest)) in &pages {
+            recording.append(&Entry::<(), &str>::Page(path, *key, *digest));
+        }
+        recording.append(&Entry::<(), ()>::End);
         Some(())
     }
 
-    /// [`Self::write_record`] into memory.
+    /// A recording cache as [`Self::recording`] makes it, recording into memory: the record is in
+    /// the vector once [`Self::finish_record`] has run.
     #[cfg(test)]
-    pub fn record(&self) -> Option<Vec<u8>> {
-        let mut bytes = Vec::new();
-        self.write_record(&mut bytes)?;
-        Some(bytes)
+    pub fn recording_in_memory(output: &Path, record: &[u8]) -> (Self, Arc<Mutex<Vec<u8>>>) {
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let sink: RecordSink = bytes.clone();
+        (Self::recording(output, record, Some(sink)), bytes)
     }
 
-    /// The body rendered earlier from the inputs of `key`, else `render`'s, kept.
+    /// The body rendered earlier from the inputs of `key`, else `render`'s. `serve` keeps it;
+    /// a recording build records it, the first time it is used, and keeps nothing.
     pub(super) fn body(&self, key: u128, render: impl FnOnce() -> Rendered) -> Rendered {
-        if let Some(recording) = &self.recording {
-            lock(&recording.used_markdown).insert(key);
+        let Some(recording) = &self.recording else {
+            if let Some(rendered) = lock(&self.markdown).get(&key) {
+                return rendered.clone();
+            }
+            let rendered = render();
+            lock(&self.markdown).insert(key, rendered.clone());
+            return rendered;
+        };
+        let first_use = lock(&recording.used_markdown).insert(key);
+        let earlier = lock(&self.markdown).remove(&key);
+        let rendered = earlier.unwrap_or_else(render);
+        if first_use && rendered.problems.is_empty() {
+            recording.append(&Entry::<_, ()>::Body(key, &rendered));
         }
-        if let Some(rendered) = lock(&self.markdown).get(&key) {
-            return rendered.clone();
-        }
-        let rendered = render();
-        lock(&self.markdown).insert(key, rendered.clone());
         rendered
     }
 
@@ -184,15 +235,28 @@ mod tests {
         }
     }
 
-    /// The record of `cache`, read back.
-    fn record_of(cache: &RenderCache) -> Record<Rendered> {
-        postcard::from_bytes(&cache.record().expect("recording")).expect("readable")
+    /// Ends the record `cache` writes into `bytes` and reads it back.
+    fn finished(cache: &RenderCache, bytes: &Mutex<Vec<u8>>) -> (Vec<u8>, Earlier) {
+        cache.finish_record().expect("recording");
+        let bytes = lock(bytes).clone();
+        let read = read_record(&bytes).expect("a whole record");
+        (bytes, read)
+    }
+
+    /// A record of `bodies` and nothing else.
+    fn record_of_bodies(bodies: &[(u128, Rendered)]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for (key, body) in bodies {
+            bytes.extend(postcard::to_allocvec(&Entry::<_, ()>::Body(*key, body)).expect("body"));
+        }
+        bytes.extend(postcard::to_allocvec(&Entry::<(), ()>::End).expect("end"));
+        bytes
     }
 
     #[test]
     fn a_recorded_page_is_taken_from_the_output_while_it_has_the_recorded_bytes() {
         let output = folder_with(&[("en/a/index.html", "<p>a</p>"), ("b.html", "<p>b</p>")]);
-        let first = RenderCache::recording(output.path(), &[]);
+        let (first, bytes) = RenderCache::recording_in_memory(output.path(), &[]);
         assert_eq!(
             first.page("en/a/index.html", 7),
             None,
@@ -201,7 +265,8 @@ mod tests {
         first.store_page("en/a/index.html", 7, "<p>a</p>");
         first.store_page("b.html", 8, "<p>b</p>");
 
-        let next = RenderCache::recording(output.path(), &first.record().expect("recording"));
+        let (record, _) = finished(&first, &bytes);
+        let (next, bytes) = RenderCache::recording_in_memory(output.path(), &record);
         let page = next.page("en/a/index.html", 7).expect("the same inputs");
         assert_eq!(page, b"<p>a</p>");
         assert_eq!(next.page("en/a/index.html", 9), None, "other inputs");
@@ -210,28 +275,25 @@ mod tests {
         std::fs::remove_file(output.path().join("b.html")).expect("remove");
         assert_eq!(next.page("b.html", 8), None, "the file is gone");
         // Only what this build took again or stored is recorded for the one after it.
+        let (_, (_, pages)) = finished(&next, &bytes);
         assert_eq!(
-            record_of(&next).pages,
-            [(
+            pages,
+            HashMap::from([(
                 "en/a/index.html".to_owned(),
-                7,
-                xxhash_rust::xxh3::xxh3_128(b"<p>a</p>")
-            )]
+                (7, xxhash_rust::xxh3::xxh3_128(b"<p>a</p>"))
+            )])
         );
     }
 
     #[test]
-    fn only_bodies_used_and_without_problems_are_recorded() {
+    fn only_bodies_used_and_without_problems_are_recorded_once_each() {
         let output = tempfile::tempdir().expect("temp dir");
-        let earlier = Record {
-            markdown: vec![(1, body("old")), (2, body("unused"))],
-            pages: Vec::new(),
-        };
-        let bytes = postcard::to_allocvec(&earlier).expect("serialize");
-        let cache = RenderCache::recording(output.path(), &bytes);
+        let earlier = record_of_bodies(&[(1, body("old")), (2, body("unused"))]);
+        let (cache, bytes) = RenderCache::recording_in_memory(output.path(), &earlier);
         let taken = cache.body(1, || panic!("rendered although recorded"));
         assert_eq!(taken.html, "old");
         assert_eq!(cache.body(3, || body("new")).html, "new");
+        assert_eq!(cache.body(3, || body("new")).html, "new", "used again");
         cache.body(4, || Rendered {
             problems: vec![MarkdownProblem {
                 code: "broken-link",
@@ -242,13 +304,29 @@ mod tests {
             }],
             ..body("with a problem")
         });
-        let keys: Vec<u128> = record_of(&cache).markdown.iter().map(|(k, _)| *k).collect();
+        let (record, (markdown, _)) = finished(&cache, &bytes);
+        let mut keys: Vec<u128> = markdown.keys().copied().collect();
+        keys.sort_unstable();
         assert_eq!(keys, [1, 3]);
-        let garbage = RenderCache::recording(output.path(), b"\xff\x00 not a record");
-        assert!(
-            record_of(&garbage).markdown.is_empty(),
-            "an unreadable record is none"
+        assert_eq!(markdown[&1].html, "old");
+        assert_eq!(
+            record.len(),
+            record_of_bodies(&[(1, body("old")), (3, body("new"))]).len(),
+            "each body once"
         );
+    }
+
+    #[test]
+    fn a_record_cut_short_or_unreadable_is_none() {
+        let output = tempfile::tempdir().expect("temp dir");
+        let whole = record_of_bodies(&[(1, body("old"))]);
+        let cut = &whole[..whole.len() - 1];
+        for record in [cut, b"\xff\x00 not a record", &[]] {
+            let (cache, _) = RenderCache::recording_in_memory(output.path(), record);
+            assert_eq!(cache.body(1, || body("rendered")).html, "rendered");
+        }
+        let (cache, _) = RenderCache::recording_in_memory(output.path(), &whole);
+        assert_eq!(cache.body(1, || body("rendered")).html, "old");
     }
 
     #[test]
@@ -260,6 +338,6 @@ mod tests {
             b"<p>a</p>"
         );
         assert_eq!(cache.page("a.html", 2), None);
-        assert_eq!(cache.record(), None, "serve records nothing");
+        assert_eq!(cache.finish_record(), None, "serve records nothing");
     }
 }
