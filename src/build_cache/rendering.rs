@@ -34,12 +34,14 @@ impl BuildCache {
     /// succeeded. A record that cannot be written only means the next build renders everything.
     pub fn stage_rendering(&self, setting: &Setting<'_>) -> Option<StagedRendering> {
         let fixed = super::survey::fixed_digest(setting)?;
+        let made_dir = !self.dir.exists();
         std::fs::create_dir_all(&self.dir).ok()?;
         let part = self.dir.join(format!("{RENDERING}.part"));
         let mut file = BufWriter::with_capacity(BUFFER, std::fs::File::create(&part).ok()?);
         let staged = StagedRendering {
             part,
             place: self.dir.join(RENDERING),
+            made_dir: made_dir.then(|| self.dir.clone()),
             body: Arc::default(),
         };
         file.write_all(FORMAT).ok()?;
@@ -86,10 +88,12 @@ impl Write for RecordBody {
 }
 
 /// A render record being written next to its place (see [`BuildCache::stage_rendering`]);
-/// removed when dropped without [`Self::keep`].
+/// removed when dropped without [`Self::keep`], with the cache folder when staging made it.
 pub struct StagedRendering {
     part: PathBuf,
     place: PathBuf,
+    /// The cache folder, when staging made it: a failed first build leaves no cache behind.
+    made_dir: Option<PathBuf>,
     body: Arc<Mutex<RecordBody>>,
 }
 
@@ -126,6 +130,10 @@ impl StagedRendering {
 impl Drop for StagedRendering {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.part);
+        // Removed only while empty: a kept record is in it.
+        if let Some(dir) = &self.made_dir {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
 }
 
