@@ -101,8 +101,7 @@ impl StagedRendering {
     /// Where the body of the record goes, from any thread. A failed write is remembered: the
     /// record is then not kept.
     pub fn body(&self) -> Arc<Mutex<dyn Write + Send>> {
-        let body: Arc<Mutex<dyn Write + Send>> = self.body.clone();
-        body
+        self.body.clone()
     }
 
     /// Seals the record with the checksum of its body and puts it in its place, for the next
@@ -167,6 +166,14 @@ mod tests {
         staged
     }
 
+    /// A site whose output holds `index.html`, its output folder and its build cache.
+    fn site_with_a_home_page() -> (tempfile::TempDir, PathBuf, BuildCache) {
+        let dir = crate::test_support::folder_with(&[("output/index.html", "<p>home</p>")]);
+        let cache = BuildCache::new(&dir.path().join(".parkpress-cache"));
+        let output = dir.path().join("output");
+        (dir, output, cache)
+    }
+
     /// Whether a cache made from `record` takes `index.html` again.
     fn takes_the_page(output: &Path, record: Vec<u8>) -> bool {
         RenderCache::recording(output, &record, None)
@@ -176,9 +183,8 @@ mod tests {
 
     #[test]
     fn the_rendering_is_kept_for_the_same_setting_only() {
-        let dir = crate::test_support::folder_with(&[("output/index.html", "<p>home</p>")]);
-        let (root, output) = (dir.path(), dir.path().join("output"));
-        let cache = BuildCache::new(&root.join(".parkpress-cache"));
+        let (dir, output, cache) = site_with_a_home_page();
+        let root = dir.path();
         assert!(!takes_the_page(&output, cache.rendering(&setting(root))));
         stage_one_page(&cache, root, &output).keep();
         assert!(takes_the_page(&output, cache.rendering(&setting(root))));
@@ -194,9 +200,8 @@ mod tests {
 
     #[test]
     fn a_damaged_rendering_is_ignored() {
-        let dir = crate::test_support::folder_with(&[("output/index.html", "<p>home</p>")]);
-        let (root, output) = (dir.path(), dir.path().join("output"));
-        let cache = BuildCache::new(&root.join(".parkpress-cache"));
+        let (dir, output, cache) = site_with_a_home_page();
+        let root = dir.path();
         stage_one_page(&cache, root, &output).keep();
         let file = root.join(".parkpress-cache").join(RENDERING);
         let whole = std::fs::read(&file).expect("written");
@@ -223,9 +228,8 @@ mod tests {
 
     #[test]
     fn a_record_staged_by_a_build_that_failed_leaves_the_last_one() {
-        let dir = crate::test_support::folder_with(&[("output/index.html", "<p>home</p>")]);
-        let (root, output) = (dir.path(), dir.path().join("output"));
-        let cache = BuildCache::new(&root.join(".parkpress-cache"));
+        let (dir, output, cache) = site_with_a_home_page();
+        let root = dir.path();
         stage_one_page(&cache, root, &output).keep();
         let kept = std::fs::read(root.join(".parkpress-cache").join(RENDERING)).expect("kept");
         // Staged, then dropped without `keep` (the write of the site failed).
