@@ -43,8 +43,40 @@ pub enum Item {
     Page(usize),
 }
 
+impl Item {
+    /// The kind of entry the item's page is indexed as.
+    fn kind(self) -> Kind {
+        match self {
+            Item::Park(_) => Kind::Park,
+            Item::Tenant(..) => Kind::Tenant,
+            Item::News(_) => Kind::News,
+            Item::Page(_) => Kind::Page,
+        }
+    }
+
+    /// What the index can ever use of the plain text of the item's body: its words up to and
+    /// including the first that makes it wider than the widest text the entry gets (its share of
+    /// the budget at the first scale). A body's text comes after the entry's other texts and is
+    /// cut at the first word past the width, so the index is the same as from the whole text,
+    /// and a build holds a few hundred characters per page until the index is made, not every
+    /// body in full.
+    pub fn indexed_text(self, text: &str) -> String {
+        let max_width = TEXT_WIDTH * self.kind().text_share();
+        let mut used = 0;
+        for word in text.split_whitespace() {
+            used += usize::from(used > 0) + word.chars().map(width).sum::<usize>();
+            if used > max_width {
+                // The word is a slice of `text`: keep everything up to its end.
+                let end = word.as_ptr() as usize - text.as_ptr() as usize + word.len();
+                return text[..end].to_owned();
+            }
+        }
+        text.to_owned()
+    }
+}
+
 /// Plain text of the rendered Markdown bodies, by item and language (its index in
-/// `Site::languages`), as the page jobs produced them.
+/// `Site::languages`), as the page jobs produced them: as much as [`Item::indexed_text`] keeps.
 pub type BodyTexts = HashMap<(Item, usize), String>;
 
 /// What an entry is.
@@ -558,6 +590,36 @@ mod tests {
             let width = TEXT_WIDTH * Kind::Park.text_share();
             proptest::prop_assert_eq!(body_excerpt(text.clone()), cut(&text, width));
         }
+
+        /// The index made from what a page job keeps of a body is the one its whole text makes,
+        /// at any size budget, whatever the entry's other texts are.
+        #[test]
+        fn the_kept_part_of_a_body_indexes_as_the_whole(
+            before in "[园b \\n]{0,12}",
+            body in "[园区ab \\n\u{3000}]{0,700}|[园a ]{590,1400}",
+            max_bytes in proptest::sample::select(vec![usize::MAX, 2000, 400, 120]),
+        ) {
+            let index = |body: &str| {
+                fit("zh", vec![entry(Kind::Tenant, &join([before.as_str(), body]))], max_bytes).1
+            };
+            let kept = Item::Tenant(0, 0).indexed_text(&body);
+            proptest::prop_assert!(kept.len() <= body.len());
+            proptest::prop_assert_eq!(index(&kept), index(&body));
+        }
+    }
+
+    #[test]
+    fn a_page_job_keeps_only_what_the_index_can_show_of_a_long_body() {
+        let body = "冷链物流园区 ".repeat(400);
+        let kept = Item::Tenant(0, 0).indexed_text(&body);
+        assert!(
+            kept.len() < body.len() / 3,
+            "{} of {} bytes kept",
+            kept.len(),
+            body.len()
+        );
+        assert!(Item::Park(0).indexed_text(&body).len() > 3 * kept.len());
+        assert_eq!(Item::News(0).indexed_text("开园 仪式"), "开园 仪式");
     }
 
     #[test]

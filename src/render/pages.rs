@@ -211,7 +211,9 @@ pub(super) struct JobOutput {
     anchored: Vec<AnchoredLink>,
     /// Files that belong to the page (vCards of a park's contacts).
     pub(super) extra: Vec<OutputFile>,
-    /// Plain text of the page's Markdown body, for the search index.
+    /// The search index entry the page's body is indexed for, if any.
+    search_item: Option<crate::search::Item>,
+    /// What the search index uses of the plain text of that body.
     text: Option<String>,
     /// The page is as an earlier build rendered it.
     reused: bool,
@@ -317,7 +319,7 @@ impl PageRenderer<'_> {
         let mut anchored = Vec::new();
         let mut texts = crate::search::BodyTexts::new();
         for ((job, l), output) in pairs.iter().zip(outputs) {
-            if let (Some(item), Some(text)) = (job.search_item(), output.text) {
+            if let (Some(item), Some(text)) = (output.search_item, output.text) {
                 texts.insert((item, *l), text);
             }
             anchored.extend(output.anchored);
@@ -394,7 +396,10 @@ impl PageRenderer<'_> {
     /// with its parts ([`Self::base_with_parts`]).
     fn render_job(&self, job: Job, views: &LangViews, shared: &mut tera::Context) -> JobOutput {
         let lang = views.lang.as_str();
-        let mut out = JobOutput::default();
+        let mut out = JobOutput {
+            search_item: job.search_item(),
+            ..JobOutput::default()
+        };
         let page = match self.page_context(job, views, &mut out) {
             Ok(page) => page,
             Err(error) => {
@@ -536,7 +541,9 @@ impl PageRenderer<'_> {
             self.cx.site.raw_html,
             self.cx.site.external_images,
         )?;
-        out.text = Some(rendered.plain_text.clone());
+        if let Some(item) = out.search_item {
+            out.text = Some(item.indexed_text(&rendered.plain_text));
+        }
         for problem in &rendered.problems {
             out.diagnostics.push(
                 Diagnostic::error(problem.code, problem.message.clone())
