@@ -1860,6 +1860,8 @@ is   here.
             "- [ ] task",
             "note[^1]\n\n[^1]: footnote",
             "## Heading {.class}",
+            "[<https://example.cn/a?b=1&c=2>]()",
+            "[x <a@example.cn> y](/parks/)",
         ];
         for source in needs_sanitizer {
             assert_same_html(source);

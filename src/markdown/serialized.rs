@@ -9,7 +9,7 @@
 //! spaces, attributes as `& " < >` and no-break spaces, and carriage returns as line feeds. This
 //! writer mirrors pulldown-cmark's `push_html` event by event in that spelling and gives up
 //! (`None`) on anything else, which keeps ammonia: raw HTML, footnotes, task lists, heading
-//! classes or attributes, alert quotes. A property test holds the two equal.
+//! classes or attributes, alert quotes, links inside links. A property test holds the two equal.
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
@@ -22,6 +22,7 @@ pub(super) fn write(events: &[Event<'_>]) -> Option<String> {
     let mut writer = Writer {
         html: String::with_capacity(events.len() * 24),
         end_newline: true,
+        open_links: 0,
     };
     for event in events {
         writer.event(event)?;
@@ -53,6 +54,9 @@ struct Writer {
     html: String,
     /// Whether what was written last ends a line (pulldown-cmark's rule for leading newlines).
     end_newline: bool,
+    /// How many `<a>` are open. A link inside a link (an autolink in a link's text) is left to
+    /// the sanitizer: the HTML parser closes the outer `<a>` when the inner one starts.
+    open_links: usize,
 }
 
 impl Writer {
@@ -140,6 +144,10 @@ impl Writer {
                 title,
                 ..
             } => {
+                if self.open_links > 0 {
+                    return None;
+                }
+                self.open_links += 1;
                 let mut href = super::href_value(dest_url);
                 if *link_type == LinkType::Email {
                     href.insert_str(0, "mailto:");
@@ -190,7 +198,10 @@ impl Writer {
             TagEnd::Emphasis => "</em>",
             TagEnd::Strong => "</strong>",
             TagEnd::Strikethrough => "</del>",
-            TagEnd::Link => "</a>",
+            TagEnd::Link => {
+                self.open_links = self.open_links.saturating_sub(1);
+                "</a>"
+            }
             _ => return None,
         };
         self.write(html);
