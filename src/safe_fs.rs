@@ -8,29 +8,73 @@ use std::path::Path;
 /// Reads the regular file at `path` (a link to one is followed). Anything else (a named pipe,
 /// a socket, a device, a folder) is an error of kind `InvalidInput` saying what it is.
 pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
-    let kind = |meta: &std::fs::Metadata| -> std::io::Result<()> {
-        if meta.is_file() {
-            Ok(())
-        } else {
-            Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                format!("it is {}, not a regular file", describe(meta)),
-            ))
+    let meta = std::fs::metadata(path)?;
+    regular(&meta)?;
+    read_opened(path, meta.len(), 0)
+}
+
+/// Why [`read_unlinked`] did not read a file.
+#[derive(Debug)]
+pub enum NotRead {
+    /// The path is a symbolic link (or became one after it was looked at).
+    Link,
+    /// It could not be read, or is not a regular file ([`read_regular`]'s errors).
+    Io(std::io::Error),
+}
+
+/// Reads the regular file at `path` itself, never through a link: one look at the path tells
+/// a link (not followed) and the kind, and the file is opened so that a link put there since is
+/// refused by the system (`O_NOFOLLOW`), not followed.
+pub fn read_unlinked(path: &Path) -> Result<Vec<u8>, NotRead> {
+    let meta = std::fs::symlink_metadata(path).map_err(NotRead::Io)?;
+    if meta.file_type().is_symlink() {
+        return Err(NotRead::Link);
+    }
+    regular(&meta).map_err(NotRead::Io)?;
+    #[cfg(unix)]
+    let no_follow = libc::O_NOFOLLOW;
+    #[cfg(not(unix))]
+    let no_follow = 0;
+    read_opened(path, meta.len(), no_follow).map_err(|error| {
+        #[cfg(unix)]
+        if error.raw_os_error() == Some(libc::ELOOP) {
+            return NotRead::Link;
         }
-    };
-    kind(&std::fs::metadata(path)?)?;
+        NotRead::Io(error)
+    })
+}
+
+/// An error of kind `InvalidInput` unless `meta` is a regular file's.
+fn regular(meta: &std::fs::Metadata) -> std::io::Result<()> {
+    if meta.is_file() {
+        Ok(())
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("it is {}, not a regular file", describe(meta)),
+        ))
+    }
+}
+
+/// Opens `path` without blocking (with `flags` besides), checks that what was opened is a
+/// regular file, and reads it whole into a buffer of the `expected` size.
+fn read_opened(path: &Path, expected: u64, flags: i32) -> std::io::Result<Vec<u8>> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
+        options.custom_flags(libc::O_NONBLOCK | flags);
     }
-    let mut file = options.open(path)?;
+    #[cfg(not(unix))]
+    let _ = flags;
+    let file = options.open(path)?;
     let meta = file.metadata()?;
-    kind(&meta)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.read_to_end(&mut bytes)?;
+    regular(&meta)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().max(expected)).unwrap_or(0));
+    // Through `Take`, the read fills the buffer sized above: `File::read_to_end` would ask the
+    // file its size and position again first (two more system calls for every file read).
+    (&file).take(u64::MAX).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -85,5 +129,27 @@ mod tests {
             read_regular(&dir.path().join("ok.txt")).expect("read"),
             b"ok"
         );
+    }
+
+    #[test]
+    fn a_link_is_refused_without_being_followed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("secret.txt");
+        std::fs::write(&target, "secret").expect("write");
+        let link = dir.path().join("park.toml");
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        assert!(matches!(read_unlinked(&link), Err(NotRead::Link)));
+        assert_eq!(read_regular(&link).expect("followed"), b"secret");
+        assert_eq!(read_unlinked(&target).expect("read"), b"secret");
+        let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&target, &big).expect("write");
+        assert_eq!(read_unlinked(&target).expect("read"), big, "read whole");
+        let fifo = dir.path().join("pipe.md");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+        let Err(NotRead::Io(error)) = read_unlinked(&fifo) else {
+            panic!("a FIFO is not read");
+        };
+        assert!(error.to_string().contains("named pipe"), "{error}");
     }
 }

@@ -13,26 +13,26 @@ use crate::diagnostics::{Diagnostic, SourceFile};
 /// site can appear in a message; a named pipe is reported without blocking.
 pub fn read_source(root: &Path, path: PathBuf) -> Result<SourceFile, Diagnostic> {
     let display = crate::diagnostics::relative_display(root, &path);
-    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-        let outside = !crate::safe_fs::stays_inside(&root.join("content"), &path);
-        return Err(Diagnostic::error(
-            if outside {
-                "path-outside-content"
-            } else {
-                "symlinked-file"
-            },
-            if outside {
-                format!("`{display}` is a link that leads outside content/; it is not read")
-            } else {
-                format!("`{display}` is a link to another file; it is not read")
-            },
-        )
-        .in_path(display.clone())
-        .with_hint("put the file itself here (copy it) instead of a symbolic link"));
-    }
-    let bytes = match crate::safe_fs::read_regular(&path) {
+    let bytes = match crate::safe_fs::read_unlinked(&path) {
         Ok(bytes) => bytes,
-        Err(err) => {
+        Err(crate::safe_fs::NotRead::Link) => {
+            let outside = !crate::safe_fs::stays_inside(&root.join("content"), &path);
+            return Err(Diagnostic::error(
+                if outside {
+                    "path-outside-content"
+                } else {
+                    "symlinked-file"
+                },
+                if outside {
+                    format!("`{display}` is a link that leads outside content/; it is not read")
+                } else {
+                    format!("`{display}` is a link to another file; it is not read")
+                },
+            )
+            .in_path(display.clone())
+            .with_hint("put the file itself here (copy it) instead of a symbolic link"));
+        }
+        Err(crate::safe_fs::NotRead::Io(err)) => {
             return Err(Diagnostic::error(
                 "unreadable-file",
                 format!("cannot read `{display}`: {err}"),
