@@ -86,6 +86,9 @@ pub struct KeptWork {
     pub render: std::sync::Arc<render::RenderCache>,
     /// Fonts loaded for PDFs (`serve --pdf`).
     pub fonts: print::fonts::FontCache,
+    /// The digests of the content files this build reads, for the fingerprint of its inputs (a
+    /// build that records itself in `.parkpress-cache`).
+    pub reads: Option<std::sync::Arc<safe_fs::ReadLog>>,
 }
 
 impl KeptWork {
@@ -102,6 +105,11 @@ impl BuildOptions {
     /// The files kept from earlier builds, if any.
     pub fn sources(&self) -> Option<&content::SourceCache> {
         self.kept.as_deref().and_then(|kept| kept.sources.as_ref())
+    }
+
+    /// Where the content files read are noted, if anywhere.
+    pub fn reads(&self) -> Option<&safe_fs::ReadLog> {
+        self.kept.as_deref().and_then(|kept| kept.reads.as_deref())
     }
 }
 
@@ -223,7 +231,7 @@ pub fn cache_dir(root: &Path) -> PathBuf {
 /// only on a usage error (a PDF selection naming an unknown park or language).
 pub fn render_in_memory(options: &BuildOptions) -> anyhow::Result<(Option<InMemory>, Report)> {
     let mut report = Report::default();
-    let loaded = content::load(&options.root, options.sources());
+    let loaded = content::load(&options.root, options.sources(), options.reads());
     let (site, diagnostics) = model::resolve(
         &options.root,
         loaded,
@@ -760,10 +768,15 @@ pub fn build(
             staged.as_ref().map(|staged| staged.body()),
         ))
     });
+    // What the loader reads is noted, so the survey's second look need not read it again.
+    let reads = survey
+        .is_some()
+        .then(|| std::sync::Arc::new(safe_fs::ReadLog::default()));
     let with_rendering = BuildOptions {
         kept: match &rendering {
             Some(render) => Some(std::sync::Arc::new(KeptWork {
                 render: std::sync::Arc::clone(render),
+                reads: reads.clone(),
                 ..KeptWork::default()
             })),
             None => options.kept.clone(),
@@ -782,7 +795,7 @@ pub fn build(
         || {
             rayon::join(
                 || rendering.as_ref()?.finish_record(),
-                || survey.and_then(|survey| survey.finish(&setting)),
+                || survey.and_then(|survey| survey.finish(&setting, reads.as_deref())),
             )
         },
     )?;

@@ -2,8 +2,10 @@
 //! regular files are opened (a named pipe or a device would block or never end), and a file
 //! is opened without blocking, so a FIFO swapped in after the check cannot hang the build.
 
+use std::collections::HashMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// Reads the regular file at `path` (a link to one is followed). Anything else (a named pipe,
 /// a socket, a device, a folder) is an error of kind `InvalidInput` saying what it is.
@@ -76,6 +78,31 @@ fn read_opened(path: &Path, expected: u64, flags: i32) -> std::io::Result<Vec<u8
     // file its size and position again first (two more system calls for every file read).
     (&file).take(u64::MAX).read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// The digests of the files a build read, by path: the fingerprint of its inputs takes them
+/// instead of reading every file again after the build.
+#[derive(Debug, Default)]
+pub struct ReadLog(Mutex<HashMap<PathBuf, u128>>);
+
+impl ReadLog {
+    /// Notes that `bytes` were read from `path`.
+    pub fn record(&self, path: &Path, bytes: &[u8]) {
+        let digest = xxhash_rust::xxh3::xxh3_128(bytes);
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_path_buf(), digest);
+    }
+
+    /// The digest of what was read from `path` (the xxh3 of its bytes), if it was read.
+    pub fn digest(&self, path: &Path) -> Option<u128> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(path)
+            .copied()
+    }
 }
 
 /// What kind of file system entry `meta` describes, for a message.

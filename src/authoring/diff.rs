@@ -250,7 +250,7 @@ fn load(
     edition: &'static str,
     notes: &mut Vec<String>,
 ) -> Result<Site, DiffError> {
-    let loaded = crate::content::load(root, None);
+    let loaded = crate::content::load(root, None, None);
     let (site, diagnostics) = model::resolve(
         root,
         loaded,

@@ -91,7 +91,14 @@ impl Survey {
     /// The fingerprint of what the build just read, when nothing changed while it ran: the
     /// entries, surveyed again, have the stamps they had (and racy files the bytes they had); else
     /// `None`, and the build is not recorded.
-    pub fn finish(mut self, setting: &Setting<'_>) -> Option<Inputs> {
+    ///
+    /// A file whose digest the build noted in `reads` is not read again: its entry takes the
+    /// digest of the bytes the build read.
+    pub fn finish(
+        mut self,
+        setting: &Setting<'_>,
+        reads: Option<&crate::safe_fs::ReadLog>,
+    ) -> Option<Inputs> {
         if fixed_digest(setting)? != self.fixed {
             return None;
         }
@@ -114,6 +121,16 @@ impl Survey {
             for (position, entry) in self.trees[index].iter_mut().flatten().enumerate() {
                 if entry.racy(self.clock) {
                     racy.push((index, position, entry.digest.take()));
+                }
+            }
+        }
+        if let Some(reads) = reads {
+            for (folder, tree) in FOLDERS.iter().zip(&mut self.trees) {
+                let dir = setting.root.join(folder);
+                for entry in tree.iter_mut().flatten().filter(|entry| entry.file) {
+                    if entry.digest.is_none() {
+                        entry.digest = reads.digest(&dir.join(&entry.relative));
+                    }
                 }
             }
         }
@@ -305,7 +322,48 @@ mod tests {
         ]);
         let root = dir.path();
         let survey = Survey::take(&setting(root)).expect("survey");
-        assert_eq!(survey.finish(&setting(root)), Some(inputs(root)));
+        assert_eq!(survey.finish(&setting(root), None), Some(inputs(root)));
+    }
+
+    #[test]
+    fn a_survey_finished_with_what_the_build_read_is_the_fresh_fingerprint() {
+        let dir = folder_with(&[
+            ("content/site.toml", "title = 1"),
+            ("content/parks/a/park.toml", "name = 'a'"),
+        ]);
+        let root = dir.path();
+        let survey = Survey::take(&setting(root)).expect("survey");
+        let reads = crate::safe_fs::ReadLog::default();
+        // Not a valid site (no content model needs to be), but every file is read.
+        crate::content::load(root, None, Some(&reads));
+        let site = root.join("content/site.toml");
+        assert_eq!(
+            reads.digest(&site),
+            Some(xxhash_rust::xxh3::xxh3_128(b"title = 1")),
+            "the loader notes what it read"
+        );
+        assert!(
+            reads
+                .digest(&root.join("content/parks/a/park.toml"))
+                .is_some()
+        );
+        assert_eq!(
+            survey.finish(&setting(root), Some(&reads)),
+            Some(inputs(root))
+        );
+    }
+
+    #[test]
+    fn a_file_the_build_read_in_another_version_leaves_nothing_to_record() {
+        let dir = folder_with(&[("content/site.toml", "title = 1")]);
+        let root = dir.path();
+        let site = root.join("content/site.toml");
+        // Written within this tick of the clock, so the survey read it; the build read other
+        // bytes (the file was rewritten with as many while it ran, and back again).
+        let survey = Survey::take(&setting(root)).expect("survey");
+        let reads = crate::safe_fs::ReadLog::default();
+        reads.record(&site, b"title = 2");
+        assert_eq!(survey.finish(&setting(root), Some(&reads)), None);
     }
 
     #[test]
@@ -317,15 +375,19 @@ mod tests {
         // bytes read before tell.
         let survey = Survey::take(&setting(root)).expect("survey");
         std::fs::write(&site, "title = 2").expect("write");
-        assert_eq!(survey.finish(&setting(root)), None, "a file rewritten");
+        assert_eq!(
+            survey.finish(&setting(root), None),
+            None,
+            "a file rewritten"
+        );
 
         let survey = Survey::take(&setting(root)).expect("survey");
         std::fs::write(root.join("content/new.md"), "x").expect("write");
-        assert_eq!(survey.finish(&setting(root)), None, "a file added");
+        assert_eq!(survey.finish(&setting(root), None), None, "a file added");
 
         let survey = Survey::take(&setting(root)).expect("survey");
         std::fs::create_dir_all(root.join("themes")).expect("mkdir");
-        assert_eq!(survey.finish(&setting(root)), None, "a folder made");
+        assert_eq!(survey.finish(&setting(root), None), None, "a folder made");
     }
 
     #[test]
@@ -344,7 +406,7 @@ mod tests {
             .collect();
         assert!(read.contains(&(Path::new("old.md"), false)), "{read:?}");
         assert_eq!(
-            survey.finish(&setting(root)),
+            survey.finish(&setting(root), None),
             Some(inputs(root)),
             "read after the build instead"
         );

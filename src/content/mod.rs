@@ -120,9 +120,14 @@ impl TranslatableFields for RawParkIndex {
 }
 
 /// Reads the whole `content/` folder of `root`. With a `cache`, files unchanged since an earlier
-/// load are taken from it instead of being read again.
-pub fn load(root: &Path, cache: Option<&SourceCache>) -> LoadedContent {
-    let loader = Loader { root, cache };
+/// load are taken from it instead of being read again; with `reads`, the digest of every file
+/// read is noted there.
+pub fn load(
+    root: &Path,
+    cache: Option<&SourceCache>,
+    reads: Option<&crate::safe_fs::ReadLog>,
+) -> LoadedContent {
+    let loader = Loader { root, cache, reads };
     let content_dir = root.join("content");
     let mut diagnostics = Vec::new();
     let site = loader.toml::<RawSiteConfig>(&content_dir.join("site.toml"), &mut diagnostics, true);
@@ -169,12 +174,18 @@ pub fn load(root: &Path, cache: Option<&SourceCache>) -> LoadedContent {
 struct Loader<'a> {
     root: &'a Path,
     cache: Option<&'a SourceCache>,
+    reads: Option<&'a crate::safe_fs::ReadLog>,
 }
 
 /// The front matter of an original document, where its body starts and on which line.
 type ParsedOriginal<T> = (Parsed<T>, usize, usize);
 
 impl Loader<'_> {
+    /// Reads one content file ([`read_source`]).
+    fn read(self, path: PathBuf) -> Result<SourceFile, Diagnostic> {
+        read_source(self.root, path, self.reads)
+    }
+
     fn toml<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         self,
         path: &Path,
@@ -192,7 +203,7 @@ impl Loader<'_> {
             return None;
         }
         let (parsed, problems) = cached(self.cache, path, || {
-            let file = match read_source(self.root, path.to_path_buf()) {
+            let file = match self.read(path.to_path_buf()) {
                 Ok(file) => file,
                 Err(d) => return (None, vec![d]),
             };
@@ -341,7 +352,7 @@ impl Loader<'_> {
     ) -> Option<Document<T>> {
         let (parsed, original_problems) = cached(self.cache, original, || {
             let mut problems = Vec::new();
-            let parsed = parse_original::<T>(self.root, original, &mut problems);
+            let parsed = parse_original::<T>(self, original, &mut problems);
             (parsed, problems)
         });
         problems.extend(original_problems);
@@ -352,7 +363,7 @@ impl Loader<'_> {
                 let (translation, translation_problems) = cached(self.cache, &path, || {
                     let mut problems = Vec::new();
                     let translation =
-                        parse_translation::<T>(self.root, lang, path.clone(), &mut problems);
+                        parse_translation::<T>(self, lang, path.clone(), &mut problems);
                     (translation, problems)
                 });
                 problems.extend(translation_problems);
@@ -377,11 +388,12 @@ impl<T: DeserializeOwned + TranslatableFields + Clone + Send + Sync + 'static> L
 type FileGroup = (Option<PathBuf>, Vec<(String, PathBuf)>);
 
 fn parse_original<T: DeserializeOwned>(
-    root: &Path,
+    loader: Loader<'_>,
     path: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<ParsedOriginal<T>> {
-    let file = read_source(root, path.to_path_buf())
+    let file = loader
+        .read(path.to_path_buf())
         .map_err(|d| problems.push(d))
         .ok()?;
     let split = split_front_matter(&file)
@@ -426,12 +438,12 @@ fn is_markdown(path: &Path) -> bool {
 }
 
 fn parse_translation<T: TranslatableFields>(
-    root: &Path,
+    loader: Loader<'_>,
     lang: String,
     path: PathBuf,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Translation> {
-    let file = read_source(root, path).map_err(|d| problems.push(d)).ok()?;
+    let file = loader.read(path).map_err(|d| problems.push(d)).ok()?;
     let split = split_front_matter(&file)
         .map_err(|d| problems.push(d))
         .ok()?;

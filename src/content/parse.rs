@@ -11,7 +11,13 @@ use crate::diagnostics::{Diagnostic, SourceFile};
 /// A content file is read only when it is a regular file: a symbolic link (which may lead out of
 /// `content/`, to `/etc/shadow`) is reported without being read, so no line of a file outside the
 /// site can appear in a message; a named pipe is reported without blocking.
-pub fn read_source(root: &Path, path: PathBuf) -> Result<SourceFile, Diagnostic> {
+///
+/// With `reads`, the digest of the bytes read is noted there.
+pub fn read_source(
+    root: &Path,
+    path: PathBuf,
+    reads: Option<&crate::safe_fs::ReadLog>,
+) -> Result<SourceFile, Diagnostic> {
     let display = crate::diagnostics::relative_display(root, &path);
     let bytes = match crate::safe_fs::read_unlinked(&path) {
         Ok(bytes) => bytes,
@@ -40,6 +46,9 @@ pub fn read_source(root: &Path, path: PathBuf) -> Result<SourceFile, Diagnostic>
             .with_hint("check that the file exists and that you may read it"));
         }
     };
+    if let Some(reads) = reads {
+        reads.record(&path, &bytes);
+    }
     match String::from_utf8(bytes) {
         Ok(text) => {
             let text = match text.strip_prefix('\u{feff}') {

@@ -39,7 +39,7 @@ pub fn refusals(
         reasons
             .push("it was built with --drafts (run `parkpress build` without --drafts)".to_owned());
     }
-    let loaded = crate::content::load(root, None);
+    let loaded = crate::content::load(root, None, None);
     let options = ResolveOptions {
         build_date,
         drafts: false,

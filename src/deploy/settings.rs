@@ -130,7 +130,8 @@ fn read_site_config(root: &Path) -> Result<RawSiteConfig, DeployError> {
             diagnostics: vec![d],
         })
     };
-    let file = read_source(root, root.join("content").join("site.toml")).map_err(content_error)?;
+    let file =
+        read_source(root, root.join("content").join("site.toml"), None).map_err(content_error)?;
     match parse_toml::<RawSiteConfig>(&file, 0..file.text.len()) {
         (Some(raw), problems) if problems.is_empty() => Ok(raw),
         (_, diagnostics) => Err(DeployError::Content(Report { diagnostics })),

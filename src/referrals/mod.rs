@@ -30,7 +30,7 @@ pub use report::Summary;
 /// content's diagnostics when the site cannot be read at all; the report of a site that loads
 /// with errors is still written (the count of errors is returned).
 pub fn load_site(root: &Path, build_date: NaiveDate) -> Result<(SiteMap, usize), Report> {
-    let loaded = crate::content::load(root, None);
+    let loaded = crate::content::load(root, None, None);
     let (site, diagnostics) = crate::model::resolve(
         root,
         loaded,
