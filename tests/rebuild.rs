@@ -291,3 +291,22 @@ fn a_skipped_build_reports_every_diagnostic_of_the_build_it_skips() {
         (full.page_count, full.file_count, full.drafts_left_out)
     );
 }
+
+#[test]
+fn a_build_run_under_another_command_name_is_still_skipped() {
+    let site = Site::fixture("basic");
+    // Shells set `_` to the command they run: `parkpress build`, then the same under `time`.
+    let build = |shell_underscore: &str| {
+        let output = parkpress(site.root(), &["build"])
+            .env("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+            .env("_", shell_underscore)
+            .output()
+            .expect("run parkpress");
+        assert!(output.status.success(), "the build failed");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let first = build("/usr/local/bin/parkpress");
+    assert!(!first.contains(FROM_CACHE), "{first}");
+    let again = build("/usr/bin/time");
+    assert!(again.contains(FROM_CACHE), "{again}");
+}

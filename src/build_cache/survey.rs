@@ -204,8 +204,8 @@ fn tree_digest(entries: &[Entry]) -> u128 {
 }
 
 /// The digest of the format, the binary's version and executable, the options and every
-/// environment variable (`SOURCE_DATE_EPOCH`, `PARKPRESS_*`, whatever a template reads with Tera's
-/// `get_env`).
+/// environment variable but `_` (`SOURCE_DATE_EPOCH`, `PARKPRESS_*`, whatever a template reads
+/// with Tera's `get_env`).
 pub(super) fn fixed_digest(setting: &Setting<'_>) -> Option<u128> {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     add(&mut hasher, FORMAT.as_bytes());
@@ -227,7 +227,11 @@ pub(super) fn fixed_digest(setting: &Setting<'_>) -> Option<u128> {
         setting.kit,
     );
     add(&mut hasher, options.as_bytes());
-    let mut vars: Vec<(std::ffi::OsString, std::ffi::OsString)> = std::env::vars_os().collect();
+    // Except `_`, which shells set to the path of the command being run: the same build run as
+    // `parkpress build` and under `time` or another path is the same build.
+    let mut vars: Vec<(std::ffi::OsString, std::ffi::OsString)> = std::env::vars_os()
+        .filter(|(name, _)| name != "_")
+        .collect();
     vars.sort();
     for (name, value) in &vars {
         add(&mut hasher, name.as_encoded_bytes());
