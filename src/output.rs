@@ -253,18 +253,29 @@ fn prepare(output: &Path, files: &[OutputFile], record: &BuildRecord) -> Result<
         }
         return Ok(Prepared::Done(stats));
     }
+    // A folder holding only its marker (a first build) gets the site staged as its tree, which
+    // moves in a top-level entry at a time; else every changed file moves in on its own.
+    let fresh = recorded.is_empty() && holds_only_marker(output)?;
     // Inside the output folder, so every move below stays on one file system.
     let staging_name = format!("{STAGING}{}", std::process::id());
     let staging = Staging::new(output.join(&staging_name))?;
     // Everything that can fail for lack of space happens here, before the output changes.
     let new = staging.0.join("new");
-    digests.extend(write_staged(&new, &changed)?);
+    digests.extend(if fresh {
+        write_staged_tree(&new, &changed)?
+    } else {
+        write_staged(&new, &changed)?
+    });
     Marker::new(record, digests).write(&new)?;
     let old = staging.0.join("old");
     std::fs::create_dir_all(&old)
         .and_then(|()| std::fs::copy(output.join(MARKER), old.join(MARKER)))
         .context("cannot keep a copy of the output marker")?;
-    let plan = Plan::new(&staging_name, &stale, &changed, &existing.files);
+    let plan = if fresh {
+        Plan::fresh(&staging_name, &changed)
+    } else {
+        Plan::new(&staging_name, &stale, &changed, &existing.files)
+    };
     plan.write(output)?;
     Ok(Prepared::Commit(Commit {
         staging,
@@ -463,6 +474,22 @@ impl Plan {
         Self { added, moves }
     }
 
+    /// The moves of a first build, whose `changed` files are staged as the site's tree: each
+    /// top-level entry of the tree in, then the marker.
+    fn fresh(staging: &str, changed: &[&OutputFile]) -> Self {
+        let top: BTreeSet<&str> = changed
+            .iter()
+            .filter_map(|f| f.path.split('/').next())
+            .collect();
+        let mut moves: Vec<(String, String)> = top
+            .into_iter()
+            .map(|name| (format!("{staging}/new/{name}"), name.to_owned()))
+            .collect();
+        moves.push((format!("{staging}/new/{MARKER}"), MARKER.to_owned()));
+        let added = changed.iter().map(|f| f.path.clone()).collect();
+        Self { added, moves }
+    }
+
     /// Whether every path is a plain path inside the output folder (a journal from disk).
     fn stays_inside(&self) -> bool {
         let plain = |path: &String| {
@@ -496,8 +523,14 @@ impl Plan {
                 }
                 continue;
             }
+            let staged = from.starts_with(STAGING);
             let (from, to) = (output.join(from), output.join(to));
-            if !std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_file()) {
+            // A file moved, or a staged folder of a first build's tree (which is not there to
+            // move back into unless it moved).
+            let moved = std::fs::symlink_metadata(&to).is_ok_and(|m| {
+                m.is_file() || (staged && m.is_dir() && std::fs::symlink_metadata(&from).is_err())
+            });
+            if !moved {
                 continue;
             }
             if std::fs::symlink_metadata(&from).is_ok_and(|m| m.is_dir()) {
@@ -613,6 +646,38 @@ fn existing_entries(output: &Path) -> Result<Existing> {
         }
     }
     Ok(existing)
+}
+
+/// Whether the output folder holds nothing but its marker.
+fn holds_only_marker(output: &Path) -> Result<bool> {
+    let entries =
+        std::fs::read_dir(output).with_context(|| format!("cannot read `{}`", output.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read `{}`", output.display()))?;
+        if entry.file_name() != MARKER {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Writes `files` into the new folder `dir` at their paths (the tree of a first build, which
+/// moves into the output a top-level entry at a time), folders made side by side, and returns
+/// the digest of each by path.
+fn write_staged_tree(dir: &Path, files: &[&OutputFile]) -> Result<Vec<(String, String)>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    files
+        .par_iter()
+        .map(|file| {
+            let target = dir.join(&file.path);
+            if let Some(folder) = target.parent() {
+                std::fs::create_dir_all(folder)
+                    .with_context(|| format!("cannot create `{}`", folder.display()))?;
+            }
+            let digest = write_file(&target, file)?;
+            Ok((file.path.clone(), digest))
+        })
+        .collect()
 }
 
 /// Writes `files` into the new folder `dir` under their numbers in `files` (`0`, `1`, …: a flat
@@ -891,6 +956,48 @@ mod tests {
             k += 1;
         }
         assert!(k >= 8, "{k} moves");
+    }
+
+    #[test]
+    fn a_first_build_moves_its_tree_in_and_one_killed_after_any_move_leaves_the_folder_empty() {
+        let mut k = 0;
+        loop {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let output = dir.path().join("output");
+            std::fs::create_dir(&output).expect("mkdir");
+            let unfinished = BuildRecord::default();
+            Marker::new(&unfinished, BTreeMap::new())
+                .write(&output)
+                .expect("marker");
+            let empty = tree(&output);
+            let Prepared::Commit(commit) = prepare(&output, &after(), &done()).expect("stage")
+            else {
+                panic!("a first build writes files");
+            };
+            // `a`, `b`, `d`, `x`, then the marker: one move per top-level entry.
+            let total = commit.plan.moves.len();
+            assert_eq!(total, 5, "{:?}", commit.plan.moves);
+            make_moves(&output, &commit.plan.moves[..k]).expect("moves");
+            std::mem::forget(commit);
+            check_output_dir(&dir.path().join("site"), &output).expect("recovers");
+            assert_eq!(tree(&output), empty, "killed after {k} of {total} moves");
+            assert_eq!(
+                crate::test_support::names_in(&output),
+                [MARKER],
+                "no folder left behind"
+            );
+
+            let stats = write_site(&output, &after(), &done()).expect("next build");
+            assert_eq!(site_tree(&output), expected(&after()));
+            assert_eq!(stats.written, 4);
+            // The marker owns what moved in: the next build replaces it.
+            write_site(&output, &before(), &done()).expect("a build after it");
+            assert_eq!(site_tree(&output), expected(&before()));
+            if k == total {
+                break;
+            }
+            k += 1;
+        }
     }
 
     #[test]
