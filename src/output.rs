@@ -919,17 +919,20 @@ mod tests {
         ]
     }
 
-    #[test]
-    fn a_build_killed_after_any_move_is_rolled_back_by_the_next() {
+    /// For every k from 0 to the number of moves: in a new output folder that `set_up` fills,
+    /// stages `after()` and kills the commit after k moves; the next build must put back what
+    /// was there (and `recovered` may look further), then write `after()` whole, then `before()`
+    /// over it. Returns the number of moves.
+    fn killed_after_every_move(set_up: impl Fn(&Path), recovered: impl Fn(&Path)) -> usize {
         let mut k = 0;
         loop {
             let dir = tempfile::tempdir().expect("temp dir");
             let output = dir.path().join("output");
-            write_site(&output, &before(), &done()).expect("first build");
+            set_up(&output);
             let previous = tree(&output);
             let Prepared::Commit(commit) = prepare(&output, &after(), &done()).expect("stage")
             else {
-                panic!("the second build changes files");
+                panic!("the build changes files");
             };
             let total = commit.plan.moves.len();
             // Killed after k moves: the moves made stay made, nothing is cleaned up.
@@ -940,64 +943,51 @@ mod tests {
 
             check_output_dir(&dir.path().join("site"), &output).expect("recovers");
             assert_eq!(tree(&output), previous, "killed after {k} of {total} moves");
-            assert!(
-                read_build_record(&output)
-                    .expect("record")
-                    .expect("marker")
-                    .finished
-            );
+            recovered(&output);
 
             let stats = write_site(&output, &after(), &done()).expect("next build");
             assert_eq!(site_tree(&output), expected(&after()));
             assert_eq!(stats.written, 4);
+            // The marker owns what moved in: the build after it replaces it.
+            write_site(&output, &before(), &done()).expect("a build after it");
+            assert_eq!(site_tree(&output), expected(&before()));
             if k == total {
-                break;
+                return total;
             }
             k += 1;
         }
-        assert!(k >= 8, "{k} moves");
+    }
+
+    #[test]
+    fn a_build_killed_after_any_move_is_rolled_back_by_the_next() {
+        let total = killed_after_every_move(
+            |output| {
+                write_site(output, &before(), &done()).expect("first build");
+            },
+            |output| {
+                let record = read_build_record(output).expect("record").expect("marker");
+                assert!(record.finished, "the previous build's record is back");
+            },
+        );
+        assert!(total >= 8, "{total} moves");
     }
 
     #[test]
     fn a_first_build_moves_its_tree_in_and_one_killed_after_any_move_leaves_the_folder_empty() {
-        let mut k = 0;
-        loop {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let output = dir.path().join("output");
-            std::fs::create_dir(&output).expect("mkdir");
-            let unfinished = BuildRecord::default();
-            Marker::new(&unfinished, BTreeMap::new())
-                .write(&output)
-                .expect("marker");
-            let empty = tree(&output);
-            let Prepared::Commit(commit) = prepare(&output, &after(), &done()).expect("stage")
-            else {
-                panic!("a first build writes files");
-            };
-            // `a`, `b`, `d`, `x`, then the marker: one move per top-level entry.
-            let total = commit.plan.moves.len();
-            assert_eq!(total, 5, "{:?}", commit.plan.moves);
-            make_moves(&output, &commit.plan.moves[..k]).expect("moves");
-            std::mem::forget(commit);
-            check_output_dir(&dir.path().join("site"), &output).expect("recovers");
-            assert_eq!(tree(&output), empty, "killed after {k} of {total} moves");
-            assert_eq!(
-                crate::test_support::names_in(&output),
-                [MARKER],
-                "no folder left behind"
-            );
-
-            let stats = write_site(&output, &after(), &done()).expect("next build");
-            assert_eq!(site_tree(&output), expected(&after()));
-            assert_eq!(stats.written, 4);
-            // The marker owns what moved in: the next build replaces it.
-            write_site(&output, &before(), &done()).expect("a build after it");
-            assert_eq!(site_tree(&output), expected(&before()));
-            if k == total {
-                break;
-            }
-            k += 1;
-        }
+        let total = killed_after_every_move(
+            |output| {
+                std::fs::create_dir(output).expect("mkdir");
+                Marker::new(&BuildRecord::default(), BTreeMap::new())
+                    .write(output)
+                    .expect("marker");
+            },
+            |output| {
+                let names = crate::test_support::names_in(output);
+                assert_eq!(names, [MARKER], "no folder left behind");
+            },
+        );
+        // `a`, `b`, `d`, `x`, then the marker: one move per top-level entry.
+        assert_eq!(total, 5);
     }
 
     #[test]
