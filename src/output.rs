@@ -140,7 +140,8 @@ pub struct WriteStats {
 /// folder that is a mount point (a Docker volume) works. Only files whose bytes changed are
 /// written, first into a staging folder inside the output; then, in one journaled step, files
 /// this build no longer makes and files about to be replaced move aside and the new ones move in,
-/// the marker last. The journal is on disk: if a move fails it is played backwards at once, and
+/// the marker last. (Into a folder holding only its marker, the first build's, the site is
+/// staged as its tree and moves in a top-level entry at a time.) The journal is on disk: if a move fails it is played backwards at once, and
 /// if the build is killed the next one plays it backwards before anything else. Unchanged files
 /// keep their modification times, so a deploy with `rsync` or an object-store sync uploads only
 /// what changed. Nothing parkpress did not write (by the marker's record) is removed or replaced.
