@@ -754,7 +754,10 @@ pub fn build(
         .then(|| build_cache::Survey::take(&setting))
         .flatten();
     if let Some(survey) = survey.as_mut()
-        && let Some(outcome) = cache.replay(|| survey.inputs(&options.root), &folders)
+        && let Some(outcome) = {
+            let stamps = survey.stamps();
+            cache.replay(stamps, || survey.inputs(&options.root), &folders)
+        }
     {
         return Ok(replayed(outcome, output.clone(), kit_written, started));
     }

@@ -17,7 +17,7 @@
 //!
 //! It is taken with a [`Survey`] of the inputs before the build, which reads no file that has not
 //! just changed, and finished after the build from the same survey (see [`survey`] for why that
-//! covers what the build read).
+//! covers what the build read, and when the next build can compare the inputs' stamps alone).
 //!
 //! A folder's state ([`folder_state`]) is every entry in it with its kind, size, inode,
 //! modification and status-change time: any file written, touched, added or removed since, by
@@ -51,7 +51,14 @@ const FORMAT: &str = "parkpress-build-cache-1";
 
 /// A fingerprint of every input of one build (see the module documentation for what it covers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Inputs(u128);
+pub struct Inputs {
+    /// Of every input's bytes.
+    digest: u128,
+    /// Of every input's stamp, when every input was older than the clock of the survey that
+    /// took it: then a later change to any of them gives it a newer stamp, and the next build
+    /// that finds the same stamps needs to read no file to know the inputs are the same.
+    stamps: Option<u128>,
+}
 
 /// What a build that is allowed to be skipped is: its options as they bear on the output.
 #[derive(Debug)]
@@ -288,6 +295,9 @@ impl Outcome {
 struct Record {
     /// [`Inputs`], in hex.
     inputs: String,
+    /// The stamps of [`Inputs`], in hex, when they can be trusted alone.
+    #[serde(default)]
+    stamps: Option<String>,
     /// Each folder the build wrote, with its [`folder_state`] in hex, after it was written.
     folders: Vec<(PathBuf, String)>,
     outcome: Outcome,
@@ -308,10 +318,13 @@ impl BuildCache {
     }
 
     /// What the recorded build reported, when each of `folders` is still in the state it left
-    /// it in and it was built from `inputs` (only taken, which reads every input, when the folders
-    /// match); else `None` (no record, an unreadable or damaged one, or anything changed).
+    /// it in and it was built from the same inputs: every input has the `stamps` recorded (when
+    /// the record trusts them), or else it was built from `inputs` (only taken, which reads every
+    /// input, when the folders match); else `None` (no record, an unreadable or damaged one, or
+    /// anything changed).
     pub fn replay(
         &self,
+        stamps: u128,
         inputs: impl FnOnce() -> Option<Inputs>,
         folders: &[&Path],
     ) -> Option<Outcome> {
@@ -325,7 +338,10 @@ impl BuildCache {
                 return None;
             }
         }
-        (record.inputs == hex(inputs()?.0)).then_some(record.outcome)
+        if record.stamps == Some(hex(stamps)) {
+            return Some(record.outcome);
+        }
+        (record.inputs == hex(inputs()?.digest)).then_some(record.outcome)
     }
 
     /// Records a finished build: made from `inputs`, it wrote `folders` and reported `outcome`.
@@ -347,7 +363,8 @@ impl BuildCache {
         }
         let newest = states.iter().map(|(_, s)| s.newest).max().unwrap_or(0);
         let record = Record {
-            inputs: hex(inputs.0),
+            inputs: hex(inputs.digest),
+            stamps: inputs.stamps.map(hex),
             folders: states
                 .into_iter()
                 .map(|(folder, state)| (folder, hex(state.digest)))
@@ -467,6 +484,37 @@ mod tests {
         assert!(got.len() > 10, "{got:?}");
     }
 
+    /// A fingerprint of files whose digest is `digest`, with no stamps to trust.
+    fn files(digest: u128) -> Inputs {
+        Inputs {
+            digest,
+            stamps: None,
+        }
+    }
+
+    #[test]
+    fn recorded_stamps_spare_reading_the_inputs_and_other_stamps_do_not() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("output");
+        std::fs::create_dir_all(&output).expect("mkdir");
+        let cache = BuildCache::new(&dir.path().join(".parkpress-cache"));
+        let settled = Inputs {
+            digest: 42,
+            stamps: Some(9),
+        };
+        cache.remember(settled, &[&output], outcome());
+        let unread = || -> Option<Inputs> { panic!("the same stamps need no file read") };
+        assert_eq!(cache.replay(9, unread, &[&output]), Some(outcome()));
+        assert_eq!(
+            cache.replay(8, || Some(files(42)), &[&output]),
+            Some(outcome())
+        );
+        assert_eq!(cache.replay(8, || Some(files(43)), &[&output]), None);
+        // Inputs whose stamps cannot be trusted alone are always read.
+        cache.remember(files(42), &[&output], outcome());
+        assert_eq!(cache.replay(9, || Some(files(43)), &[&output]), None);
+    }
+
     #[test]
     fn a_recorded_build_is_replayed_only_while_its_folders_are_untouched() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -474,35 +522,37 @@ mod tests {
         std::fs::create_dir_all(&output).expect("mkdir");
         std::fs::write(output.join("index.html"), "<p>one</p>").expect("write");
         let cache = BuildCache::new(&dir.path().join(".parkpress-cache"));
-        let inputs = Inputs(42);
+        let inputs = files(42);
         assert_eq!(
-            cache.replay(|| Some(inputs), &[&output]),
+            cache.replay(0, || Some(inputs), &[&output]),
             None,
             "nothing recorded yet"
         );
         cache.remember(inputs, &[&output], outcome());
-        let replayed = cache.replay(|| Some(inputs), &[&output]).expect("replayed");
+        let replayed = cache
+            .replay(0, || Some(inputs), &[&output])
+            .expect("replayed");
         assert_eq!(replayed, outcome());
         assert_eq!(
             replayed.report().diagnostics[0].source_line.as_deref(),
             Some("valid_until = 2021-01-01")
         );
         assert_eq!(
-            cache.replay(|| Some(Inputs(43)), &[&output]),
+            cache.replay(0, || Some(files(43)), &[&output]),
             None,
             "other inputs"
         );
 
         std::fs::write(output.join("extra.html"), "x").expect("write");
         assert_eq!(
-            cache.replay(|| Some(inputs), &[&output]),
+            cache.replay(0, || Some(inputs), &[&output]),
             None,
             "a file added"
         );
         std::fs::remove_file(output.join("extra.html")).expect("remove");
         std::fs::write(output.join("index.html"), "<p>two</p>").expect("write");
         assert_eq!(
-            cache.replay(|| Some(inputs), &[&output]),
+            cache.replay(0, || Some(inputs), &[&output]),
             None,
             "a file rewritten"
         );
@@ -514,10 +564,10 @@ mod tests {
         let output = dir.path().join("output");
         let cache_dir = dir.path().join(".parkpress-cache");
         let cache = BuildCache::new(&cache_dir);
-        cache.remember(Inputs(7), &[&output], outcome());
+        cache.remember(files(7), &[&output], outcome());
         let record = cache_dir.join(RECORD);
         let text = std::fs::read(&record).expect("read");
-        assert!(cache.replay(|| Some(Inputs(7)), &[&output]).is_some());
+        assert!(cache.replay(0, || Some(files(7)), &[&output]).is_some());
         let mut flipped = text.clone();
         let last = flipped.len() - 10;
         flipped[last] ^= 0x01;
@@ -530,7 +580,7 @@ mod tests {
         ];
         for bytes in damaged {
             std::fs::write(&record, bytes).expect("write");
-            assert_eq!(cache.replay(|| Some(Inputs(7)), &[&output]), None);
+            assert_eq!(cache.replay(0, || Some(files(7)), &[&output]), None);
         }
     }
 }

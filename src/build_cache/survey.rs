@@ -7,8 +7,12 @@
 //! the clock, so a file rewritten with as many bytes within the tick of its last write keeps them).
 //!
 //! Only two things need the bytes:
-//! - [`Survey::inputs`], when a recorded build could be replayed (its folders are as it left them):
-//!   every file is read and hashed to compare with the record;
+//! - [`Survey::inputs`], when a recorded build could be replayed (its folders are as it left them)
+//!   but its inputs' stamps are not the ones recorded, or the record does not trust them: every
+//!   file is read and hashed to compare with the record. A record trusts the stamps
+//!   ([`Survey::stamps`]) of a build whose inputs were all older than its survey's clock: any
+//!   change to one of them since gives it a newer stamp, so the same stamps are the same inputs
+//!   (as Git trusts its index for files not changed within the tick of its last update);
 //! - [`Survey::finish`], after the build, for the record: the entries are surveyed again, and when
 //!   every stamp is the one taken before (and every racy file has the bytes it had before), no file
 //!   changed while the build read it, so the bytes read now (or before, when they were) are those
@@ -167,7 +171,24 @@ impl Survey {
         })
     }
 
-    /// The fingerprint of the surveyed entries with every file's digest (read before).
+    /// The digest of the fixed part and of every surveyed entry's path, kind and stamp: what the
+    /// record's stamps are compared with before any file is read.
+    pub fn stamps(&self) -> u128 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(&self.fixed.to_le_bytes());
+        for (folder, tree) in FOLDERS.iter().zip(&self.trees) {
+            add(&mut hasher, folder.as_bytes());
+            for entry in tree.iter().flatten() {
+                add(&mut hasher, entry.relative.as_os_str().as_encoded_bytes());
+                hasher.update(if entry.file { b"f" } else { b"d" });
+                add(&mut hasher, &entry.stamp);
+            }
+        }
+        hasher.digest128()
+    }
+
+    /// The fingerprint of the surveyed entries with every file's digest (read before), and
+    /// their [`Survey::stamps`] when no entry is racy.
     fn digest(&self) -> Inputs {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(&self.fixed.to_le_bytes());
@@ -176,7 +197,16 @@ impl Survey {
             let digest = tree.as_ref().map_or(0, |entries| tree_digest(entries));
             add(&mut hasher, &digest.to_le_bytes());
         }
-        Inputs(hasher.digest128())
+        let settled = self
+            .trees
+            .iter()
+            .flatten()
+            .flatten()
+            .all(|entry| !entry.racy(self.clock));
+        Inputs {
+            digest: hasher.digest128(),
+            stamps: settled.then(|| self.stamps()),
+        }
     }
 }
 
@@ -292,9 +322,11 @@ mod tests {
     use crate::build_cache::test_setting as setting;
     use crate::test_support::{folder_with, names_in};
 
-    fn inputs(root: &Path) -> Inputs {
+    /// The digest of the inputs' bytes, read now (whether their stamps can be trusted alone
+    /// depends on when the survey was taken).
+    fn inputs(root: &Path) -> u128 {
         let mut survey = Survey::take(&setting(root)).expect("survey");
-        survey.inputs(root).expect("inputs")
+        survey.inputs(root).expect("inputs").digest
     }
 
     #[test]
@@ -315,7 +347,11 @@ mod tests {
             ..setting(root)
         };
         let mut survey = Survey::take(&next_day).expect("survey");
-        assert_ne!(survey.inputs(root), Some(themed), "another build date");
+        assert_ne!(
+            survey.inputs(root).map(|i| i.digest),
+            Some(themed),
+            "another build date"
+        );
     }
 
     #[test]
@@ -326,7 +362,8 @@ mod tests {
         ]);
         let root = dir.path();
         let survey = Survey::take(&setting(root)).expect("survey");
-        assert_eq!(survey.finish(&setting(root), None), Some(inputs(root)));
+        let finished = survey.finish(&setting(root), None);
+        assert_eq!(finished.map(|i| i.digest), Some(inputs(root)));
 
         // Finished with the digests of what the build read, it reads nothing again and is the
         // same fingerprint.
@@ -346,9 +383,31 @@ mod tests {
                 .is_some()
         );
         assert_eq!(
-            survey.finish(&setting(root), Some(&reads)),
+            survey
+                .finish(&setting(root), Some(&reads))
+                .map(|i| i.digest),
             Some(inputs(root))
         );
+    }
+
+    #[test]
+    fn stamps_are_trusted_only_once_every_input_is_older_than_the_survey() {
+        let dir = folder_with(&[("content/site.toml", "title = 1")]);
+        let root = dir.path();
+        let survey = Survey::take(&setting(root)).expect("survey");
+        let fresh = survey.finish(&setting(root), None).expect("finished");
+        assert_eq!(fresh.stamps, None, "a file written within the clock's tick");
+        // A later survey, whose clock is past the file's times.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        let survey = Survey::take(&setting(root)).expect("survey");
+        let stamps = survey.stamps();
+        let settled = survey.finish(&setting(root), None).expect("finished");
+        assert_eq!(settled.stamps, Some(stamps));
+        assert_eq!(settled.digest, fresh.digest);
+        // Any write gives the file new stamps, whatever its bytes.
+        std::fs::write(root.join("content/site.toml"), "title = 1").expect("write");
+        let again = Survey::take(&setting(root)).expect("survey");
+        assert_ne!(again.stamps(), stamps);
     }
 
     #[test]
@@ -400,7 +459,7 @@ mod tests {
             .collect();
         assert!(read.contains(&(Path::new("old.md"), false)), "{read:?}");
         assert_eq!(
-            survey.finish(&setting(root), None),
+            survey.finish(&setting(root), None).map(|i| i.digest),
             Some(inputs(root)),
             "read after the build instead"
         );
