@@ -12,7 +12,7 @@ use std::sync::{Mutex, PoisonError};
 pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
     let meta = std::fs::metadata(path)?;
     regular(&meta)?;
-    read_opened(path, meta.len(), 0)
+    read_opened(path, 0)
 }
 
 /// Why [`read_unlinked`] did not read a file.
@@ -37,7 +37,7 @@ pub fn read_unlinked(path: &Path) -> Result<Vec<u8>, NotRead> {
     let no_follow = libc::O_NOFOLLOW;
     #[cfg(not(unix))]
     let no_follow = 0;
-    read_opened(path, meta.len(), no_follow).map_err(|error| {
+    read_opened(path, no_follow).map_err(|error| {
         #[cfg(unix)]
         if error.raw_os_error() == Some(libc::ELOOP) {
             return NotRead::Link;
@@ -59,8 +59,8 @@ fn regular(meta: &std::fs::Metadata) -> std::io::Result<()> {
 }
 
 /// Opens `path` without blocking (with `flags` besides), checks that what was opened is a
-/// regular file, and reads it whole into a buffer of the `expected` size.
-fn read_opened(path: &Path, expected: u64, flags: i32) -> std::io::Result<Vec<u8>> {
+/// regular file, and reads it whole into a buffer of the size it has.
+fn read_opened(path: &Path, flags: i32) -> std::io::Result<Vec<u8>> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -73,7 +73,7 @@ fn read_opened(path: &Path, expected: u64, flags: i32) -> std::io::Result<Vec<u8
     let file = options.open(path)?;
     let meta = file.metadata()?;
     regular(&meta)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().max(expected)).unwrap_or(0));
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // Through `Take`, the read fills the buffer sized above: `File::read_to_end` would ask the
     // file its size and position again first (two more system calls for every file read).
     (&file).take(u64::MAX).read_to_end(&mut bytes)?;
