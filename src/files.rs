@@ -13,7 +13,7 @@ pub struct OutputFile {
 }
 
 /// Where an output file's bytes come from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Contents {
     /// Generated.
     Bytes(Vec<u8>),
@@ -21,10 +21,13 @@ pub enum Contents {
     Copy(PathBuf),
     /// A theme file.
     Theme(ThemeFile),
+    /// A file already in the output folder (at this path), which the last build wrote and this
+    /// one takes again, with the xxh3-128 of its bytes: read only if it must be written again.
+    InOutput(PathBuf, u128),
 }
 
 /// Where a theme file's bytes come from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ThemeFile {
     /// Embedded in the binary.
     Builtin(&'static [u8]),

@@ -753,23 +753,32 @@ pub fn build(
     let mut survey = cached
         .then(|| build_cache::Survey::take(&setting))
         .flatten();
-    if let Some(survey) = survey.as_mut()
-        && let Some(outcome) = {
-            let stamps = survey.stamps();
-            cache.replay(stamps, || survey.inputs(&options.root), &folders)
+    // The folders as the recorded build left them, when they are (each as walked now).
+    let mut walks = Vec::new();
+    if let Some(survey) = survey.as_mut() {
+        let stamps = survey.stamps();
+        match cache.replay(stamps, || survey.inputs(&options.root), &folders) {
+            build_cache::Found::Same(outcome) => {
+                return Ok(replayed(outcome, output.clone(), kit_written, started));
+            }
+            build_cache::Found::FoldersAsLeft(found) => walks = found,
+            build_cache::Found::Nothing => {}
         }
-    {
-        return Ok(replayed(outcome, output.clone(), kit_written, started));
     }
     // What the last build rendered, for the pages this one renders alike; this one's record is
-    // written as it renders.
+    // written as it renders. An output folder as the last build left it holds the files its
+    // marker records: pages taken again from it are not read.
     let staged = cached.then(|| cache.stage_rendering(&setting)).flatten();
     let rendering = cached.then(|| {
-        std::sync::Arc::new(render::RenderCache::recording(
+        let cache = render::RenderCache::recording(
             &output,
             &cache.rendering(&setting),
             staged.as_ref().map(|staged| staged.body()),
-        ))
+        );
+        std::sync::Arc::new(match walks.first().and(output::recorded_digests(&output)) {
+            Some(known) => cache.trusting(known),
+            None => cache,
+        })
     });
     // What the loader reads is noted, so the survey's second look need not read it again.
     let reads = survey
@@ -789,11 +798,11 @@ pub fn build(
     let options = &with_rendering;
     // Everything the build reads is read before it writes: the end of the record of what it
     // rendered and the survey's second look at the inputs are made while the files are written.
-    let (summary, (rendered, inputs)) = build_in_full(
+    let (summary, touched, (rendered, inputs)) = build_in_full(
         options,
         progress,
-        output.clone(),
-        kit_written,
+        (output.clone(), kit_written),
+        &walks,
         started,
         || {
             rayon::join(
@@ -813,7 +822,14 @@ pub fn build(
     if let Some(inputs) = inputs
         && !made_pdfs
     {
-        cache.remember(inputs, &folders, outcome_of(&summary));
+        let written: Vec<_> = (folders.iter().enumerate())
+            .map(|(index, folder)| {
+                let since = walks.get(index).zip(touched.get(index));
+                let since = since.map(|(before, touched)| build_cache::Since { before, touched });
+                (*folder, since)
+            })
+            .collect();
+        cache.remember(inputs, &written, outcome_of(&summary));
     }
     drop(with_rendering);
     drop_in_background(rendering);
@@ -881,17 +897,19 @@ fn replayed(
     }
 }
 
-/// [`build`] without the build cache: a full build into `output`. `alongside` runs while the
-/// files are written (the build cache's records, which need what was read and rendered but not
-/// the written folders), and its result comes back with the summary.
+/// [`build`] without the build cache: a full build into `output` (and the share kit when
+/// `kit_written`). `alongside` runs while the files are written (the build cache's records, which
+/// need what was read and rendered but not the written folders), and its result comes back with
+/// the summary and the paths written or removed in each folder. `walks` are the output and the
+/// kit folder as the build cache found them, when each is as the last recorded build left it.
 fn build_in_full<T: Send>(
     options: &BuildOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
-    output: PathBuf,
-    kit_written: bool,
+    (output, kit_written): (PathBuf, bool),
+    walks: &[build_cache::Walk],
     started: Instant,
     alongside: impl FnOnce() -> T + Send,
-) -> Result<(BuildSummary, T), BuildError> {
+) -> Result<(BuildSummary, Vec<Vec<String>>, T), BuildError> {
     let kit_dir = share_kit_dir(&options.root);
     output::check_site_output(&options.root, &output).map_err(BuildError::Environment)?;
     if kit_written {
@@ -924,14 +942,19 @@ fn build_in_full<T: Send>(
         drafts: options.drafts,
         finished: true,
     };
+    let known = |index: usize, folder: &Path| {
+        let walk: &build_cache::Walk = walks.get(index)?;
+        Some(output::Known::new(folder, walk.kinds()))
+    };
     let (written, alongside) = rayon::join(
         || {
-            let kit = kit_written.then_some(kit_dir.as_path());
-            write_built(options, &built, &output, &record, kit)
+            let site = (output.as_path(), known(0, &output));
+            let kit = kit_written.then(|| (kit_dir.as_path(), known(1, &kit_dir)));
+            write_built(options, &built, site, &record, kit)
         },
         alongside,
     );
-    let (written, print_shop) = written?;
+    let (written, touched, print_shop) = written?;
     let file_count = built.files.len();
     drop_in_background(std::mem::take(&mut built.files));
     let summary = BuildSummary {
@@ -950,21 +973,24 @@ fn build_in_full<T: Send>(
         elapsed: started.elapsed(),
         from_cache: false,
     };
-    Ok((summary, alongside))
+    Ok((summary, touched, alongside))
 }
 
 /// Writes what a full build made: the site into `output` (with `record` in its marker), the
-/// print-shop files and, into `kit` when there is one, the share kit. Returns what the site's
-/// write did and the print-shop folder when there are print-shop files.
+/// print-shop files and, into `kit` when there is one, the share kit; each folder given as
+/// [`output::Known`] when it is. Returns what the site's write did, the paths written or removed
+/// in the output and the kit folder, and the print-shop folder when there are print-shop files.
+#[allow(clippy::type_complexity)]
 fn write_built(
     options: &BuildOptions,
     built: &Built,
-    output: &Path,
+    (output, known): (&Path, Option<output::Known>),
     record: &output::BuildRecord,
-    kit: Option<&Path>,
-) -> Result<(output::WriteStats, Option<PathBuf>), BuildError> {
-    let written =
-        output::write_site(output, &built.files, record).map_err(BuildError::Environment)?;
+    kit: Option<(&Path, Option<output::Known>)>,
+) -> Result<(output::WriteStats, Vec<Vec<String>>, Option<PathBuf>), BuildError> {
+    let (written, site_touched) = output::write_site_known(output, &built.files, record, known)
+        .map_err(BuildError::Environment)?;
+    let mut touched = vec![site_touched];
     remember_pdfs(options, built);
     let print_shop = (!built.print_shop.is_empty()).then(|| print_shop_dir(&options.root));
     if let Some(dir) = &print_shop {
@@ -972,11 +998,13 @@ fn write_built(
         output::write_site(dir, &built.print_shop, &output::BuildRecord::finished())
             .map_err(BuildError::Environment)?;
     }
-    if let Some(kit) = kit {
-        output::write_site(kit, &built.kit, &output::BuildRecord::finished())
+    if let Some((kit, known)) = kit {
+        let finished = output::BuildRecord::finished();
+        let (_, kit_touched) = output::write_site_known(kit, &built.kit, &finished, known)
             .map_err(BuildError::Environment)?;
+        touched.push(kit_touched);
     }
-    Ok((written, print_shop))
+    Ok((written, touched, print_shop))
 }
 
 /// Records what the PDFs just written were typeset from, so later builds keep them while current.

@@ -146,6 +146,19 @@ pub struct WriteStats {
 /// keep their modification times, so a deploy with `rsync` or an object-store sync uploads only
 /// what changed. Nothing parkpress did not write (by the marker's record) is removed or replaced.
 pub fn write_site(output: &Path, files: &[OutputFile], record: &BuildRecord) -> Result<WriteStats> {
+    write_site_known(output, files, record, None).map(|(stats, _)| stats)
+}
+
+/// [`write_site`] into a folder that is, when `known` is given, as the last recorded build left
+/// it: its entries are then taken from `known` instead of walking the folder, and a file's bytes
+/// from the marker's digest instead of reading it. Also returns the paths (relative to the
+/// folder) of every file written or removed.
+pub fn write_site_known(
+    output: &Path,
+    files: &[OutputFile],
+    record: &BuildRecord,
+    known: Option<Known>,
+) -> Result<(WriteStats, Vec<String>)> {
     let output = absolute(output);
     if !output.join(MARKER).is_file() {
         // New, or empty (check_output_dir refuses anything else): marked first, so a build
@@ -167,15 +180,53 @@ pub fn write_site(output: &Path, files: &[OutputFile], record: &BuildRecord) -> 
             ..record.clone()
         };
         Marker::new(&unfinished, BTreeMap::new()).write(&output)?;
+        return update_tree(&output, files, record, None);
     }
-    update_tree(&output, files, record)
+    update_tree(&output, files, record, known)
 }
 
-/// Brings an output folder parkpress made up to date with `files`.
-fn update_tree(output: &Path, files: &[OutputFile], record: &BuildRecord) -> Result<WriteStats> {
-    match prepare(output, files, record)? {
-        Prepared::Done(stats) => Ok(stats),
-        Prepared::Commit(commit) => commit.carry_out(output),
+/// Brings an output folder parkpress made up to date with `files`; returns what it did and the
+/// paths it wrote or removed.
+fn update_tree(
+    output: &Path,
+    files: &[OutputFile],
+    record: &BuildRecord,
+    known: Option<Known>,
+) -> Result<(WriteStats, Vec<String>)> {
+    match prepare(output, files, record, known)? {
+        Prepared::Done(stats) => Ok((stats, Vec::new())),
+        Prepared::Commit(commit) => {
+            let touched = commit.touched();
+            commit.carry_out(output).map(|stats| (stats, touched))
+        }
+    }
+}
+
+/// An output folder the build cache found as the last recorded build left it: every entry has
+/// the stamp recorded once that build had written it (see `build_cache`). Its files then hold
+/// the bytes its marker records, so no file and no folder in it need be read to know them.
+#[derive(Debug)]
+pub struct Known {
+    existing: Existing,
+}
+
+impl Known {
+    /// The folder `output` as a walk of it found it: every entry under it (absolute paths, links
+    /// not followed; `output` itself may be among them) with its kind.
+    pub fn new<'a>(
+        output: &Path,
+        entries: impl IntoIterator<Item = (&'a Path, std::fs::FileType)>,
+    ) -> Self {
+        let output = absolute(output);
+        let mut existing = Existing::default();
+        for (path, kind) in entries {
+            if let Ok(relative) = path.strip_prefix(&output)
+                && !relative.as_os_str().is_empty()
+            {
+                existing.add(relative, kind);
+            }
+        }
+        Self { existing }
     }
 }
 
@@ -197,10 +248,21 @@ struct Commit {
 
 /// Everything before the first move: rolls back what a killed build left, refuses a folder
 /// holding what parkpress did not write, finds what changed, stages it and writes the journal.
-fn prepare(output: &Path, files: &[OutputFile], record: &BuildRecord) -> Result<Prepared> {
+fn prepare(
+    output: &Path,
+    files: &[OutputFile],
+    record: &BuildRecord,
+    known: Option<Known>,
+) -> Result<Prepared> {
+    // A journal left by a killed build is played back first: then the folder is not as known.
+    let known = known.filter(|_| !output.join(JOURNAL).exists());
     recover(output)?;
     let previous = Marker::read(output)?;
-    let existing = existing_entries(output)?;
+    let trusted = known.is_some();
+    let existing = match known {
+        Some(known) => known.existing,
+        None => existing_entries(output)?,
+    };
     let recorded = previous.owned(output)?;
     refuse_foreign(output, &existing, recorded)?;
     let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -209,10 +271,13 @@ fn prepare(output: &Path, files: &[OutputFile], record: &BuildRecord) -> Result<
     let kept: Vec<Option<String>> = files
         .par_iter()
         .map(|file| {
-            if existing.files.contains(Path::new(&file.path)) {
-                same_bytes(&output.join(&file.path), &file.contents)
-            } else {
+            if !existing.files.contains(Path::new(&file.path)) {
                 None
+            } else if trusted {
+                let was = recorded.get(&file.path)?;
+                (contents_digest(&file.contents)? == *was).then(|| was.clone())
+            } else {
+                same_bytes(&output.join(&file.path), &file.contents)
             }
         })
         .collect();
@@ -287,6 +352,12 @@ fn prepare(output: &Path, files: &[OutputFile], record: &BuildRecord) -> Result<
 }
 
 impl Commit {
+    /// The paths, relative to the output folder, that the commit writes or removes.
+    fn touched(&self) -> Vec<String> {
+        let written = self.plan.moves.iter().map(|(_, to)| to);
+        self.stale.iter().chain(written).cloned().collect()
+    }
+
     /// Makes the moves; if one fails, undoes those made and reports why.
     fn carry_out(self, output: &Path) -> Result<WriteStats> {
         if let Err(error) = make_moves(output, &self.plan.moves) {
@@ -613,6 +684,7 @@ fn remove_empty_tree(path: &Path) -> Result<()> {
 
 /// What an output folder holds, as paths relative to it, without following links; its marker
 /// left out.
+#[derive(Debug, Default)]
 struct Existing {
     /// Regular files.
     files: HashSet<PathBuf>,
@@ -620,31 +692,27 @@ struct Existing {
     others: Vec<PathBuf>,
 }
 
+impl Existing {
+    /// Counts the entry at `relative` of kind `kind` (folders and the marker are not counted).
+    fn add(&mut self, relative: &Path, kind: std::fs::FileType) {
+        if kind.is_dir() || relative == Path::new(MARKER) {
+            return;
+        }
+        if kind.is_file() {
+            self.files.insert(relative.to_path_buf());
+        } else {
+            self.others.push(relative.to_path_buf());
+        }
+    }
+}
+
 fn existing_entries(output: &Path) -> Result<Existing> {
-    let mut existing = Existing {
-        files: HashSet::new(),
-        others: Vec::new(),
-    };
+    let mut existing = Existing::default();
     for entry in WalkDir::new(output).min_depth(1) {
         let entry =
             entry.with_context(|| format!("cannot read the output `{}`", output.display()))?;
-        let kind = entry.file_type();
-        if kind.is_dir() {
-            continue;
-        }
-        let relative = entry
-            .path()
-            .strip_prefix(output)
-            .unwrap_or(entry.path())
-            .to_path_buf();
-        if relative == Path::new(MARKER) {
-            continue;
-        }
-        if kind.is_file() {
-            existing.files.insert(relative);
-        } else {
-            existing.others.push(relative);
-        }
+        let relative = entry.path().strip_prefix(output).unwrap_or(entry.path());
+        existing.add(relative, entry.file_type());
     }
     Ok(existing)
 }
@@ -785,6 +853,15 @@ impl Marker {
     }
 }
 
+/// The files the marker of `dir` records, by path, with the xxh3-128 of the bytes written;
+/// `None` when it has no readable marker or records none.
+pub fn recorded_digests(dir: &Path) -> Option<std::collections::HashMap<String, u128>> {
+    let marker = Marker::read(dir).ok()?;
+    (marker.files?.into_iter())
+        .map(|(path, digest)| Some((path, u128::from_str_radix(&digest, 16).ok()?)))
+        .collect()
+}
+
 /// The record in the marker of `dir`: `Ok(None)` when `dir` has no marker, an error when the
 /// marker is unreadable. A build that was killed while moving files in is unfinished.
 pub fn read_build_record(dir: &Path) -> Result<Option<BuildRecord>> {
@@ -804,10 +881,34 @@ fn write_file(target: &Path, file: &OutputFile) -> Result<String> {
         Contents::Bytes(bytes) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
         Contents::Copy(source) => std::fs::read(source).map(std::borrow::Cow::Owned),
         Contents::Theme(theme_file) => theme_file.bytes(),
+        Contents::InOutput(path, kept) => in_output(path, *kept).map(std::borrow::Cow::Owned),
     };
     bytes
         .and_then(|bytes| std::fs::write(target, &bytes).map(|()| digest(&bytes)))
         .with_context(|| format!("cannot write `{}`", target.display()))
+}
+
+/// The digest of `contents`, as the marker writes it; `None` when they cannot be read. A file
+/// already in the output folder is not read: its digest is the one it was taken with.
+fn contents_digest(contents: &Contents) -> Option<String> {
+    match contents {
+        Contents::Bytes(bytes) => Some(digest(bytes)),
+        Contents::Theme(theme_file) => Some(digest(&theme_file.bytes().ok()?)),
+        Contents::Copy(source) => Some(digest(&std::fs::read(source).ok()?)),
+        Contents::InOutput(_, kept) => Some(format!("{kept:032x}")),
+    }
+}
+
+/// The bytes of the file at `path` in the output folder, which a build took again with the
+/// digest `kept`: an error when they are no longer those.
+fn in_output(path: &Path, kept: u128) -> std::io::Result<Vec<u8>> {
+    let bytes = crate::safe_fs::read_regular(path)?;
+    if xxhash_rust::xxh3::xxh3_128(&bytes) != kept {
+        return Err(std::io::Error::other(
+            "it changed while the build ran; build again",
+        ));
+    }
+    Ok(bytes)
 }
 
 /// The digest of `contents` when the regular file at `path` already holds exactly them (a size
@@ -822,6 +923,7 @@ fn same_bytes(path: &Path, contents: &Contents) -> Option<String> {
     match contents {
         Contents::Bytes(bytes) => matches(bytes),
         Contents::Theme(theme_file) => matches(&theme_file.bytes().ok()?),
+        Contents::InOutput(source, kept) => matches(&in_output(source, *kept).ok()?),
         Contents::Copy(source) => {
             let source_meta = std::fs::metadata(source).ok()?;
             if source_meta.len() != meta.len() {
@@ -902,6 +1004,45 @@ mod tests {
             .collect()
     }
 
+    #[test]
+    fn a_folder_known_as_recorded_is_written_without_reading_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("out");
+        write_site(&output, &before(), &done()).expect("first build");
+        let walked: Vec<(PathBuf, std::fs::FileType)> = WalkDir::new(&output)
+            .into_iter()
+            .map(|entry| entry.expect("entry"))
+            .map(|entry| (entry.path().to_path_buf(), entry.file_type()))
+            .collect();
+        let known = || Known::new(&output, walked.iter().map(|(p, k)| (p.as_path(), *k)));
+        // Known, the folder is not read: a file edited behind the build's back (which the build
+        // cache would have seen in its stamp) is not noticed.
+        std::fs::write(output.join("gone.html"), "edited").expect("edit");
+        std::fs::write(output.join("a/index.html"), "edited").expect("edit");
+        let (stats, touched) =
+            write_site_known(&output, &before(), &done(), Some(known())).expect("known build");
+        assert_eq!((stats.written, stats.unchanged), (0, 4));
+        assert!(touched.is_empty(), "{touched:?}");
+        std::fs::write(output.join("gone.html"), "old gone").expect("put back");
+        std::fs::write(output.join("a/index.html"), "old a").expect("put back");
+
+        let (stats, touched) =
+            write_site_known(&output, &after(), &done(), Some(known())).expect("next build");
+        assert_eq!(site_tree(&output), expected(&after()));
+        assert_eq!((stats.written, stats.removed), (4, 3));
+        let touched: BTreeSet<&str> = touched.iter().map(String::as_str).collect();
+        for path in [
+            "a/index.html",
+            "b/index.html",
+            "x/index.html",
+            "d",
+            "gone.html",
+            "x",
+        ] {
+            assert!(touched.contains(path), "{path} in {touched:?}");
+        }
+    }
+
     fn before() -> [OutputFile; 4] {
         [
             page("a/index.html", "old a"),
@@ -931,7 +1072,8 @@ mod tests {
             let output = dir.path().join("output");
             set_up(&output);
             let previous = tree(&output);
-            let Prepared::Commit(commit) = prepare(&output, &after(), &done()).expect("stage")
+            let Prepared::Commit(commit) =
+                prepare(&output, &after(), &done(), None).expect("stage")
             else {
                 panic!("the build changes files");
             };
@@ -997,7 +1139,8 @@ mod tests {
         let output = dir.path().join("output");
         write_site(&output, &before(), &done()).expect("first build");
         let previous = tree(&output);
-        let Prepared::Commit(commit) = prepare(&output, &after(), &done()).expect("stage") else {
+        let Prepared::Commit(commit) = prepare(&output, &after(), &done(), None).expect("stage")
+        else {
             panic!("the second build changes files");
         };
         // The staged copy of the last file is gone, so moving it in fails after the stale

@@ -19,7 +19,7 @@
 //! just changed, and finished after the build from the same survey (see [`survey`] for why that
 //! covers what the build read, and when the next build can compare the inputs' stamps alone).
 //!
-//! A folder's state ([`folder_state`]) is every entry in it with its kind, size, inode,
+//! A folder's state ([`state_of`] a [`Walk`] of it) is every entry in it with its kind, size, inode,
 //! modification and status-change time: any file written, touched, added or removed since, by
 //! parkpress or anyone, changes it, and the build runs in full (and, as a cold one would, refuses
 //! to replace what someone else changed).
@@ -101,24 +101,119 @@ fn stamp(meta: &std::fs::Metadata) -> Vec<u8> {
     out
 }
 
-/// The state of a folder a build wrote: every entry under it (links not followed) with its kind
+/// Every entry of a folder, as [`walk_sorted`] finds them: empty when it does not exist. With
+/// `since`, only folders the build changed are read again (see [`Since`]).
+fn walk(dir: &Path, since: Option<&Since<'_>>) -> Option<Walk> {
+    if !dir.exists() {
+        return Some(Walk::default());
+    }
+    let reuse = since.map(|since| Reuse::new(dir, since));
+    // Folders read and entries looked up side by side (thousands of them after a build).
+    let entries = walk_sorted(
+        dir.to_path_buf(),
+        std::fs::metadata(dir).ok()?,
+        reuse.as_ref(),
+    )?;
+    Some(Walk { entries })
+}
+
+/// A folder as a walk found it: every entry under it (links not followed), the folder first, each
+/// folder followed by what it holds, in name order.
+#[derive(Debug, Default)]
+pub struct Walk {
+    entries: Vec<(PathBuf, std::fs::Metadata)>,
+}
+
+impl Walk {
+    /// Each entry's path and kind.
+    pub fn kinds(&self) -> impl Iterator<Item = (&Path, std::fs::FileType)> {
+        self.entries
+            .iter()
+            .map(|(path, meta)| (path.as_path(), meta.file_type()))
+    }
+}
+
+/// What a build changed in a folder it found as the last recorded build left it: the walk of it
+/// before the write and the paths (relative to it) the write put or removed. Only the folders on
+/// the way to those paths can have other entries after it; the others keep the entries walked
+/// before, as long as their own stamp is the same.
+#[derive(Debug)]
+pub struct Since<'a> {
+    /// The folder before the write.
+    pub before: &'a Walk,
+    /// The paths written or removed.
+    pub touched: &'a [String],
+}
+
+/// The parts of a walk from before a write that a walk after it takes again (see [`Since`]).
+struct Reuse<'a> {
+    before: &'a [(PathBuf, std::fs::Metadata)],
+    /// Position of each entry in `before`, by path.
+    at: std::collections::HashMap<&'a Path, usize>,
+    /// The folders the write changed.
+    changed: HashSet<PathBuf>,
+}
+
+impl<'a> Reuse<'a> {
+    fn new(dir: &Path, since: &Since<'a>) -> Self {
+        let mut changed: HashSet<PathBuf> = HashSet::from([dir.to_path_buf()]);
+        for path in since.touched {
+            let path = dir.join(path);
+            changed.extend(
+                path.ancestors()
+                    .skip(1)
+                    .take_while(|folder| folder.starts_with(dir))
+                    .map(Path::to_path_buf),
+            );
+        }
+        let before = since.before.entries.as_slice();
+        Self {
+            at: (before.iter().enumerate())
+                .map(|(index, (path, _))| (path.as_path(), index))
+                .collect(),
+            before,
+            changed,
+        }
+    }
+
+    /// The entries under the folder `path` (found now with `meta`) as walked before, when the
+    /// write did not change it and its stamp is the one it had.
+    fn below(
+        &self,
+        path: &Path,
+        meta: &std::fs::Metadata,
+    ) -> Option<&'a [(PathBuf, std::fs::Metadata)]> {
+        if self.changed.contains(path) {
+            return None;
+        }
+        let at = *self.at.get(path)?;
+        if stamp(&self.before[at].1) != stamp(meta) {
+            return None;
+        }
+        let rest = &self.before[at + 1..];
+        let end = rest
+            .iter()
+            .position(|(entry, _)| !entry.starts_with(path))
+            .unwrap_or(rest.len());
+        Some(&rest[..end])
+    }
+}
+
+/// The state of a folder a build wrote, from a walk of it: every entry under it (links not followed) with its kind
 /// and [`stamp`], hashed; anything written, touched, added or removed changes it. Also the newest
 /// modification or status-change time in it (see [`BuildCache::remember`]) and whether the file
-/// system keeps times finer than a millisecond. `None` when it cannot be read.
-fn folder_state(dir: &Path) -> Option<FolderState> {
+/// system keeps times finer than a millisecond.
+fn state_of(walk: &Walk) -> FolderState {
     let mut state = FolderState {
         digest: 0,
         newest: 0,
         fine: false,
     };
-    if !dir.exists() {
-        return Some(state);
+    if walk.entries.is_empty() {
+        return state;
     }
-    // Folders read and entries looked up side by side (thousands of them after a build), hashed
-    // in order.
-    let entries = walk_sorted(dir.to_path_buf(), std::fs::metadata(dir).ok()?)?;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for (path, meta) in &entries {
+    for (path, meta) in &walk.entries {
         let path = path.as_os_str().as_encoded_bytes();
         hasher.update(&(path.len() as u64).to_le_bytes());
         hasher.update(path);
@@ -131,20 +226,26 @@ fn folder_state(dir: &Path) -> Option<FolderState> {
         }
     }
     state.digest = hasher.digest128();
-    Some(state)
+    state
 }
 
 /// `path` (whose `meta` is given) and, when it is a folder, everything under it, links not
 /// followed: each folder's entries in name order, each followed by what it holds (the order of
-/// `walkdir` sorted by file name). Folders are read, and entries looked up, side by side. `None`
-/// when something cannot be read.
+/// `walkdir` sorted by file name). Folders are read, and entries looked up, side by side; a
+/// folder that `reuse` has from before is not read again. `None` when something cannot be read.
 fn walk_sorted(
     path: PathBuf,
     meta: std::fs::Metadata,
+    reuse: Option<&Reuse<'_>>,
 ) -> Option<Vec<(PathBuf, std::fs::Metadata)>> {
     let folder = meta.is_dir();
+    let kept = reuse
+        .filter(|_| folder)
+        .and_then(|reuse| reuse.below(&path, &meta));
     let mut found = vec![(path, meta)];
-    if folder {
+    if let Some(kept) = kept {
+        found.extend_from_slice(kept);
+    } else if folder {
         let mut children: Vec<PathBuf> = std::fs::read_dir(&found[0].0)
             .ok()?
             .map(|entry| entry.map(|entry| entry.path()))
@@ -155,7 +256,7 @@ fn walk_sorted(
             .into_par_iter()
             .map(|child| {
                 let meta = std::fs::symlink_metadata(&child).ok()?;
-                walk_sorted(child, meta)
+                walk_sorted(child, meta, reuse)
             })
             .collect::<Option<_>>()?;
         found.extend(below.into_iter().flatten());
@@ -163,7 +264,7 @@ fn walk_sorted(
     Some(found)
 }
 
-/// What [`folder_state`] found.
+/// What [`state_of`] found.
 struct FolderState {
     digest: u128,
     /// Newest modification or status-change time, in nanoseconds since 1970.
@@ -188,6 +289,18 @@ fn times(meta: &std::fs::Metadata) -> Vec<u128> {
         times.push(seconds * 1_000_000_000 + nanos);
     }
     times
+}
+
+/// What [`BuildCache::replay`] found of the recorded build.
+#[derive(Debug)]
+pub enum Found {
+    /// Its inputs are this build's and its folders are as it left them: what it reported.
+    Same(Outcome),
+    /// Its folders are as it left them (each walked now, in the order given) but the inputs
+    /// changed.
+    FoldersAsLeft(Vec<Walk>),
+    /// No record to go by, or a folder changed since it was written.
+    Nothing,
 }
 
 /// What a skipped build reports: what the recorded build reported.
@@ -277,6 +390,17 @@ fn interned(code: &str) -> &'static str {
     leaked
 }
 
+#[cfg(test)]
+impl Found {
+    /// What the recorded build reported, when it is replayed.
+    fn same(self) -> Option<Outcome> {
+        match self {
+            Self::Same(outcome) => Some(outcome),
+            _ => None,
+        }
+    }
+}
+
 impl Outcome {
     /// The recorded report.
     pub fn report(&self) -> Report {
@@ -298,7 +422,7 @@ struct Record {
     /// The stamps of [`Inputs`], in hex, when they can be trusted alone.
     #[serde(default)]
     stamps: Option<String>,
-    /// Each folder the build wrote, with its [`folder_state`] in hex, after it was written.
+    /// Each folder the build wrote, with its [`state_of`] in hex, after it was written.
     folders: Vec<(PathBuf, String)>,
     outcome: Outcome,
 }
@@ -327,21 +451,29 @@ impl BuildCache {
         stamps: u128,
         inputs: impl FnOnce() -> Option<Inputs>,
         folders: &[&Path],
-    ) -> Option<Outcome> {
-        let record = self.load()?;
+    ) -> Found {
+        let Some(record) = self.load() else {
+            return Found::Nothing;
+        };
         if record.folders.len() != folders.len() {
-            return None;
+            return Found::Nothing;
         }
+        let mut walks = Vec::new();
         for ((recorded, state), folder) in record.folders.iter().zip(folders) {
             let folder = crate::output::absolute(folder);
-            if *recorded != folder || *state != hex(folder_state(&folder)?.digest) {
-                return None;
+            match walk(&folder, None) {
+                Some(walk) if *recorded == folder && *state == hex(state_of(&walk).digest) => {
+                    walks.push(walk);
+                }
+                _ => return Found::Nothing,
             }
         }
-        if record.stamps == Some(hex(stamps)) {
-            return Some(record.outcome);
+        if record.stamps == Some(hex(stamps))
+            || inputs().is_some_and(|inputs| record.inputs == hex(inputs.digest))
+        {
+            return Found::Same(record.outcome);
         }
-        (record.inputs == hex(inputs()?.digest)).then_some(record.outcome)
+        Found::FoldersAsLeft(walks)
     }
 
     /// Records a finished build: made from `inputs`, it wrote `folders` and reported `outcome`.
@@ -352,11 +484,19 @@ impl BuildCache {
     /// the record is only put in place once a file written after the state was taken has a
     /// newer time than every file of the folders, and never for folders on a file system with
     /// coarse times.
-    pub fn remember(&self, inputs: Inputs, folders: &[&Path], outcome: Outcome) {
+    ///
+    /// A folder given with what the build changed in it ([`Since`]) is walked again only where
+    /// the build changed it.
+    pub fn remember(
+        &self,
+        inputs: Inputs,
+        folders: &[(&Path, Option<Since<'_>>)],
+        outcome: Outcome,
+    ) {
         let mut states = Vec::new();
-        for folder in folders {
+        for (folder, since) in folders {
             let folder = crate::output::absolute(folder);
-            match folder_state(&folder) {
+            match walk(&folder, since.as_ref()).map(|walk| state_of(&walk)) {
                 Some(state) if state.fine || state.newest == 0 => states.push((folder, state)),
                 _ => return self.forget(),
             }
@@ -469,8 +609,8 @@ mod tests {
         #[cfg(unix)]
         std::os::unix::fs::symlink("b", dir.path().join("link")).expect("link");
         let root = dir.path().to_path_buf();
-        let walked =
-            walk_sorted(root.clone(), std::fs::metadata(&root).expect("meta")).expect("readable");
+        let walked = walk_sorted(root.clone(), std::fs::metadata(&root).expect("meta"), None)
+            .expect("readable");
         let expected: Vec<(PathBuf, bool)> = walkdir::WalkDir::new(&root)
             .sort_by_file_name()
             .into_iter()
@@ -482,6 +622,48 @@ mod tests {
             .collect();
         assert_eq!(got, expected);
         assert!(got.len() > 10, "{got:?}");
+    }
+
+    #[test]
+    fn after_a_write_only_the_folders_it_changed_are_walked_again() {
+        let dir = crate::test_support::folder_with(&[
+            ("a/x.html", "x"),
+            ("a/b/y.html", "y"),
+            ("c/old.html", "old"),
+            ("d/e/kept.html", "kept"),
+            ("index.html", "i"),
+        ]);
+        let root = dir.path();
+        let before = walk(root, None).expect("walk");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::create_dir_all(root.join("a/b/new")).expect("mkdir");
+        std::fs::write(root.join("a/b/new/index.html"), "new").expect("write");
+        std::fs::write(root.join("a/x.html"), "X").expect("rewrite");
+        std::fs::remove_file(root.join("c/old.html")).expect("remove");
+        std::fs::remove_dir(root.join("c")).expect("remove folder");
+        let touched = ["a/b/new/index.html", "a/x.html", "c/old.html"].map(String::from);
+        let since = Since {
+            before: &before,
+            touched: &touched,
+        };
+        let again = walk(root, Some(&since)).expect("walk again");
+        let full = walk(root, None).expect("full walk");
+        let paths = |walk: &Walk| -> Vec<PathBuf> {
+            walk.entries.iter().map(|(path, _)| path.clone()).collect()
+        };
+        assert_eq!(paths(&again), paths(&full));
+        assert_eq!(state_of(&again).digest, state_of(&full).digest);
+        assert_ne!(state_of(&before).digest, state_of(&full).digest);
+
+        // A file rewritten in a folder the write did not change keeps its stamp from before:
+        // that folder was not read again (the next build's full walk then finds the change).
+        std::fs::write(root.join("d/e/kept.html"), "edited").expect("edit");
+        let again = walk(root, Some(&since)).expect("walk again");
+        assert_eq!(state_of(&again).digest, state_of(&full).digest);
+        assert_ne!(
+            state_of(&walk(root, None).expect("walk")).digest,
+            state_of(&full).digest
+        );
     }
 
     /// A fingerprint of files whose digest is `digest`, with no stamps to trust.
@@ -502,17 +684,17 @@ mod tests {
             digest: 42,
             stamps: Some(9),
         };
-        cache.remember(settled, &[&output], outcome());
+        cache.remember(settled, &[(output.as_path(), None)], outcome());
         let unread = || -> Option<Inputs> { panic!("the same stamps need no file read") };
-        assert_eq!(cache.replay(9, unread, &[&output]), Some(outcome()));
+        assert_eq!(cache.replay(9, unread, &[&output]).same(), Some(outcome()));
         assert_eq!(
-            cache.replay(8, || Some(files(42)), &[&output]),
+            cache.replay(8, || Some(files(42)), &[&output]).same(),
             Some(outcome())
         );
-        assert_eq!(cache.replay(8, || Some(files(43)), &[&output]), None);
+        assert_eq!(cache.replay(8, || Some(files(43)), &[&output]).same(), None);
         // Inputs whose stamps cannot be trusted alone are always read.
-        cache.remember(files(42), &[&output], outcome());
-        assert_eq!(cache.replay(9, || Some(files(43)), &[&output]), None);
+        cache.remember(files(42), &[(output.as_path(), None)], outcome());
+        assert_eq!(cache.replay(9, || Some(files(43)), &[&output]).same(), None);
     }
 
     #[test]
@@ -524,13 +706,14 @@ mod tests {
         let cache = BuildCache::new(&dir.path().join(".parkpress-cache"));
         let inputs = files(42);
         assert_eq!(
-            cache.replay(0, || Some(inputs), &[&output]),
+            cache.replay(0, || Some(inputs), &[&output]).same(),
             None,
             "nothing recorded yet"
         );
-        cache.remember(inputs, &[&output], outcome());
+        cache.remember(inputs, &[(output.as_path(), None)], outcome());
         let replayed = cache
             .replay(0, || Some(inputs), &[&output])
+            .same()
             .expect("replayed");
         assert_eq!(replayed, outcome());
         assert_eq!(
@@ -538,21 +721,21 @@ mod tests {
             Some("valid_until = 2021-01-01")
         );
         assert_eq!(
-            cache.replay(0, || Some(files(43)), &[&output]),
+            cache.replay(0, || Some(files(43)), &[&output]).same(),
             None,
             "other inputs"
         );
 
         std::fs::write(output.join("extra.html"), "x").expect("write");
         assert_eq!(
-            cache.replay(0, || Some(inputs), &[&output]),
+            cache.replay(0, || Some(inputs), &[&output]).same(),
             None,
             "a file added"
         );
         std::fs::remove_file(output.join("extra.html")).expect("remove");
         std::fs::write(output.join("index.html"), "<p>two</p>").expect("write");
         assert_eq!(
-            cache.replay(0, || Some(inputs), &[&output]),
+            cache.replay(0, || Some(inputs), &[&output]).same(),
             None,
             "a file rewritten"
         );
@@ -564,10 +747,15 @@ mod tests {
         let output = dir.path().join("output");
         let cache_dir = dir.path().join(".parkpress-cache");
         let cache = BuildCache::new(&cache_dir);
-        cache.remember(files(7), &[&output], outcome());
+        cache.remember(files(7), &[(output.as_path(), None)], outcome());
         let record = cache_dir.join(RECORD);
         let text = std::fs::read(&record).expect("read");
-        assert!(cache.replay(0, || Some(files(7)), &[&output]).is_some());
+        assert!(
+            cache
+                .replay(0, || Some(files(7)), &[&output])
+                .same()
+                .is_some()
+        );
         let mut flipped = text.clone();
         let last = flipped.len() - 10;
         flipped[last] ^= 0x01;
@@ -580,7 +768,7 @@ mod tests {
         ];
         for bytes in damaged {
             std::fs::write(&record, bytes).expect("write");
-            assert_eq!(cache.replay(0, || Some(files(7)), &[&output]), None);
+            assert_eq!(cache.replay(0, || Some(files(7)), &[&output]).same(), None);
         }
     }
 }

@@ -415,9 +415,14 @@ mod tests {
         let dir = folder_with(&[("content/site.toml", "title = 1")]);
         let root = dir.path();
         let site = root.join("content/site.toml");
-        // Written within this tick of the clock, so the survey read it; the build read other
-        // bytes (the file rewritten with as many while it ran, and back again): the digests it
-        // noted tell.
+        // Changed within this tick of the clock (its time set ahead, so that a busy machine
+        // cannot let the tick pass first), so the survey read it; the build read other bytes
+        // (the file rewritten with as many while it ran, and back again): the digests it noted
+        // tell.
+        let ahead = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+        (std::fs::File::options().write(true).open(&site))
+            .and_then(|file| file.set_modified(ahead))
+            .expect("set the file's time");
         let survey = Survey::take(&setting(root)).expect("survey");
         let reads = crate::safe_fs::ReadLog::default();
         reads.record(&site, b"title = 0");

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::Contents;
 use crate::markdown::Rendered;
 
 /// A rendered page and the hash of the inputs it was rendered from.
@@ -51,6 +52,9 @@ struct Recording {
     used_markdown: Mutex<HashSet<u128>>,
     /// The record of this build (none when it could not be started).
     sink: Option<RecordSink>,
+    /// The output folder's files by path, with the digest of their bytes, when it is known to
+    /// hold exactly them ([`RenderCache::trusting`]).
+    known: Option<HashMap<String, u128>>,
 }
 
 impl std::fmt::Debug for Recording {
@@ -126,6 +130,7 @@ impl RenderCache {
                 pages: Mutex::default(),
                 used_markdown: Mutex::default(),
                 sink,
+                known: None,
             }),
         }
     }
@@ -187,24 +192,44 @@ impl RenderCache {
 
     /// The page rendered earlier at `path` from the same inputs: kept in memory (`serve`), or
     /// written by the last build to the output folder and still there as it wrote it (and then
-    /// recorded again for the next build).
-    pub fn page(&self, path: &str, key: u128) -> Option<Vec<u8>> {
+    /// recorded again for the next build). When the output folder is known to hold what its
+    /// marker records ([`Self::trusting`]), a page the marker records with the same digest is
+    /// taken without reading it.
+    pub fn page(&self, path: &str, key: u128) -> Option<Contents> {
         let Some(recording) = &self.recording else {
             return lock(&self.pages)
                 .get(path)
                 .filter(|(k, _)| *k == key)
-                .map(|(_, bytes)| bytes.as_ref().clone());
+                .map(|(_, bytes)| Contents::Bytes(bytes.as_ref().clone()));
         };
         let (earlier_key, digest) = *recording.earlier.get(path)?;
         if earlier_key != key {
             return None;
         }
-        let bytes = crate::safe_fs::read_regular(&recording.output.join(path)).ok()?;
-        if xxhash_rust::xxh3::xxh3_128(&bytes) != digest {
-            return None;
-        }
+        let file = recording.output.join(path);
+        let contents = match &recording.known {
+            Some(known) if known.get(path) == Some(&digest) => Contents::InOutput(file, digest),
+            _ => {
+                let bytes = crate::safe_fs::read_regular(&file).ok()?;
+                if xxhash_rust::xxh3::xxh3_128(&bytes) != digest {
+                    return None;
+                }
+                Contents::Bytes(bytes)
+            }
+        };
         lock(&recording.pages).insert(path.to_owned(), (key, digest));
-        Some(bytes)
+        Some(contents)
+    }
+
+    /// The same cache, told that the output folder holds exactly the files `known` lists (path →
+    /// xxh3-128 of its bytes), as the output marker records them once the build cache found the
+    /// folder as the last recorded build left it.
+    #[must_use]
+    pub fn trusting(mut self, known: HashMap<String, u128>) -> Self {
+        if let Some(recording) = &mut self.recording {
+            recording.known = Some(known);
+        }
+        self
     }
 
     /// Remembers a page rendered from the inputs of `key`.
@@ -268,7 +293,7 @@ mod tests {
         let (record, _) = finished(&first, &bytes);
         let (next, bytes) = RenderCache::recording_in_memory(output.path(), &record);
         let page = next.page("en/a/index.html", 7).expect("the same inputs");
-        assert_eq!(page, b"<p>a</p>");
+        assert_eq!(page, Contents::Bytes(b"<p>a</p>".to_vec()));
         assert_eq!(next.page("en/a/index.html", 9), None, "other inputs");
         std::fs::write(output.path().join("b.html"), "<p>B</p>").expect("edit");
         assert_eq!(next.page("b.html", 8), None, "the file changed since");
@@ -330,12 +355,42 @@ mod tests {
     }
 
     #[test]
+    fn an_output_known_as_recorded_gives_its_pages_without_reading_them() {
+        let output = folder_with(&[("a.html", "<p>a</p>"), ("b.html", "<p>b</p>")]);
+        let (first, bytes) = RenderCache::recording_in_memory(output.path(), &[]);
+        first.store_page("a.html", 1, "<p>a</p>");
+        first.store_page("b.html", 2, "<p>b</p>");
+        let (record, _) = finished(&first, &bytes);
+        let digest = |text: &str| xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+        let known = HashMap::from([
+            ("a.html".to_owned(), digest("<p>a</p>")),
+            ("b.html".to_owned(), digest("<p>other</p>")),
+        ]);
+        let (next, _) = RenderCache::recording_in_memory(output.path(), &record);
+        let next = next.trusting(known);
+        // Gone from the folder, but the folder is known to hold it: it is not read.
+        std::fs::remove_file(output.path().join("a.html")).expect("remove");
+        assert_eq!(
+            next.page("a.html", 1),
+            Some(Contents::InOutput(
+                output.path().join("a.html"),
+                digest("<p>a</p>")
+            ))
+        );
+        // The marker records other bytes than the render record: the file is read and checked.
+        assert_eq!(
+            next.page("b.html", 2),
+            Some(Contents::Bytes(b"<p>b</p>".to_vec()))
+        );
+    }
+
+    #[test]
     fn serve_keeps_pages_in_memory() {
         let cache = RenderCache::default();
         cache.store_page("a.html", 1, "<p>a</p>");
         assert_eq!(
-            cache.page("a.html", 1).expect("kept").as_slice(),
-            b"<p>a</p>"
+            cache.page("a.html", 1),
+            Some(Contents::Bytes(b"<p>a</p>".to_vec()))
         );
         assert_eq!(cache.page("a.html", 2), None);
         assert_eq!(cache.finish_record(), None, "serve records nothing");

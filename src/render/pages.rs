@@ -344,10 +344,17 @@ impl PageRenderer<'_> {
             .into_iter()
             .filter_map(|url| {
                 let file = result.files.get(*page_files.get(url)?)?;
-                let Contents::Bytes(bytes) = &file.contents else {
-                    return None;
+                let bytes = match &file.contents {
+                    Contents::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
+                    Contents::InOutput(path, _) => {
+                        std::borrow::Cow::Owned(crate::safe_fs::read_regular(path).ok()?)
+                    }
+                    _ => return None,
                 };
-                Some((url.to_owned(), element_ids(&String::from_utf8_lossy(bytes))))
+                Some((
+                    url.to_owned(),
+                    element_ids(&String::from_utf8_lossy(&bytes)),
+                ))
             })
             .collect();
         result.diagnostics.extend(unknown_anchors(&anchored, &ids));
@@ -422,8 +429,7 @@ impl PageRenderer<'_> {
             .and_then(|(cache, key)| cache.page(&file_path, key));
         out.reused = cached.is_some();
         let rendered = match cached {
-            Some(bytes) => Ok(String::from_utf8(bytes)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+            Some(contents) => Ok(contents),
             None => {
                 if cache.is_some()
                     && let Some(qr) = meta.qr.take()
@@ -431,22 +437,23 @@ impl PageRenderer<'_> {
                     meta.qr = Self::draw_qr(cache, qr.url);
                     context.insert("page", &meta);
                 }
-                render_over(shared, context, |full| {
+                let html = render_over(shared, context, |full| {
                     self.tera.render(job.template(), full)
-                })
+                });
+                if let (Some(cache), Some(key), Ok(html)) = (cache, key, &html) {
+                    cache.store_page(&file_path, key, html);
+                }
+                html.map(|html| Contents::Bytes(html.into_bytes()))
             }
         };
-        if let (Some(cache), Some(key), Ok(html), false) = (cache, key, &rendered, out.reused) {
-            cache.store_page(&file_path, key, html);
-        }
         match rendered {
-            Ok(html) => {
+            Ok(contents) => {
                 if !matches!(job, Job::Feed) {
                     out.ids = Some(meta.url.clone());
                 }
                 out.file = Some(OutputFile {
                     path: file_path,
-                    contents: Contents::Bytes(html.into_bytes()),
+                    contents,
                 });
                 if !matches!(job, Job::NotFound | Job::Feed | Job::Search) {
                     out.sitemap = Some(path);

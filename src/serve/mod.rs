@@ -303,7 +303,9 @@ impl Builder {
 fn load(contents: Contents, sources: Option<&SourceCache>) -> Option<Arc<Vec<u8>>> {
     match contents {
         Contents::Bytes(bytes) => Some(Arc::new(bytes)),
-        Contents::Copy(path) | Contents::Theme(ThemeFile::Disk(path)) => {
+        Contents::Copy(path)
+        | Contents::Theme(ThemeFile::Disk(path))
+        | Contents::InOutput(path, _) => {
             cached(sources, &path, || std::fs::read(&path).ok().map(Arc::new))
         }
         Contents::Theme(builtin) => builtin
