@@ -954,7 +954,11 @@ fn build_in_full<T: Send>(
         },
         alongside,
     );
-    let (written, touched, print_shop) = written?;
+    let Wrote {
+        stats: written,
+        touched,
+        print_shop,
+    } = written?;
     let file_count = built.files.len();
     drop_in_background(std::mem::take(&mut built.files));
     let summary = BuildSummary {
@@ -976,18 +980,26 @@ fn build_in_full<T: Send>(
     Ok((summary, touched, alongside))
 }
 
+/// What [`write_built`] did.
+struct Wrote {
+    /// The site's write.
+    stats: output::WriteStats,
+    /// The paths written or removed in the output folder and, when it was written, the kit's.
+    touched: Vec<Vec<String>>,
+    /// The print-shop folder, when there are print-shop files.
+    print_shop: Option<PathBuf>,
+}
+
 /// Writes what a full build made: the site into `output` (with `record` in its marker), the
 /// print-shop files and, into `kit` when there is one, the share kit; each folder given as
-/// [`output::Known`] when it is. Returns what the site's write did, the paths written or removed
-/// in the output and the kit folder, and the print-shop folder when there are print-shop files.
-#[allow(clippy::type_complexity)]
+/// [`output::Known`] when it is.
 fn write_built(
     options: &BuildOptions,
     built: &Built,
     (output, known): (&Path, Option<output::Known>),
     record: &output::BuildRecord,
     kit: Option<(&Path, Option<output::Known>)>,
-) -> Result<(output::WriteStats, Vec<Vec<String>>, Option<PathBuf>), BuildError> {
+) -> Result<Wrote, BuildError> {
     let (written, site_touched) = output::write_site_known(output, &built.files, record, known)
         .map_err(BuildError::Environment)?;
     let mut touched = vec![site_touched];
@@ -1004,7 +1016,11 @@ fn write_built(
             .map_err(BuildError::Environment)?;
         touched.push(kit_touched);
     }
-    Ok((written, touched, print_shop))
+    Ok(Wrote {
+        stats: written,
+        touched,
+        print_shop,
+    })
 }
 
 /// Records what the PDFs just written were typeset from, so later builds keep them while current.
