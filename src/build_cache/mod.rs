@@ -19,10 +19,11 @@
 //! just changed, and finished after the build from the same survey (see [`survey`] for why that
 //! covers what the build read, and when the next build can compare the inputs' stamps alone).
 //!
-//! A folder's state ([`state_of`] a [`Walk`] of it) is every entry in it with its kind, size, inode,
-//! modification and status-change time: any file written, touched, added or removed since, by
-//! parkpress or anyone, changes it, and the build runs in full (and, as a cold one would, refuses
-//! to replace what someone else changed).
+//! A folder's state ([`state_of`] a [`Walk`] of it) is every entry in it with its kind, size,
+//! inode, modification and status-change time: any file written, touched, added or removed since,
+//! by parkpress or anyone, changes it, and the build runs in full (and, as a cold one would,
+//! refuses to replace what someone else changed). A build that finds the folders so but other
+//! inputs trusts them as the record does ([`Found::FoldersAsLeft`], [`Since`]).
 //!
 //! Only a build that succeeded and made no PDFs is recorded: typesetting reads fonts of the system,
 //! which no fingerprint here covers. A failed build records nothing and leaves the record of the
@@ -199,10 +200,10 @@ impl<'a> Reuse<'a> {
     }
 }
 
-/// The state of a folder a build wrote, from a walk of it: every entry under it (links not followed) with its kind
-/// and [`stamp`], hashed; anything written, touched, added or removed changes it. Also the newest
-/// modification or status-change time in it (see [`BuildCache::remember`]) and whether the file
-/// system keeps times finer than a millisecond.
+/// The state of a folder a build wrote, from a walk of it: every entry under it (links not
+/// followed) with its kind and [`stamp`], hashed; anything written, touched, added or removed
+/// changes it. Also the newest modification or status-change time in it (see
+/// [`BuildCache::remember`]) and whether the file system keeps times finer than a millisecond.
 fn state_of(walk: &Walk) -> FolderState {
     let mut state = FolderState {
         digest: 0,
