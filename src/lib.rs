@@ -775,10 +775,15 @@ pub fn build(
             &cache.rendering(&setting),
             staged.as_ref().map(|staged| staged.body()),
         );
-        std::sync::Arc::new(match walks.first().and(output::recorded_digests(&output)) {
-            Some(known) => cache.trusting(known),
-            None => cache,
-        })
+        std::sync::Arc::new(
+            match walks
+                .first()
+                .and_then(|_| output::recorded_digests(&output))
+            {
+                Some(known) => cache.trusting(known),
+                None => cache,
+            },
+        )
     });
     // What the loader reads is noted, so the survey's second look need not read it again.
     let reads = survey

@@ -877,25 +877,27 @@ use crate::files::digest;
 
 /// Writes one file at `target`, and returns the digest of its bytes.
 fn write_file(target: &Path, file: &OutputFile) -> Result<String> {
-    let bytes = match &file.contents {
+    bytes_of(&file.contents)
+        .and_then(|bytes| std::fs::write(target, &bytes).map(|()| digest(&bytes)))
+        .with_context(|| format!("cannot write `{}`", target.display()))
+}
+
+/// The bytes of `contents`, read where they are on disk.
+fn bytes_of(contents: &Contents) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+    match contents {
         Contents::Bytes(bytes) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
         Contents::Copy(source) => std::fs::read(source).map(std::borrow::Cow::Owned),
         Contents::Theme(theme_file) => theme_file.bytes(),
         Contents::InOutput(path, kept) => in_output(path, *kept).map(std::borrow::Cow::Owned),
-    };
-    bytes
-        .and_then(|bytes| std::fs::write(target, &bytes).map(|()| digest(&bytes)))
-        .with_context(|| format!("cannot write `{}`", target.display()))
+    }
 }
 
 /// The digest of `contents`, as the marker writes it; `None` when they cannot be read. A file
 /// already in the output folder is not read: its digest is the one it was taken with.
 fn contents_digest(contents: &Contents) -> Option<String> {
     match contents {
-        Contents::Bytes(bytes) => Some(digest(bytes)),
-        Contents::Theme(theme_file) => Some(digest(&theme_file.bytes().ok()?)),
-        Contents::Copy(source) => Some(digest(&std::fs::read(source).ok()?)),
         Contents::InOutput(_, kept) => Some(format!("{kept:032x}")),
+        _ => Some(digest(&bytes_of(contents).ok()?)),
     }
 }
 
@@ -920,18 +922,13 @@ fn same_bytes(path: &Path, contents: &Contents) -> Option<String> {
             && std::fs::read(path).is_ok_and(|old| old == expected))
         .then(|| digest(expected))
     };
-    match contents {
-        Contents::Bytes(bytes) => matches(bytes),
-        Contents::Theme(theme_file) => matches(&theme_file.bytes().ok()?),
-        Contents::InOutput(source, kept) => matches(&in_output(source, *kept).ok()?),
-        Contents::Copy(source) => {
-            let source_meta = std::fs::metadata(source).ok()?;
-            if source_meta.len() != meta.len() {
-                return None;
-            }
-            matches(&std::fs::read(source).ok()?)
-        }
+    // A copied file's size is known before reading it.
+    if let Contents::Copy(source) = contents
+        && std::fs::metadata(source).ok()?.len() != meta.len()
+    {
+        return None;
     }
+    matches(&bytes_of(contents).ok()?)
 }
 
 /// Removes the folders that removing `removed` (relative to `output`) left empty, up to but not
