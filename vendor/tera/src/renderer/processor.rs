@@ -61,14 +61,36 @@ fn evaluate_sub_variables(key: &str, call_stack: &CallStack) -> Result<String> {
         }
     }
 
-    Ok(new_key
-        .replace('/', "~1") // https://tools.ietf.org/html/rfc6901#section-3
-        .replace("['", ".\"")
-        .replace("[\"", ".\"")
-        .replace('[', ".")
-        .replace("']", "\"")
-        .replace("\"]", "\"")
-        .replace(']', ""))
+    Ok(bracket_path_to_dotted(&new_key))
+}
+
+/// `key` with its square brackets turned into a dotted path, in one pass: `/` becomes `~1`
+/// (https://tools.ietf.org/html/rfc6901#section-3), `['` and `["` become `."`, any other `[`
+/// `.`, `']` `"`, and any other `]` goes. The same as the chain of seven `str::replace`s it
+/// stands for (`/` → `~1`, `['` → `."`, `["` → `."`, `[` → `.`, `']` → `"`, `"]` → `"`, `]` → ``),
+/// without a string for each.
+fn bracket_path_to_dotted(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    let mut chars = key.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' => out.push_str("~1"),
+            '[' => match chars.peek() {
+                Some('\'') | Some('"') => {
+                    chars.next();
+                    out.push_str(".\"");
+                }
+                _ => out.push('.'),
+            },
+            '\'' if chars.peek() == Some(&']') => {
+                chars.next();
+                out.push('"');
+            }
+            ']' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
@@ -442,9 +464,7 @@ impl<'a> Processor<'a> {
 
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
         if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
-            res = Cow::Owned(
-                to_value(self.tera.get_escape_fn()(res.as_str().unwrap())).map_err(Error::json)?,
-            );
+            res = Cow::Owned(Value::String(self.tera.get_escape_fn()(res.as_str().unwrap())));
         }
 
         Ok(res)
@@ -1062,5 +1082,39 @@ impl<'a> Processor<'a> {
         }
 
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod bracket_path_tests {
+    use super::bracket_path_to_dotted;
+
+    /// The chain of replacements `bracket_path_to_dotted` stands for.
+    fn replaced(key: &str) -> String {
+        key.replace('/', "~1")
+            .replace("['", ".\"")
+            .replace("[\"", ".\"")
+            .replace('[', ".")
+            .replace("']", "\"")
+            .replace("\"]", "\"")
+            .replace(']', "")
+    }
+
+    #[test]
+    fn one_pass_equals_the_chain_of_replacements_on_every_short_key() {
+        let alphabet = ['[', ']', '\'', '"', '/', 'a', '.', '~'];
+        let mut keys = vec![String::new()];
+        for _ in 0..6 {
+            keys = keys
+                .iter()
+                .flat_map(|k| alphabet.iter().map(move |c| format!("{k}{c}")))
+                .collect();
+            for key in &keys {
+                assert_eq!(bracket_path_to_dotted(key), replaced(key), "key {key:?}");
+            }
+        }
+        for key in ["t[\"nav.home\"]", "site.nav[key]", "a['b'][0]", "p[\"x/y\"]"] {
+            assert_eq!(bracket_path_to_dotted(key), replaced(key), "key {key:?}");
+        }
     }
 }
