@@ -59,9 +59,9 @@ impl Matrix {
         let mut size = itoa::Buffer::new();
         let size = size.format(self.size());
         let label = crate::escape::escape_html(label);
-        // One string, written once: a page's code is about 5 KB of path, a few hundred runs of
-        // about 12 bytes; every page of the default theme shows one.
-        let mut svg = String::with_capacity(320 + label.len() + 4 * self.width * self.width);
+        // Written once into bytes sized for it: a page's code is about 5 KB of path, a few
+        // hundred runs, and every page of the default theme shows one.
+        let mut svg = Vec::with_capacity(320 + label.len() + 4 * self.width * self.width);
         for part in [
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ",
             size,
@@ -75,7 +75,7 @@ impl Matrix {
             size,
             "\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
         ] {
-            svg.push_str(part);
+            svg.extend_from_slice(part.as_bytes());
         }
         if self.width > 0 {
             for (y, row) in self.dark.chunks_exact(self.width).enumerate() {
@@ -90,8 +90,9 @@ impl Matrix {
                 }
             }
         }
-        svg.push_str("\"/></svg>");
-        svg
+        svg.extend_from_slice(b"\"/></svg>");
+        // Only text and ASCII digits went in, so this is never empty.
+        String::from_utf8(svg).unwrap_or_default()
     }
 
     /// A PNG with `scale` pixels per module, 8-bit grey.
@@ -127,19 +128,28 @@ impl Matrix {
 }
 
 /// Appends the path of a run of `length` dark modules from (`x`, `y`):
-/// `M<x> <y>h<length>v1h-<length>z`.
-fn push_run(path: &mut String, x: usize, y: usize, length: usize) {
-    let (mut number, mut run) = (itoa::Buffer::new(), itoa::Buffer::new());
-    let run = run.format(length);
-    path.push('M');
-    path.push_str(number.format(x));
-    path.push(' ');
-    path.push_str(number.format(y));
-    path.push('h');
-    path.push_str(run);
-    path.push_str("v1h-");
-    path.push_str(run);
-    path.push('z');
+/// `M<x> <y>h<length>v1h-<length>z`, a byte at a time (a push per piece of a `String` was most
+/// of the drawing).
+fn push_run(path: &mut Vec<u8>, x: usize, y: usize, length: usize) {
+    path.push(b'M');
+    push_decimal(path, x);
+    path.push(b' ');
+    push_decimal(path, y);
+    path.push(b'h');
+    push_decimal(path, length);
+    path.extend_from_slice(b"v1h-");
+    push_decimal(path, length);
+    path.push(b'z');
+}
+
+/// Appends `number` in decimal: one or two digits directly (every coordinate of a code up to
+/// version 19, 93 modules wide), more through itoa.
+fn push_decimal(out: &mut Vec<u8>, number: usize) {
+    match number {
+        0..=9 => out.push(b'0' + number as u8),
+        10..=99 => out.extend_from_slice(&[b'0' + (number / 10) as u8, b'0' + (number % 10) as u8]),
+        _ => out.extend_from_slice(itoa::Buffer::new().format(number).as_bytes()),
+    }
 }
 
 #[cfg(test)]
