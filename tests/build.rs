@@ -739,11 +739,11 @@ fn the_share_image_thumbnail_is_the_themes_own() {
     );
 }
 
-/// Templates under `parts/` are rendered once per language and shown by `parts.<name>`: the
-/// built-in footer is one, and a site theme replaces it like any template; a part that fails is
-/// reported by its name.
+/// Templates under `parts/` are rendered once per language and page kind and shown by
+/// `parts.<name>`, without their last line break: the built-in footer is one, and a site theme
+/// replaces it like any template; a part that fails is reported by its name, once per language.
 #[test]
-fn theme_parts_are_rendered_once_per_language() {
+fn theme_parts_are_rendered_once_per_language_and_kind() {
     let site = Site::fixture("basic");
     site.build();
     for page in ["index.html", "parks/data-lake/index.html", "en/index.html"] {
@@ -760,7 +760,7 @@ fn theme_parts_are_rendered_once_per_language() {
     );
     site.write(
         "themes/mine/templates/parts/footer.html",
-        "<footer>{{ t[\"nav.parks\"] }} · {{ lang }}</footer>\n",
+        "<footer>{{ t[\"nav.parks\"] }} · {{ lang }} · {{ kind }}</footer>\n",
     );
     site.edit(
         "content/site.toml",
@@ -769,14 +769,17 @@ fn theme_parts_are_rendered_once_per_language() {
     );
     site.build();
     let zh = site.out("parks/data-lake/index.html");
-    assert!(zh.contains("\n<footer>园区 · zh</footer>\n<script"), "{zh}");
+    assert!(
+        zh.contains("\n<footer>园区 · zh · park</footer>\n<script"),
+        "{zh}"
+    );
     assert!(
         !zh.contains("site-footer"),
         "the theme's part replaces the built-in one"
     );
     assert!(
         site.out("en/index.html")
-            .contains("<footer>Parks · en</footer>")
+            .contains("<footer>Parks · en · home</footer>")
     );
 
     site.write(
@@ -792,7 +795,7 @@ fn theme_parts_are_rendered_once_per_language() {
     );
     assert!(
         site.out("en/index.html")
-            .contains("<footer>Parks · en</footer>"),
+            .contains("<footer>Parks · en · home</footer>"),
         "output kept"
     );
 

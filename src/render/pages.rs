@@ -2,7 +2,7 @@
 //! exist once: 404, sitemap, robots, and redirects from old park keys.
 
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::kinds::Head;
@@ -258,7 +258,8 @@ struct AnchoredLink {
     column: usize,
 }
 
-/// The folder of the templates rendered once per language (see [`PageRenderer::base_with_parts`]).
+/// The folder of the templates rendered once per language and page kind (see
+/// [`PageRenderer::parts`]).
 const PARTS: &str = "parts/";
 
 impl PageRenderer<'_> {
@@ -287,20 +288,29 @@ impl PageRenderer<'_> {
             .collect();
         pairs.push((Job::NotFound, 0));
 
+        let kinds: BTreeSet<&'static str> = pairs.iter().map(|(job, _)| job.kind()).collect();
         let mut part_problems = Vec::new();
-        let bases: Vec<tera::Context> = self
+        let parts: Vec<BTreeMap<&str, tera::Value>> = self
             .lang_views
             .iter()
-            .map(|views| self.base_with_parts(views, &mut part_problems))
+            .map(|views| self.parts(views, &kinds, &mut part_problems))
             .collect();
-        // Each thread keeps one copy of each language's shared variables to render over.
+        // Each thread keeps one copy of each language's shared variables to render over, with
+        // the parts of the kind of page it rendered last (pages come grouped by kind).
         let outputs: Vec<JobOutput> = pairs
             .par_iter()
             .map_init(
                 || vec![None; self.lang_views.len()],
                 |shared, (job, l)| {
-                    let shared = shared[*l].get_or_insert_with(|| bases[*l].clone());
-                    self.render_job(*job, &self.lang_views[*l], shared)
+                    let (context, kind) = shared[*l]
+                        .get_or_insert_with(|| (self.lang_views[*l].base_context.clone(), ""));
+                    if *kind != job.kind() {
+                        *kind = job.kind();
+                        if let Some(parts) = parts[*l].get(job.kind()) {
+                            context.insert("parts", parts);
+                        }
+                    }
+                    self.render_job(*job, &self.lang_views[*l], context)
                 },
             )
             .collect();
@@ -369,38 +379,59 @@ impl PageRenderer<'_> {
         result
     }
 
-    /// The language's shared variables ([`LangViews::base_context`]) and `parts`: each template
-    /// under `parts/` rendered once with them, by its name without folder and extension
-    /// (`parts/footer.html` is `parts.footer`), for what every page shows alike. A part that
-    /// fails is reported once and left empty.
-    fn base_with_parts(&self, views: &LangViews, problems: &mut Vec<Diagnostic>) -> tera::Context {
-        let mut base = views.base_context.clone();
-        let mut parts = std::collections::BTreeMap::new();
-        for name in self.tera.get_template_names() {
-            let Some(key) = name
-                .strip_prefix(PARTS)
-                .and_then(|rest| rest.strip_suffix(".html"))
-            else {
-                continue;
-            };
-            match self.tera.render(name, &views.base_context) {
-                Ok(html) => {
-                    parts.insert(key.to_owned(), html);
+    /// `parts` for each page kind of `kinds` in this language: each template under `parts/`
+    /// rendered once per kind with the language's shared variables ([`LangViews::base_context`])
+    /// and `kind`, by its name without folder and extension (`parts/footer.html` is
+    /// `parts.footer`), for what every page of a kind shows alike. A part that fails is reported
+    /// once for the language, and left empty.
+    fn parts(
+        &self,
+        views: &LangViews,
+        kinds: &BTreeSet<&'static str>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> BTreeMap<&'static str, tera::Value> {
+        let names: Vec<(&str, &str)> = self
+            .tera
+            .get_template_names()
+            .filter_map(|name| {
+                let key = name.strip_prefix(PARTS)?.strip_suffix(".html")?;
+                Some((name, key))
+            })
+            .collect();
+        let mut failed = BTreeSet::new();
+        let mut context = views.base_context.clone();
+        kinds
+            .iter()
+            .map(|&kind| {
+                context.insert("kind", kind);
+                let mut parts = serde_json::Map::new();
+                for &(name, key) in &names {
+                    let html = match self.tera.render(name, &context) {
+                        Ok(html) => html,
+                        Err(error) => {
+                            if failed.insert(name) {
+                                let what =
+                                    format!("language `{}` (page kind `{kind}`)", views.lang);
+                                problems.push(self.template_error(name, &what, &error));
+                            }
+                            // Empty, so the pages that show it do not each fail again for its
+                            // absence.
+                            String::new()
+                        }
+                    };
+                    // Without its last line break, so a part prints as the line it stands on.
+                    let html = html.strip_suffix('\n').map_or(html.as_str(), |html| {
+                        html.strip_suffix('\r').unwrap_or(html)
+                    });
+                    parts.insert(key.to_owned(), tera::Value::String(html.to_owned()));
                 }
-                Err(error) => {
-                    let what = format!("language `{}`", views.lang);
-                    problems.push(self.template_error(name, &what, &error));
-                    // Empty, so the pages that show it do not each fail again for its absence.
-                    parts.insert(key.to_owned(), String::new());
-                }
-            }
-        }
-        base.insert("parts", &parts);
-        base
+                (kind, tera::Value::Object(parts))
+            })
+            .collect()
     }
 
     /// Renders one page over `shared`, this thread's copy of the language's shared variables
-    /// with its parts ([`Self::base_with_parts`]).
+    /// with the parts of the page's kind ([`Self::parts`]).
     fn render_job(&self, job: Job, views: &LangViews, shared: &mut tera::Context) -> JobOutput {
         let lang = views.lang.as_str();
         let mut out = JobOutput {
