@@ -161,7 +161,7 @@ mod tests {
     fn stage_one_page(cache: &BuildCache, root: &Path, output: &Path) -> StagedRendering {
         let staged = cache.stage_rendering(&setting(root)).expect("staged");
         let render = RenderCache::recording(output, &[], Some(staged.body()));
-        render.store_page("index.html", 5, "<p>home</p>");
+        render.store_page("index.html", 5, b"<p>home</p>");
         render.finish_record().expect("recorded");
         staged
     }

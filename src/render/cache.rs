@@ -233,14 +233,14 @@ impl RenderCache {
     }
 
     /// Remembers a page rendered from the inputs of `key`.
-    pub fn store_page(&self, path: &str, key: u128, html: &str) {
+    pub fn store_page(&self, path: &str, key: u128, html: &[u8]) {
         match &self.recording {
             Some(recording) => {
-                let digest = xxhash_rust::xxh3::xxh3_128(html.as_bytes());
+                let digest = xxhash_rust::xxh3::xxh3_128(html);
                 lock(&recording.pages).insert(path.to_owned(), (key, digest));
             }
             None => {
-                let bytes = Arc::new(html.as_bytes().to_vec());
+                let bytes = Arc::new(html.to_vec());
                 lock(&self.pages).insert(path.to_owned(), (key, bytes));
             }
         }
@@ -287,8 +287,8 @@ mod tests {
             None,
             "nothing recorded yet"
         );
-        first.store_page("en/a/index.html", 7, "<p>a</p>");
-        first.store_page("b.html", 8, "<p>b</p>");
+        first.store_page("en/a/index.html", 7, b"<p>a</p>");
+        first.store_page("b.html", 8, b"<p>b</p>");
 
         let (record, _) = finished(&first, &bytes);
         let (next, bytes) = RenderCache::recording_in_memory(output.path(), &record);
@@ -358,8 +358,8 @@ mod tests {
     fn an_output_known_as_recorded_gives_its_pages_without_reading_them() {
         let output = folder_with(&[("a.html", "<p>a</p>"), ("b.html", "<p>b</p>")]);
         let (first, bytes) = RenderCache::recording_in_memory(output.path(), &[]);
-        first.store_page("a.html", 1, "<p>a</p>");
-        first.store_page("b.html", 2, "<p>b</p>");
+        first.store_page("a.html", 1, b"<p>a</p>");
+        first.store_page("b.html", 2, b"<p>b</p>");
         let (record, _) = finished(&first, &bytes);
         let digest = |text: &str| xxhash_rust::xxh3::xxh3_128(text.as_bytes());
         let known = HashMap::from([
@@ -387,7 +387,7 @@ mod tests {
     #[test]
     fn serve_keeps_pages_in_memory() {
         let cache = RenderCache::default();
-        cache.store_page("a.html", 1, "<p>a</p>");
+        cache.store_page("a.html", 1, b"<p>a</p>");
         assert_eq!(
             cache.page("a.html", 1),
             Some(Contents::Bytes(b"<p>a</p>".to_vec()))
