@@ -739,8 +739,8 @@ fn the_share_image_thumbnail_is_the_themes_own() {
     );
 }
 
-/// Templates under `parts/` are rendered once per language and page kind and shown by
-/// `parts.<name>`, without their last line break: the built-in footer is one, and a site theme
+/// Templates under `parts/` are rendered once per language and page kind (and park, on a park's
+/// own pages, with its `park_card`) and shown by `parts.<name>`, without their last line break: the built-in footer is one, and a site theme
 /// replaces it like any template; a part that fails is reported by its name, once per language.
 #[test]
 fn theme_parts_are_rendered_once_per_language_and_kind() {
@@ -760,7 +760,7 @@ fn theme_parts_are_rendered_once_per_language_and_kind() {
     );
     site.write(
         "themes/mine/templates/parts/footer.html",
-        "<footer>{{ t[\"nav.parks\"] }} · {{ lang }} · {{ kind }}</footer>\n",
+        "<footer>{{ t[\"nav.parks\"] }} · {{ lang }} · {{ kind }}{% if park_card %} · {{ park_card.name }}{% endif %}</footer>\n",
     );
     site.edit(
         "content/site.toml",
@@ -770,7 +770,7 @@ fn theme_parts_are_rendered_once_per_language_and_kind() {
     site.build();
     let zh = site.out("parks/data-lake/index.html");
     assert!(
-        zh.contains("\n<footer>园区 · zh · park</footer>\n<script"),
+        zh.contains("\n<footer>园区 · zh · park · 数据湖产业园</footer>\n<script"),
         "{zh}"
     );
     assert!(

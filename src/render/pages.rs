@@ -166,6 +166,16 @@ impl Job {
         }
     }
 
+    /// Which parts the page shows ([`PageRenderer::parts`]): those of its kind, and on a park's
+    /// own pages (the park's and its tenants') those of the park.
+    fn parts_key(self) -> PartsKey {
+        let park = match self {
+            Job::Park(p) | Job::Tenant(p, _) => Some(p),
+            _ => None,
+        };
+        (self.kind(), park)
+    }
+
     /// The date the page's content last changed, for the sitemap (see [`LastModified`]).
     fn lastmod(self, dates: &LastModified) -> Option<chrono::NaiveDate> {
         match self {
@@ -262,6 +272,10 @@ struct AnchoredLink {
 /// [`PageRenderer::parts`]).
 const PARTS: &str = "parts/";
 
+/// A page's kind, and the index of its park on a park's own pages: what its parts are rendered
+/// for.
+type PartsKey = (&'static str, Option<usize>);
+
 impl PageRenderer<'_> {
     /// Renders every page in every language, then the once-only files.
     pub fn render_all(&self) -> RenderResult {
@@ -288,9 +302,9 @@ impl PageRenderer<'_> {
             .collect();
         pairs.push((Job::NotFound, 0));
 
-        let kinds: BTreeSet<&'static str> = pairs.iter().map(|(job, _)| job.kind()).collect();
+        let kinds: BTreeSet<PartsKey> = pairs.iter().map(|(job, _)| job.parts_key()).collect();
         let mut part_problems = Vec::new();
-        let parts: Vec<BTreeMap<&str, tera::Value>> = self
+        let parts: Vec<BTreeMap<PartsKey, tera::Value>> = self
             .lang_views
             .iter()
             .map(|views| self.parts(views, &kinds, &mut part_problems))
@@ -302,11 +316,11 @@ impl PageRenderer<'_> {
             .map_init(
                 || vec![None; self.lang_views.len()],
                 |shared, (job, l)| {
-                    let (context, kind) = shared[*l]
-                        .get_or_insert_with(|| (self.lang_views[*l].base_context.clone(), ""));
-                    if *kind != job.kind() {
-                        *kind = job.kind();
-                        if let Some(parts) = parts[*l].get(job.kind()) {
+                    let (context, shown) = shared[*l]
+                        .get_or_insert_with(|| (self.lang_views[*l].base_context.clone(), None));
+                    if *shown != Some(job.parts_key()) {
+                        *shown = Some(job.parts_key());
+                        if let Some(parts) = parts[*l].get(&job.parts_key()) {
                             context.insert("parts", parts);
                         }
                     }
@@ -379,17 +393,18 @@ impl PageRenderer<'_> {
         result
     }
 
-    /// `parts` for each page kind of `kinds` in this language: each template under `parts/`
-    /// rendered once per kind with the language's shared variables ([`LangViews::base_context`])
-    /// and `kind`, by its name without folder and extension (`parts/footer.html` is
-    /// `parts.footer`), for what every page of a kind shows alike. A part that fails is reported
-    /// once for the language, and left empty.
+    /// `parts` for each page kind (and park) of `kinds` in this language: each template under
+    /// `parts/` rendered once for each with the language's shared variables
+    /// ([`LangViews::base_context`]), `kind`, and `park_card` (the park's card on a park's own
+    /// pages, else null), by its name without folder and extension (`parts/footer.html` is
+    /// `parts.footer`) and without its last line break, for what every page of a kind (and park)
+    /// shows alike. A part that fails is reported once for the language, and left empty.
     fn parts(
         &self,
         views: &LangViews,
-        kinds: &BTreeSet<&'static str>,
+        kinds: &BTreeSet<PartsKey>,
         problems: &mut Vec<Diagnostic>,
-    ) -> BTreeMap<&'static str, tera::Value> {
+    ) -> BTreeMap<PartsKey, tera::Value> {
         let names: Vec<(&str, &str)> = self
             .tera
             .get_template_names()
@@ -402,8 +417,9 @@ impl PageRenderer<'_> {
         let mut context = views.base_context.clone();
         kinds
             .iter()
-            .map(|&kind| {
+            .map(|&(kind, park)| {
                 context.insert("kind", kind);
+                context.insert("park_card", &park.and_then(|p| views.parks.get(p)));
                 let mut parts = serde_json::Map::new();
                 for &(name, key) in &names {
                     let html = match self.tera.render(name, &context) {
@@ -425,7 +441,7 @@ impl PageRenderer<'_> {
                     });
                     parts.insert(key.to_owned(), tera::Value::String(html.to_owned()));
                 }
-                (kind, tera::Value::Object(parts))
+                ((kind, park), tera::Value::Object(parts))
             })
             .collect()
     }
