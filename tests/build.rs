@@ -739,6 +739,85 @@ fn the_share_image_thumbnail_is_the_themes_own() {
     );
 }
 
+/// The default theme's header is rendered once per page kind (theme parts), so every kind must
+/// still mark its own section: the brand and "home" on the home page, the section a park or
+/// tenant page belongs to, the tool and the list page itself, a menu page by its URL; the search
+/// page has no search form of its own. A tenant page shows its own park's card. Built on one
+/// worker thread, so that one thread renders every kind in turn and must change parts between.
+#[test]
+fn the_header_marks_the_current_section_on_every_kind_of_page() {
+    let site = Site::fixture("basic");
+    let output = common::parkpress(site.root(), &["build"])
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let current = |page: &str| -> Vec<String> {
+        let html = site.out(page);
+        html.match_indices("<a ")
+            .filter_map(|(at, _)| {
+                let tag = &html[at..at + html[at..].find('>')? + 1];
+                tag.contains("aria-current").then(|| tag.to_owned())
+            })
+            .collect()
+    };
+    let cases: [(&str, &[&str]); 6] = [
+        (
+            "index.html",
+            &[
+                r#"<a class="brand" href="/invest/" aria-current="page">"#,
+                r#"<a href="/invest/" aria-current="page">"#,
+            ],
+        ),
+        (
+            "parks/data-lake/index.html",
+            &[r#"<a href="/invest/parks/" aria-current="true">"#],
+        ),
+        (
+            "parks/data-lake/tenants/cloud-co/index.html",
+            &[r#"<a href="/invest/tenants/" aria-current="true">"#],
+        ),
+        (
+            "costs/index.html",
+            &[r#"<a href="/invest/costs/" aria-current="page">"#],
+        ),
+        (
+            "en/news/index.html",
+            &[r#"<a href="/invest/en/news/" aria-current="page">"#],
+        ),
+        (
+            "about/index.html",
+            &[r#"<a href="/invest/about/" aria-current="page">"#],
+        ),
+    ];
+    for (page, expected) in cases {
+        assert_eq!(current(page), expected, "{page}");
+        assert_eq!(
+            site.out(page)
+                .matches(r#"<form class="header-search""#)
+                .count(),
+            1,
+            "{page}"
+        );
+    }
+    assert!(
+        !site
+            .out("search/index.html")
+            .contains(r#"<form class="header-search""#)
+    );
+    let tenant = site.out("parks/data-lake/tenants/cloud-co/index.html");
+    assert_eq!(
+        tenant
+            .matches(r#"<article class="card park-card">"#)
+            .count(),
+        1
+    );
+    assert!(
+        tenant.contains(r#"<a class="stretched-link" href="/invest/parks/data-lake/">"#),
+        "{tenant}"
+    );
+}
+
 /// Templates under `parts/` are rendered once per language and page kind (and park, on a park's
 /// own pages, with its `park_card`) and shown by `parts.<name>`, without their last line break: the built-in footer is one, and a site theme
 /// replaces it like any template; a part that fails is reported by its name, once per language.

@@ -214,4 +214,13 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn decimals_are_written_as_rust_writes_them() {
+        for number in (0..1_000).chain([9_999, 123_456, usize::MAX]) {
+            let mut out = Vec::new();
+            push_decimal(&mut out, number);
+            assert_eq!(out, number.to_string().into_bytes(), "{number}");
+        }
+    }
 }
